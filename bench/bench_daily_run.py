@@ -1,0 +1,271 @@
+"""Benchmark the daily strategy run on PostgreSQL (run by hand; never a test).
+
+    # once: a fresh database with N open cases, each on a published strategy (bulk SQL, no ORM loop)
+    .venv/bin/python bench/bench_daily_run.py setup --cases 1000000
+    # then, as often as wanted: reset the schedule so PCT % of the cases is due today, measure the
+    # floor (one set-based INSERT ... SELECT of one event per due case, rolled back) and the real run
+    .venv/bin/python bench/bench_daily_run.py run --due 5
+    .venv/bin/python bench/bench_daily_run.py run --due 0
+    .venv/bin/python bench/bench_daily_run.py --db incasso_bench_200k setup --cases 200000
+    .venv/bin/python bench/bench_daily_run.py --db incasso_bench_200k run --due 100
+
+The data: one client, ~200,000 debtors (persons with a valid address; cases share them), cases with a
+claim and its principal ledger entry, a current StrategyAssignment each. The route: reminder letter,
+call task, 14-day letter, collection costs; the due cases are spread evenly over those four steps, so
+the run sends letters, creates tasks, and skips costs for want of a sent 14-day letter (a guard).
+Peak memory is `ru_maxrss` of this process (the run happens in it, after Django has loaded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def _django(db: str) -> None:
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "incasso.config.settings")
+    import django
+
+    django.setup()
+
+
+def _sql(sql: str, params: list | tuple | None = None) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(sql, params or [])
+        return cur.rowcount
+
+
+def _timed(label: str, sql: str, params: list | tuple | None = None) -> None:
+    start = time.perf_counter()
+    rows = _sql(sql, params)
+    print(f"  {label}: {rows:,} rows in {time.perf_counter() - start:.1f} s", flush=True)
+
+
+def setup(db: str, cases: int, debtors: int) -> None:
+    for cmd in (["dropdb", "--if-exists"], ["createdb"]):
+        subprocess.run([*cmd, "-h", "127.0.0.1", "-U", "postgres", db], check=True)
+    _django(db)
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from incasso.clients.models import Client
+    from incasso.strategies import services
+    from incasso.strategies.models import Strategy
+
+    call_command("migrate", verbosity=0)
+    client = Client.objects.create(name="Bench BV", code="BENCH")
+    strategy = Strategy.objects.create(name="Bench consument", debtor_role="consumer", client=client)
+    version = services.version_create(strategy=strategy)
+    route = [
+        dict(name="Herinnering", action="send_message", offset_days=0, channel="letter", template_code="reminder"),
+        dict(name="Bellen", action="create_task", offset_days=7, task_kind="call"),
+        dict(name="Veertiendagenbrief", action="send_message", offset_days=7, channel="letter",
+             template_code="fourteen_day_letter"),
+        dict(name="Incassokosten", action="add_collection_costs", offset_days=15),
+    ]  # fmt: skip
+    for position, spec in enumerate(route, start=1):
+        services.step_add(version=version, position=position, **spec)  # type: ignore[arg-type]
+    services.version_publish(version=version)
+    today = dt.date.today()
+    print(f"setup {db}: {cases:,} cases, {debtors:,} debtors", flush=True)
+    started = time.perf_counter()
+    with transaction.atomic():
+        _timed(
+            "debtors",
+            """INSERT INTO debtors_debtor (kind, first_names, name_prefix, last_name, organisation_name,
+                 date_of_birth, kvk_number, created_at)
+               SELECT 'person', 'Jan', '', 'Bench ' || g, '', NULL, '', now() FROM generate_series(1, %s) g""",
+            [debtors],
+        )
+        _timed(
+            "addresses",
+            """INSERT INTO debtors_address (street, house_number, postcode, city, country, source, is_valid,
+                 valid_from, valid_until, debtor_id)
+               SELECT 'Bankstraat', (id %% 300 + 1)::text, '3511 AB', 'Utrecht', 'NL', 'bench', true,
+                 '2020-01-01', NULL, id FROM debtors_debtor""",
+        )
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute("SELECT min(id) FROM debtors_debtor")
+            first_debtor = cur.fetchone()[0]
+            cur.execute("SELECT id FROM cases_debttype WHERE code = 'services'")
+            debt_type = cur.fetchone()[0]
+        _timed(
+            "cases",
+            """INSERT INTO cases_case (number, debtor_role, state, opened_on, closed_on, closing_reason,
+                 client_reference, payment_reference, next_action_on, created_at, client_id, debtor_id,
+                 officer_id, debt_type_id)
+               SELECT 'B' || lpad(g::text, 9, '0'), 'consumer', 'amicable', %s::date - 60, NULL, '', '',
+                 lpad(g::text, 16, '0'), NULL, now(), %s, %s + abs(hashint4(g)::bigint) %% %s, NULL, %s
+               FROM generate_series(1, %s) g""",
+            [today, client.pk, first_debtor, debtors, debt_type, cases],
+        )
+        _timed(
+            "claims",
+            """INSERT INTO cases_claim (invoice_number, invoice_date, due_date, principal, description,
+                 interest_basis, contractual_rate, compound, created_at, case_id, client_id)
+               SELECT 'INV' || c.id, %s::date - 90, %s::date - 60, 100 + c.id %% 4900, '', 'consumer', NULL,
+                 true, now(), c.id, c.client_id FROM cases_case c""",
+            [today, today],
+        )
+        _timed(
+            "ledger (principal)",
+            """INSERT INTO cases_ledgerentry (bucket, kind, amount, value_on, booked_at, source, reason,
+                 actor_id, case_id, claim_id, reverses_id)
+               SELECT 'principal', 'claim_added', principal, due_date, now(), 'bench', '', NULL, case_id, id,
+                 NULL FROM cases_claim""",
+        )
+        _timed(
+            "assignments",
+            """INSERT INTO strategies_strategyassignment (since, started_on, reason, is_current, actor_id,
+                 case_id, next_step_id, version_id)
+               SELECT now(), %s::date - 60, 'bench', true, NULL, c.id, NULL, %s FROM cases_case c""",
+            [today, version.pk],
+        )
+    _timed("vacuum analyze", "VACUUM ANALYZE")
+    print(f"setup done in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def reset(due_pct: float, run_date: dt.date) -> None:
+    """Undo an earlier run and make `due_pct` % of the cases due on `run_date` (spread over 4 steps)."""
+    from incasso.strategies.models import Step
+
+    steps = list(Step.objects.order_by("position").values_list("pk", flat=True))
+    threshold = round(due_pct * 100)  # out of 10,000
+    print(f"reset: {due_pct:g} % due on {run_date}", flush=True)
+    _timed("truncate run output", "TRUNCATE strategies_outgoingmessage, strategies_stepexecution, "
+           "strategies_dailyrun, cases_task, cases_event")  # fmt: skip
+    _timed("costs", "DELETE FROM cases_ledgerentry WHERE kind = 'costs_charged'")
+    _timed(
+        "schedule",
+        """UPDATE cases_case SET state = 'amicable', next_action_on = CASE WHEN id %% 10000 < %s
+             THEN %s::date ELSE %s::date + 1 + (id %% 60)::int END""",
+        [threshold, run_date, run_date],
+    )
+    _timed(
+        "steps",
+        """UPDATE strategies_strategyassignment SET next_step_id = (ARRAY[%s, %s, %s, %s]::bigint[])[
+             case_id %% 4 + 1]""",
+        steps,
+    )
+    _timed("vacuum analyze", "VACUUM ANALYZE")
+
+
+def floor(run_date: dt.date) -> float:
+    """One set-based statement: select the due cases and insert one event each (rolled back)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        start = time.perf_counter()
+        rows = _sql(
+            """INSERT INTO cases_event (kind, occurred_at, actor_label, summary, details, actor_id, case_id)
+               SELECT 'step', now(), 'system', 'floor', '{}'::jsonb, NULL, id FROM cases_case
+               WHERE next_action_on <= %s AND state <> 'closed'""",
+            [run_date],
+        )
+        seconds = time.perf_counter() - start
+        transaction.set_rollback(True)
+    print(f"floor: {rows:,} events in {seconds:.2f} s", flush=True)
+    return seconds
+
+
+def run(db: str, due_pct: float, chunk_size: int, profile: str | None) -> None:
+    _django(db)
+    from django.db import connection
+    from django.utils import timezone
+
+    from incasso.strategies.run import daily_run
+
+    run_date = timezone.localdate()
+    reset(due_pct, run_date)
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM cases_case")
+        portfolio = cur.fetchone()[0]
+    floor_s = floor(run_date)
+    queries = 0
+
+    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    now = timezone.make_aware(dt.datetime.combine(run_date, dt.time(10, 0)))
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    with connection.execute_wrapper(count):
+        if profile:
+            import cProfile
+
+            cProfile.runctx(
+                "summary = daily_run(run_date=run_date, now=now, chunk_size=chunk_size)",
+                globals(),
+                ns := {"daily_run": daily_run, "run_date": run_date, "now": now, "chunk_size": chunk_size},
+                profile,
+            )
+            summary = ns["summary"]
+        else:
+            summary = daily_run(run_date=run_date, now=now, chunk_size=chunk_size)
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {
+        "db": db,
+        "portfolio": portfolio,
+        "due_pct": due_pct,
+        "due": summary.due,
+        "executed": summary.executed,
+        "skipped": dict(summary.skipped),
+        "errors": len(summary.errors),
+        "seconds": round(seconds, 2),
+        "cases_per_s": round(summary.due / seconds) if seconds and summary.due else None,
+        "queries": queries,
+        "queries_per_due_case": round(queries / summary.due, 3) if summary.due else None,
+        "queries_per_chunk": round(queries / -(-summary.due // chunk_size), 1) if summary.due else None,
+        "floor_seconds": round(floor_s, 2),
+        "ratio_to_floor": round(seconds / floor_s, 1) if floor_s else None,
+        "peak_rss_mb": round(peak_mb),
+        "rss_before_run_mb": round(rss_before / 1024),
+        "chunk_size": chunk_size,
+    }
+    print(json.dumps(result, indent=1), flush=True)
+    if summary.errors:
+        print("first errors:", summary.errors[:3])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", default="incasso_bench")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_setup = sub.add_parser("setup", help="drop, create, migrate and fill the benchmark database")
+    p_setup.add_argument("--cases", type=int, default=1_000_000)
+    p_setup.add_argument(
+        "--debtors", type=int, default=200_000, help="shared by the cases (picked by a hash of the case id)"
+    )
+    p_run = sub.add_parser("run", help="reset the schedule, measure the floor and the daily run")
+    p_run.add_argument("--due", type=float, default=5.0, help="percentage of the cases due today")
+    p_run.add_argument("--chunk-size", type=int, default=500)
+    p_run.add_argument("--profile", default=None, help="write a cProfile file here")
+    args = parser.parse_args()
+    if args.command == "setup":
+        setup(args.db, args.cases, args.debtors)
+    else:
+        run(args.db, args.due, args.chunk_size, args.profile)
+
+
+if __name__ == "__main__":
+    main()

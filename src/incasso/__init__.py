@@ -1,0 +1,1 @@
+"""Incasso: an open-source debt-collection system."""

@@ -1,0 +1,149 @@
+"""Forms for the arrangement wizard, approvals, promises and disputes. Parsing only: the rules are in
+`schedule.py` and the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from incasso.arrangements.affordability import Household
+from incasso.arrangements.models import DisputeReason, DisputeResolution, Frequency
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from incasso.cases.models import Case, Document
+
+HOUSEHOLDS = [
+    ("", "—"),
+    (Household.SINGLE, _("single")),
+    (Household.SINGLE_PARENT, _("single parent")),
+    (Household.COUPLE, _("couple without children")),
+    (Household.COUPLE_WITH_CHILDREN, _("couple with children")),
+]
+
+
+class ScheduleForm(forms.Form):
+    frequency = forms.ChoiceField(label=_("Frequency"), choices=Frequency.choices, initial=Frequency.MONTHLY)
+    count = forms.IntegerField(label=_("Number of instalments"), min_value=1, max_value=120, initial=6)
+    start_on = forms.DateField(label=_("First instalment on"), widget=forms.DateInput(attrs={"type": "date"}))
+    down_payment = forms.DecimalField(
+        label=_("Down payment"), min_value=Decimal(0), decimal_places=2, required=False, initial=Decimal(0)
+    )
+    net_income = forms.DecimalField(
+        label=_("Net income per month"), min_value=0, decimal_places=2, required=False
+    )
+    fixed_costs = forms.DecimalField(
+        label=_("Fixed costs per month"), min_value=0, decimal_places=2, required=False
+    )
+    household = forms.ChoiceField(label=_("Household"), choices=HOUSEHOLDS, required=False)
+    motivation = forms.CharField(
+        label=_("Motivation"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class PromiseForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount"), min_value=Decimal("0.01"), decimal_places=2)
+    due_on = forms.DateField(label=_("Promised for"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class DisputeForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=DisputeReason.choices)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    documents: forms.ModelMultipleChoiceField[Document] = forms.ModelMultipleChoiceField(
+        label=_("Documents"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Documents of this case that support or answer the dispute."),
+    )
+
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
+        from incasso.cases.models import Document
+
+        super().__init__(*args, **kwargs)
+        queryset = (
+            Document.objects.filter(case=case).order_by("-pk")
+            if case is not None
+            else Document.objects.none()
+        )
+        cast("forms.ModelMultipleChoiceField[Document]", self.fields["documents"]).queryset = queryset
+        if not queryset.exists():
+            del self.fields["documents"]
+
+
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+class SignedUploadForm(forms.Form):
+    file = forms.FileField(label=_("Signed agreement (scan or PDF)"))
+
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        size = upload.size
+        assert size is not None  # FileField.to_python has already rejected a file without a size
+        if size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        if size == 0:
+            raise forms.ValidationError(_("The file is empty."))
+        return upload
+
+
+class OnlineAcceptanceForm(forms.Form):
+    ip = forms.GenericIPAddressField(label=_("IP address of the debtor"))
+    accepted_at = forms.DateTimeField(
+        label=_("Accepted at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Empty: now."),
+    )
+    document_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def clean_accepted_at(self) -> dt.datetime | None:
+        from django.utils import timezone
+
+        value = self.cleaned_data.get("accepted_at")
+        if value is not None and value > timezone.now():
+            raise forms.ValidationError(_("This moment lies in the future."))
+        return value
+
+
+class DisputeAskForm(forms.Form):
+    question = forms.CharField(
+        label=_("Question for the client"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DisputeResolveForm(forms.Form):
+    resolution = forms.ChoiceField(label=_("Resolution"), choices=DisputeResolution.choices)
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text=_("Only for a partial write-off or a credit note."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    NEEDS_AMOUNT = (DisputeResolution.PARTIAL_WRITE_OFF, DisputeResolution.CREDIT_NOTE)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        resolution = data.get("resolution")
+        amount = data.get("amount")
+        if resolution in self.NEEDS_AMOUNT and amount is None and "amount" not in self.errors:
+            self.add_error("amount", _("Give the amount for this resolution."))
+        if resolution and resolution not in self.NEEDS_AMOUNT and amount is not None:
+            self.add_error("amount", _("Only a write-off or a credit note takes an amount."))
+        return data

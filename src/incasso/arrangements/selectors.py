@@ -1,0 +1,88 @@
+"""Reads for arrangements, promises and disputes. Anything per case goes through
+`case_get_for_user`, so it is scoped like the case itself (404 outside the user's scope)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from django.db.models import QuerySet, Sum
+
+from incasso.arrangements.models import (
+    Arrangement,
+    ArrangementStatus,
+    Dispute,
+    Instalment,
+)
+from incasso.calculations.errors import PaymentReferenceError
+from incasso.calculations.payment_reference import normalise
+from incasso.core.access import SUPERVISOR_ROLES, can_write
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class PaidAnnotation(TypedDict):
+    """`paid`: the sum of the payments booked on an instalment (0 when none)."""
+
+    paid: Decimal
+
+
+if TYPE_CHECKING:
+    InstalmentWithPaid = WithAnnotations[Instalment, PaidAnnotation]
+
+
+def instalment_for_reference(reference: str) -> Instalment | None:
+    """The instalment a betalingskenmerk belongs to (spaces and dots ignored), or None.
+    For the payments app: no user scope, it matches bank transactions."""
+    try:
+        digits = normalise(reference)
+    except PaymentReferenceError:
+        return None
+    if len(digits) != 16:
+        return None
+    return (
+        Instalment.objects.select_related("arrangement", "arrangement__case")
+        .filter(payment_reference=digits)
+        .first()
+    )
+
+
+def is_approver(user: Any) -> bool:
+    return can_write(user) and getattr(user, "role", None) in SUPERVISOR_ROLES
+
+
+def approval_queue(*, user: Any) -> QuerySet[Arrangement]:
+    if not is_approver(user):
+        return Arrangement.objects.none()
+    return (
+        Arrangement.objects.filter(status=ArrangementStatus.PENDING)
+        .select_related("case", "case__client", "case__debtor", "proposed_by")
+        .order_by("proposed_at", "pk")
+    )
+
+
+def arrangement_get_for_approver(*, user: Any, pk: int) -> Arrangement | None:
+    return approval_queue(user=user).filter(pk=pk).first()
+
+
+def arrangement_for_case(*, case: Any) -> Arrangement | None:
+    return Arrangement.objects.filter(case=case).order_by("-proposed_at", "-pk").first()
+
+
+def instalments_with_paid(*, arrangement: Arrangement) -> QuerySet[InstalmentWithPaid]:
+    return arrangement.instalments.annotate(paid=Sum("payments__amount", default=Decimal("0"))).order_by(
+        "number"
+    )
+
+
+def disputes_open_too_long(*, user: Any, today: dt.date, days: int) -> QuerySet[Dispute]:
+    if not is_approver(user):
+        return Dispute.objects.none()
+    cutoff = today - dt.timedelta(days=days)
+    return (
+        Dispute.objects.filter(resolved_at__isnull=True, opened_at__date__lte=cutoff)
+        .select_related("case", "case__client", "opened_by")
+        .order_by("opened_at", "pk")
+    )

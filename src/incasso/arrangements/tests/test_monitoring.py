@@ -1,0 +1,210 @@
+"""Monitoring over simulated months, promises to pay and disputes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from incasso.arrangements.disputes import dispute_ask_client, dispute_open, dispute_resolve
+from incasso.arrangements.models import ArrangementStatus, InstalmentPayment, InstalmentStatus, PromiseStatus
+from incasso.arrangements.monitoring import arrangements_monitor
+from incasso.arrangements.promises import promise_record, promise_stats, promises_evaluate
+from incasso.arrangements.services import arrangement_propose, instalment_record_payment
+from incasso.arrangements.tests.conftest import TODAY, plan
+from incasso.cases.models import Task
+from incasso.cases.selectors import case_balance
+from incasso.cases.services import ledger_book
+from incasso.strategies.models import Hold
+
+D = Decimal
+
+
+def _pay(case, instalment, amount, on, key):
+    """What the payments app does: book the ledger entry, then link it to the instalment."""
+    entry = ledger_book(
+        case=case, bucket="principal", kind="payment", amount=-amount, value_on=on, source=key
+    )
+    instalment_record_payment(
+        instalment=instalment, amount=amount, value_date=on, source=f"ledger:{entry.pk}"
+    )
+    return entry
+
+
+def _month_end(n: int) -> dt.date:
+    return dt.date(2026, 4 + n, 20) if 4 + n <= 12 else dt.date(2027, 4 + n - 12, 20)
+
+
+def test_on_time_payments_keep_it_active_and_complete_it(zorg_case, officer):
+    arrangement = arrangement_propose(case=zorg_case, schedule=plan(count=3), officer=officer, today=TODAY)
+    for n, inst in enumerate(arrangement.instalments.order_by("number")):
+        _pay(zorg_case, inst, inst.amount, inst.due_on, f"t{n}")
+        counts = arrangements_monitor(run_date=_month_end(n))
+        arrangement.refresh_from_db()
+        if n < 2:
+            assert arrangement.status == ArrangementStatus.ACTIVE and counts["missed"] == 0
+    assert arrangement.status == ArrangementStatus.COMPLETED
+    assert case_balance(case=zorg_case).total == D("0.00")
+    assert Hold.objects.get(case=zorg_case).released_at is not None
+
+
+def test_a_miss_gets_a_reminder_after_grace_and_two_misses_break_it(zorg_case, officer):
+    arrangement = arrangement_propose(case=zorg_case, schedule=plan(count=6), officer=officer, today=TODAY)
+    first = arrangement.instalments.get(number=1)
+    assert arrangements_monitor(run_date=dt.date(2026, 4, 8))["missed"] == 0  # within grace
+    counts = arrangements_monitor(run_date=dt.date(2026, 4, 9))
+    assert counts == {"looked_at": 1, "missed": 1, "reminders": 1, "broken": 0, "completed": 0}
+    assert arrangements_monitor(run_date=dt.date(2026, 4, 10))["reminders"] == 0  # rerun: once
+    first.refresh_from_db()
+    assert first.status == InstalmentStatus.MISSED and first.reminded_on == dt.date(2026, 4, 9)
+    assert Task.objects.filter(case=zorg_case, title__contains="arrangement_reminder").count() == 1
+    counts = arrangements_monitor(run_date=dt.date(2026, 5, 9))
+    arrangement.refresh_from_db()
+    zorg_case.refresh_from_db()
+    assert counts["broken"] == 1 and arrangement.status == ArrangementStatus.BROKEN
+    assert zorg_case.state == "amicable"
+    assert not Hold.objects.filter(case=zorg_case, released_at__isnull=True).exists()
+    assert Task.objects.filter(case=zorg_case, title__startswith="Betalingsregeling vervallen").exists()
+    assert arrangements_monitor(run_date=dt.date(2026, 6, 9))["looked_at"] == 0
+
+
+def test_catching_up_a_missed_instalment_repairs_the_plan(zorg_case, officer):
+    arrangement = arrangement_propose(case=zorg_case, schedule=plan(count=6), officer=officer, today=TODAY)
+    first = arrangement.instalments.get(number=1)
+    arrangements_monitor(run_date=dt.date(2026, 4, 9))
+    _pay(zorg_case, first, first.amount, dt.date(2026, 4, 20), "late")
+    first.refresh_from_db()
+    assert first.status == InstalmentStatus.PAID
+    assert arrangements_monitor(run_date=dt.date(2026, 5, 9))["broken"] == 0
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    cents=st.integers(min_value=30000, max_value=250000),
+    count=st.integers(min_value=2, max_value=6),
+    pattern=st.lists(st.tuples(st.integers(0, 5), st.integers(1, 40000), st.booleans()), max_size=8),
+)
+def test_random_payment_patterns_keep_the_ledger_balanced_and_count_nothing_twice(
+    zorg, officer, cents, count, pattern
+):
+    from incasso.cases.tests.factories import CaseFactory, ClaimFactory
+
+    case = CaseFactory(client=zorg, officer=officer, state="amicable")
+    balance = D(cents).scaleb(-2)
+    ClaimFactory(case=case, principal=balance)
+    arrangement = arrangement_propose(
+        case=case, schedule=plan(str(balance), count), officer=officer, today=TODAY
+    )
+    instalments = list(arrangement.instalments.order_by("number"))
+    booked = D("0.00")
+    for i, (which, pay_cents, repeat) in enumerate(pattern):
+        amount = D(pay_cents).scaleb(-2)
+        inst = instalments[which % count]
+        entry = ledger_book(
+            case=case, bucket="principal", kind="payment", amount=-amount, value_on=TODAY, source="h"
+        )
+        booked += amount
+        for _ in range(2 if repeat else 1):
+            instalment_record_payment(
+                instalment=inst, amount=amount, value_date=TODAY, source=f"ledger:{entry.pk}"
+            )
+        arrangements_monitor(run_date=dt.date(2026, 4, 1) + dt.timedelta(days=20 * i))
+    linked = sum(
+        (p.amount for p in InstalmentPayment.objects.filter(instalment__arrangement=arrangement)), D("0")
+    )
+    assert case_balance(case=case).total == balance - booked
+    assert linked == min(booked, balance)
+    for inst in instalments:
+        paid = sum((p.amount for p in inst.payments.all()), D("0"))
+        assert paid <= inst.amount
+        inst.refresh_from_db()
+        assert (inst.status == InstalmentStatus.PAID) == (paid == inst.amount)
+
+
+def test_promise_kept_from_a_payment_within_a_day_of_grace(zorg_case, officer):
+    promise = promise_record(
+        case=zorg_case, amount=D("200.00"), due_on=dt.date(2026, 3, 20), officer=officer, today=TODAY
+    )
+    assert Hold.objects.get(pk=promise.hold_id).until == dt.date(2026, 3, 21)
+    ledger_book(
+        case=zorg_case,
+        bucket="principal",
+        kind="payment",
+        amount=D("-200.00"),
+        value_on=dt.date(2026, 3, 21),
+        source="bank",
+    )
+    assert promises_evaluate(run_date=dt.date(2026, 3, 22)) == {"kept": 1, "broken": 0}
+    promise.refresh_from_db()
+    assert promise.status == PromiseStatus.KEPT and promise.paid_amount == D("200.00")
+    assert Hold.objects.get(pk=promise.hold_id).released_at is not None
+
+
+def test_promise_broken_when_too_little_or_too_late(zorg_case, energie_case, officer):
+    short = promise_record(
+        case=zorg_case, amount=D("200.00"), due_on=dt.date(2026, 3, 20), officer=officer, today=TODAY
+    )
+    late = promise_record(
+        case=energie_case, amount=D("50.00"), due_on=dt.date(2026, 3, 20), officer=officer, today=TODAY
+    )
+    ledger_book(
+        case=zorg_case,
+        bucket="principal",
+        kind="payment",
+        amount=D("-199.99"),
+        value_on=dt.date(2026, 3, 19),
+        source="bank",
+    )
+    ledger_book(
+        case=energie_case,
+        bucket="principal",
+        kind="payment",
+        amount=D("-50.00"),
+        value_on=dt.date(2026, 3, 22),
+        source="bank",
+    )
+    assert promises_evaluate(run_date=dt.date(2026, 3, 21)) == {"kept": 0, "broken": 0}  # grace day
+    assert promises_evaluate(run_date=dt.date(2026, 3, 22)) == {"kept": 0, "broken": 2}
+    short.refresh_from_db()
+    late.refresh_from_db()
+    assert short.status == late.status == PromiseStatus.BROKEN
+    assert Task.objects.filter(case=zorg_case, title__contains="niet nagekomen").count() == 1
+    stats = promise_stats(officer=officer)
+    assert (stats.open, stats.kept, stats.broken, stats.kept_rate) == (0, 0, 2, D("0.0"))
+    assert promise_stats(client=zorg_case.client).broken == 1
+
+
+def test_dispute_holds_the_case_and_a_partial_write_off_lands_to_the_cent(zorg_case, officer):
+    dispute = dispute_open(
+        case=zorg_case, reason="quality", description="Zorg niet geleverd", officer=officer
+    )
+    assert Hold.objects.get(pk=dispute.hold_id).reason == "dispute"
+    task = dispute_ask_client(dispute=dispute, question="Is de zorg geleverd op 3 maart?", officer=officer)
+    assert "Is de zorg geleverd" in task.title
+    before = case_balance(case=zorg_case)
+    dispute_resolve(dispute=dispute, resolution="partial_write_off", amount=D("123.45"), officer=officer)
+    after = case_balance(case=zorg_case)
+    assert after.total == before.total - D("123.45")
+    assert after.principal == before.principal - D("123.45")
+    assert Hold.objects.get(pk=dispute.hold_id).released_at is not None
+    with pytest.raises(Exception, match="al afgehandeld"):
+        dispute_resolve(dispute=dispute, resolution="continue", officer=officer)
+
+
+def test_credit_note_and_withdrawal(zorg_case, energie_case, officer):
+    d1 = dispute_open(case=zorg_case, reason="wrong_amount", description="Te hoog", officer=officer)
+    dispute_resolve(dispute=d1, resolution="credit_note", amount=D("50.00"), officer=officer)
+    assert zorg_case.ledger_entries.filter(kind="correction", amount=D("-50.00")).exists()
+    d2 = dispute_open(case=energie_case, reason="not_mine", description="Onbekend", officer=officer)
+    dispute_resolve(dispute=d2, resolution="withdrawn", officer=officer, today=TODAY)
+    energie_case.refresh_from_db()
+    assert energie_case.state == "closed" and energie_case.closing_reason == "withdrawn"
+
+
+def test_write_off_beyond_the_principal_is_refused(zorg_case, officer):
+    dispute = dispute_open(case=zorg_case, reason="quality", description="x", officer=officer)
+    with pytest.raises(Exception, match=r"hoger dan de openstaande hoofdsom \(€ 1\.250,00\)"):
+        dispute_resolve(dispute=dispute, resolution="partial_write_off", amount=D("1250.01"), officer=officer)

@@ -1,0 +1,147 @@
+"""Screens: who may open them, the wizard, approvals with htmx, promise and dispute forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from incasso.arrangements.models import Arrangement, Dispute, PaymentPromise
+from incasso.arrangements.services import arrangement_propose
+from incasso.arrangements.tests.conftest import TODAY, plan
+
+
+def _pending(case, officer):
+    return arrangement_propose(
+        case=case, schedule=plan(count=12), officer=officer, motivation="Laag inkomen", today=TODAY
+    )
+
+
+@pytest.mark.parametrize("path", ["new", "promise", "dispute"])
+def test_client_users_cannot_open_the_case_forms(client, zorg_user, energie_user, zorg_case, path):
+    for user in (zorg_user, energie_user):
+        client.force_login(user)
+        assert client.get(f"/arrangements/{path}/{zorg_case.number}/").status_code in (403, 404)
+
+
+def test_unknown_case_is_404_for_staff(client, officer):
+    client.force_login(officer)
+    assert client.get("/arrangements/new/2099-000001/").status_code == 404
+
+
+def test_wizard_shows_balance_proposals_and_a_preview(client, officer, zorg_case):
+    client.force_login(officer)
+    page = client.get(f"/arrangements/new/{zorg_case.number}/").content.decode()
+    assert "€ 1.250,00" in page and "12 maanden" in page
+    preview = client.get(
+        f"/arrangements/new/{zorg_case.number}/",
+        {"count": "12", "frequency": "monthly", "start_on": "2026-04-01", "down_payment": "0"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert preview.lstrip().startswith('<div id="preview"')
+    assert "supervisor beslist" in preview and "01-03-2027" in preview
+
+
+def test_wizard_post_within_authority_makes_an_active_arrangement(client, officer, zorg_case):
+    client.force_login(officer)
+    response = client.post(
+        f"/arrangements/new/{zorg_case.number}/",
+        {
+            "count": "5",
+            "frequency": "monthly",
+            "start_on": "2026-04-01",
+            "down_payment": "0",
+            "net_income": "1800",
+            "fixed_costs": "300",
+            "household": "single",
+            "motivation": "",
+        },
+    )
+    assert response.status_code == 302
+    arrangement = Arrangement.objects.get(case=zorg_case)
+    assert arrangement.status == "active" and arrangement.affordability["household"] == "single"
+
+
+def test_wizard_post_with_past_start_shows_the_reason(client, officer, zorg_case):
+    client.force_login(officer)
+    response = client.post(
+        f"/arrangements/new/{zorg_case.number}/",
+        {"count": "5", "frequency": "monthly", "start_on": "2026-03-01", "down_payment": "0"},
+    )
+    assert response.status_code == 200 and "verleden" in response.content.decode()
+    assert not Arrangement.objects.exists()
+
+
+def test_officer_cannot_see_or_use_the_approval_queue(client, officer, supervisor, zorg_case):
+    arrangement = _pending(zorg_case, officer)
+    client.force_login(officer)
+    assert client.get("/arrangements/approvals/").status_code == 403
+    assert client.post(f"/arrangements/approvals/{arrangement.pk}/approve/").status_code == 403
+    assert client.get("/arrangements/disputes/").status_code == 403
+    arrangement.refresh_from_db()
+    assert arrangement.status == "pending"
+
+
+def test_client_user_gets_403_on_the_queue(client, zorg_user):
+    client.force_login(zorg_user)
+    assert client.get("/arrangements/approvals/").status_code == 403
+
+
+def test_supervisor_approves_with_htmx(client, officer, supervisor, zorg_case):
+    arrangement = _pending(zorg_case, officer)
+    client.force_login(supervisor)
+    assert "Laag inkomen" in client.get("/arrangements/approvals/").content.decode()
+    response = client.post(
+        f"/arrangements/approvals/{arrangement.pk}/approve/", {"note": "ok"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200 and f'id="proposal-{arrangement.pk}"' in response.content.decode()
+    arrangement.refresh_from_db()
+    assert arrangement.status == "active"
+    pdf = client.get(f"/arrangements/{arrangement.pk}/agreement.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_supervisor_cannot_approve_own_proposal_through_the_screen(
+    client, supervisor, other_supervisor, zorg_case
+):
+    from incasso.arrangements.models import ArrangementAuthority
+
+    ArrangementAuthority.objects.create(user=supervisor, max_months=3, max_balance=Decimal("100"))
+    arrangement = _pending(zorg_case, supervisor)
+    client.force_login(supervisor)
+    response = client.post(
+        f"/arrangements/approvals/{arrangement.pk}/approve/", headers={"HX-Request": "true"}
+    )
+    assert "die u zelf heeft voorgesteld" in response.content.decode()
+    arrangement.refresh_from_db()
+    assert arrangement.status == "pending"
+
+
+def test_promise_and_dispute_forms(client, officer, zorg_case):
+    client.force_login(officer)
+    r = client.post(
+        f"/arrangements/promise/{zorg_case.number}/",
+        {"amount": "100.00", "due_on": "2026-03-20", "note": "belt terug"},
+    )
+    assert r.status_code == 302 and PaymentPromise.objects.get(case=zorg_case).amount == Decimal("100.00")
+    r = client.post(
+        f"/arrangements/dispute/{zorg_case.number}/",
+        {"reason": "not_received", "description": "Nooit ontvangen"},
+    )
+    assert r.status_code == 302 and Dispute.objects.get(case=zorg_case).reason == "not_received"
+    r = client.post(
+        f"/arrangements/promise/{zorg_case.number}/", {"amount": "100.00", "due_on": "2026-03-01"}
+    )
+    assert r.status_code == 200 and "De beloofde datum ligt in het verleden" in r.content.decode()
+
+
+def test_supervisor_sees_disputes_open_too_long(client, officer, supervisor, zorg_case, time_machine):
+    from incasso.arrangements.disputes import dispute_open
+
+    dispute_open(case=zorg_case, reason="quality", description="Oud geschil", officer=officer)
+    client.force_login(supervisor)
+    assert "Oud geschil" not in client.get("/arrangements/disputes/").content.decode()
+    time_machine.move_to(dt.datetime(2026, 4, 15, 10, 0, tzinfo=dt.UTC), tick=False)
+    client.force_login(supervisor)  # the session of March has expired
+    assert "Oud geschil" in client.get("/arrangements/disputes/").content.decode()

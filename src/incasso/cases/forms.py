@@ -1,0 +1,236 @@
+"""Forms for the officer's screens. They parse and type the request; the rules live in services.
+
+A form checks only what it must to build the service's input (a date is a date, an amount is a
+number). Whether a principal may be negative or a postcode is Dutch is for the services to say;
+their DomainError is put back on the field it names (`add_domain_error`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from incasso.accounts.models import User
+from incasso.cases.models import CaseState, ClosingReason, DebtorRole, DebtType, DocumentKind, TaskKind
+from incasso.cases.services import ClaimInput
+from incasso.clients.selectors import client_list_for_user
+from incasso.core.access import STAFF_ROLES, can_write
+from incasso.core.exceptions import DomainError
+from incasso.debtors.models import DebtorKind
+from incasso.debtors.services import AddressInput, DebtorInput
+
+
+def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
+    """Show a service's refusal on the field it names, or above the form when it names none."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+DATE_FORMATS = ["%d-%m-%Y", "%d-%m-%y", "%d/%m/%Y", "%Y-%m-%d"]
+
+
+class Form(forms.Form):
+    """Labels without the trailing colon: calmer in dense screens."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    """A Dutch date as text (22-11-2026) in every browser and language; a native date picker
+    would show the browser's own format (11/22/2026 in an English browser)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        attrs = {
+            "placeholder": _("dd-mm-yyyy"),
+            "inputmode": "numeric",
+            "size": 10,
+            "autocomplete": "off",
+            **(attrs or {}),
+        }
+        super().__init__(attrs=attrs, format="%d-%m-%Y")
+
+
+def date_field(label: Any, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DateInput(), input_formats=DATE_FORMATS)
+
+
+class AmountField(forms.CharField):
+    """An amount as a Dutch user types it: '1.234,56', '1234,56', '€ 1234.56' -> Decimal."""
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = str(super().to_python(value) or "").replace("€", "").replace(" ", "")
+        if not text:
+            return None
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(_("Enter an amount, e.g. 1.234,56"), code="invalid") from None
+
+
+def _blank(label: Any) -> list[tuple[str, Any]]:
+    return [("", label)]
+
+
+class CaseSearchForm(Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    client = forms.TypedChoiceField(label=_("Client"), required=False, coerce=int, empty_value=None)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=_blank(_("All states")) + CaseState.choices
+    )
+    officer = forms.TypedChoiceField(label=_("Officer"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {
+                "placeholder": _("Case, name, postcode, e-mail, IBAN, invoice…"),
+                "type": "search",
+                "autofocus": True,
+            }
+        )
+        if can_write(user):
+            clients = client_list_for_user(user=user).values_list("pk", "name")
+            self.fields["client"].choices = _blank(_("All clients")) + list(clients)  # type: ignore[attr-defined]
+            officers = User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by(
+                "first_name", "username"
+            )
+            self.fields["officer"].choices = _blank(_("All officers")) + [  # type: ignore[attr-defined]
+                (u.pk, u.get_full_name() or u.username) for u in officers
+            ]
+        else:  # a client user sees only their own client's cases: nothing to choose
+            del self.fields["client"], self.fields["officer"]
+
+    def filters(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "query": data.get("q") or "",
+            "client_id": data.get("client"),
+            "state": data.get("state") or "",
+            "officer_id": data.get("officer"),
+        }
+
+
+class NoteForm(Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class TaskForm(Form):
+    title = forms.CharField(label=_("Task"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=TaskKind.choices, initial=TaskKind.CALL)
+    due_on = date_field(_("Due on"))
+
+
+class DocumentForm(Form):
+    file = forms.FileField(label=_("File"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices, initial=DocumentKind.INVOICE)
+
+
+class TransitionForm(Form):
+    """All states are accepted here on purpose: the state machine in the service decides."""
+
+    state = forms.ChoiceField(label=_("New state"), choices=CaseState.choices)
+    closing_reason = forms.ChoiceField(
+        label=_("Closing reason"), required=False, choices=_blank("—") + ClosingReason.choices
+    )
+    reason = forms.CharField(label=_("Explanation"), required=False, max_length=200)
+
+
+class CaseOpenForm(Form):
+    client = forms.TypedChoiceField(label=_("Client"), coerce=int)
+    debt_type = forms.TypedChoiceField(label=_("Debt type"), coerce=int)
+    debtor_role = forms.ChoiceField(
+        label=_("Debtor acts as"),
+        choices=DebtorRole.choices,
+        widget=forms.RadioSelect,
+        initial=DebtorRole.CONSUMER,
+    )
+    client_reference = forms.CharField(label=_("Client's reference"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.clients = {c.pk: c for c in client_list_for_user(user=user)}
+        self.debt_types = {d.pk: d for d in DebtType.objects.filter(is_active=True)}
+        self.fields["client"].choices = _blank("—") + [(pk, c.name) for pk, c in self.clients.items()]  # type: ignore[attr-defined]
+        self.fields["debt_type"].choices = _blank("—") + [(pk, d.name) for pk, d in self.debt_types.items()]  # type: ignore[attr-defined]
+
+
+class DebtorForm(Form):
+    kind = forms.ChoiceField(
+        label=_("Debtor is a"),
+        choices=DebtorKind.choices,
+        widget=forms.RadioSelect,
+        initial=DebtorKind.PERSON,
+    )
+    first_names = forms.CharField(label=_("First names / initials"), required=False, max_length=100)
+    name_prefix = forms.CharField(label=_("Prefix"), required=False, max_length=20)
+    last_name = forms.CharField(label=_("Last name"), required=False, max_length=100)
+    organisation_name = forms.CharField(label=_("Organisation name"), required=False, max_length=200)
+    date_of_birth = date_field(_("Date of birth"), required=False)
+    kvk_number = forms.CharField(label=_("KvK number"), required=False, max_length=12)
+    street = forms.CharField(label=_("Street"), required=False, max_length=200)
+    house_number = forms.CharField(label=_("House number"), required=False, max_length=20)
+    postcode = forms.CharField(label=_("Postcode"), required=False, max_length=12)
+    city = forms.CharField(label=_("City"), required=False, max_length=100)
+    country = forms.CharField(label=_("Country"), initial="NL", max_length=2)
+    email = forms.CharField(label=_("E-mail"), required=False, max_length=254)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    iban = forms.CharField(label=_("IBAN"), required=False, max_length=42)
+
+    def debtor_input(self) -> DebtorInput:
+        d = self.cleaned_data
+        has_address = any(d[name].strip() for name in ("street", "house_number", "postcode", "city"))
+        address = AddressInput(
+            street=d["street"],
+            house_number=d["house_number"],
+            postcode=d["postcode"],
+            city=d["city"],
+            country=d["country"] or "NL",
+            source="manual",
+        )
+        return DebtorInput(
+            kind=d["kind"],
+            first_names=d["first_names"],
+            name_prefix=d["name_prefix"],
+            last_name=d["last_name"],
+            organisation_name=d["organisation_name"],
+            date_of_birth=d["date_of_birth"],
+            kvk_number=d["kvk_number"],
+            address=address if has_address else None,
+            emails=(d["email"],) if d["email"] else (),
+            phones=(d["phone"],) if d["phone"] else (),
+            ibans=(d["iban"],) if d["iban"] else (),
+            source="manual",
+        )
+
+
+class ClaimForm(Form):
+    invoice_number = forms.CharField(label=_("Invoice number"), max_length=50)
+    invoice_date = date_field(_("Invoice date"))
+    due_date = date_field(_("Due date"))
+    principal = AmountField(label=_("Principal"), widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    description = forms.CharField(label=_("Description"), required=False, max_length=200)
+
+    def claim_input(self) -> ClaimInput:
+        d = self.cleaned_data
+        return ClaimInput(
+            invoice_number=d["invoice_number"],
+            invoice_date=d["invoice_date"],
+            due_date=d["due_date"],
+            principal=d["principal"],
+            description=d["description"],
+        )
+
+
+ClaimFormSet = forms.formset_factory(ClaimForm, extra=0, min_num=1, validate_min=True, max_num=50)
+
+
+class CalculationDateForm(Form):
+    as_of = date_field(_("As of"), required=False)

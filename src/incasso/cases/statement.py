@@ -1,0 +1,125 @@
+"""The case's calculation sheet: its ledger facts replayed by the calculation core.
+
+`case_statement_inputs` turns a case's claims and live ledger entries (collection costs charged,
+payments not reversed) into the frozen facts `calculations.build_statement` takes; `case_statement`
+replays them to a date. The case's interest freezes (`InterestFreeze`, e.g. during a payment
+arrangement that freezes interest) go to every claim as `ClaimFacts.interest_free`. This is the one bridge from the database to the law's arithmetic, so the
+screen, the letters, the payments and the summons show the same figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from incasso.calculations import ClaimFacts, CostsFact, InterestBasis, PaymentFact, Statement, build_statement
+from incasso.cases.models import Case, Claim, EntryKind, InterestFreeze, LedgerEntry
+from incasso.rates.selectors import rate_tables
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class StatementInputs:
+    claims: tuple[Claim, ...]
+    facts: tuple[ClaimFacts, ...]
+    costs: tuple[CostsFact, ...]
+    payments: tuple[PaymentFact, ...]
+
+
+type Periods = tuple[tuple[dt.date, dt.date | None], ...]
+
+
+def claim_facts(claim: Claim, *, interest_free: Periods = ()) -> ClaimFacts:
+    """Interest runs from the day after the due date up to and including the payment day, except on
+    the interest-free days (the case's freezes, `interest_free_periods`).
+    The invoice number is the claim's id on the sheet (unique within a case)."""
+    return ClaimFacts(
+        id=claim.invoice_number,
+        principal=claim.principal,
+        first_interest_day=claim.due_date + dt.timedelta(days=1),
+        basis=InterestBasis(claim.interest_basis),
+        contractual_rate=claim.contractual_rate,
+        compound=claim.compound,
+        due_date=claim.due_date,
+        description=claim.invoice_number,
+        interest_free=interest_free,
+    )
+
+
+def interest_free_periods(*, case: Case) -> Periods:
+    """The case's interest freezes as the core takes them: (from, until) inclusive, None = still open."""
+    rows = InterestFreeze.objects.filter(case=case).order_by("starts_on", "id")
+    return tuple((start, end) for start, end in rows.values_list("starts_on", "ends_on"))
+
+
+def interest_free_periods_for(*, case_ids: Iterable[int]) -> dict[int, Periods]:
+    """`interest_free_periods` for many cases in one query (cases without a freeze are left out)."""
+    found: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    rows = InterestFreeze.objects.filter(case_id__in=list(case_ids)).order_by("starts_on", "id")
+    for case_id, start, end in rows.values_list("case_id", "starts_on", "ends_on"):
+        found[case_id].append((start, end))
+    return {case_id: tuple(periods) for case_id, periods in found.items()}
+
+
+LEDGER_FIELDS = ("id", "claim_id", "kind", "amount", "value_on", "source", "reverses_id")
+
+
+def statement_inputs_from_rows(
+    claims: Sequence[Claim], rows: Iterable[Mapping[str, Any]], *, interest_free: Periods, as_of: dt.date
+) -> StatementInputs:
+    """The facts from rows already read: the case's claims (due date, id order) and its ledger entries
+    as dicts with at least `LEDGER_FIELDS`. Costs charged and payments count unless reversed or after
+    `as_of`. Shared by `case_statement_inputs` and the payments' chunked booking."""
+    if not claims:
+        return StatementInputs((), (), (), ())
+    entries = list(rows)
+    invoice = {c.pk: c.invoice_number for c in claims}
+    first = claims[0].pk
+    reversed_ids = {e["reverses_id"] for e in entries if e["kind"] == EntryKind.REVERSAL}
+    costs: list[CostsFact] = []
+    payments: dict[tuple[str, dt.date], Decimal] = defaultdict(lambda: ZERO)
+    for e in entries:
+        if e["kind"] not in (EntryKind.COSTS_CHARGED, EntryKind.PAYMENT):
+            continue
+        if e["id"] in reversed_ids or e["value_on"] > as_of:
+            continue
+        if e["kind"] == EntryKind.COSTS_CHARGED and e["amount"] > 0:
+            costs.append(CostsFact(invoice[e["claim_id"] or first], e["amount"], e["value_on"]))
+        elif e["kind"] == EntryKind.PAYMENT:
+            payments[(e["source"], e["value_on"])] -= e["amount"]
+    return StatementInputs(
+        claims=tuple(claims),
+        facts=tuple(claim_facts(c, interest_free=interest_free) for c in claims),
+        costs=tuple(costs),
+        payments=tuple(
+            PaymentFact(amount, on, reference=source)
+            for (source, on), amount in sorted(payments.items(), key=lambda item: item[0][1])
+            if amount > 0
+        ),
+    )
+
+
+def case_statement_inputs(*, case: Case, as_of: dt.date) -> StatementInputs:
+    claims = tuple(Claim.objects.filter(case=case).order_by("due_date", "id"))
+    if not claims:
+        return StatementInputs((), (), (), ())
+    kinds = [EntryKind.COSTS_CHARGED, EntryKind.PAYMENT, EntryKind.REVERSAL]
+    rows = LedgerEntry.objects.filter(case=case, kind__in=kinds).order_by("id").values(*LEDGER_FIELDS)
+    return statement_inputs_from_rows(
+        claims, rows, interest_free=interest_free_periods(case=case), as_of=as_of
+    )
+
+
+def case_statement(*, case: Case, as_of: dt.date) -> Statement | None:
+    """The calculation sheet of a case on `as_of` (None for a case without claims)."""
+    inputs = case_statement_inputs(case=case, as_of=as_of)
+    if not inputs.claims:
+        return None
+    return build_statement(
+        list(inputs.facts), list(inputs.costs), list(inputs.payments), as_of=as_of, tables=rate_tables()
+    )

@@ -1,0 +1,125 @@
+"""The case's calculation sheet: the ledger replayed by the calculation core, shown to staff and the client."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from incasso.calculations import ClaimFacts, CostsFact, PaymentFact, build_statement
+from incasso.cases import services
+from incasso.cases.statement import case_statement, case_statement_inputs
+from incasso.rates.selectors import rate_tables
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = dt.date(2026, 6, 30)
+
+
+@pytest.fixture
+def paid_case(zorg_case, officer):
+    """1,250.00 due 01-12-2025, collection costs 187.50 on 15-01-2026, payment 300 on 01-03-2026,
+    and a wrong payment of 50 that was reversed."""
+    services.ledger_book(
+        case=zorg_case,
+        bucket="costs",
+        kind="costs_charged",
+        amount=Decimal("187.50"),
+        value_on=dt.date(2026, 1, 15),
+        source="wik",
+        actor=officer,
+    )
+    services.ledger_book(
+        case=zorg_case,
+        bucket="principal",
+        kind="payment",
+        amount=Decimal("-300.00"),
+        value_on=dt.date(2026, 3, 1),
+        source="bank:1",
+    )
+    wrong = services.ledger_book(
+        case=zorg_case,
+        bucket="principal",
+        kind="payment",
+        amount=Decimal("-50.00"),
+        value_on=dt.date(2026, 3, 2),
+        source="bank:2",
+    )
+    services.ledger_reverse(entry=wrong, actor=officer, reason="verkeerd dossier")
+    return zorg_case
+
+
+def test_case_statement_equals_the_core_on_the_same_facts(paid_case):
+    expected = build_statement(
+        [
+            ClaimFacts(
+                id="ZN-1001",
+                principal=Decimal("1250.00"),
+                first_interest_day=dt.date(2025, 12, 2),
+                due_date=dt.date(2025, 12, 1),
+            )
+        ],
+        [CostsFact("ZN-1001", Decimal("187.50"), dt.date(2026, 1, 15))],
+        [PaymentFact(Decimal("300.00"), dt.date(2026, 3, 1))],
+        as_of=AS_OF,
+        tables=rate_tables(),
+    )
+    statement = case_statement(case=paid_case, as_of=AS_OF)
+    assert statement is not None
+    assert statement.outstanding == expected.outstanding
+    assert statement.costs.paid == Decimal("187.50")  # 6:44: costs first
+    assert statement.interest.charged > 0
+
+
+def test_reversed_and_future_payments_are_left_out(paid_case):
+    inputs = case_statement_inputs(case=paid_case, as_of=dt.date(2026, 2, 1))
+    assert inputs.payments == ()
+    inputs = case_statement_inputs(case=paid_case, as_of=AS_OF)
+    assert [p.amount for p in inputs.payments] == [Decimal("300.00")]
+
+
+def test_calculation_page_shows_the_sheet(client, officer, paid_case):
+    client.force_login(officer)
+    response = client.get(reverse("cases:calculation", args=[paid_case.number]), {"as_of": "30-06-2026"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    statement = case_statement(case=paid_case, as_of=AS_OF)
+    from incasso.core.formatting import format_money
+
+    assert format_money(statement.outstanding) in html
+    assert "ZN-1001" in html and "ACT/365" in html
+
+
+def test_calculation_sheet_downloads_as_text(client, officer, paid_case):
+    client.force_login(officer)
+    response = client.get(
+        reverse("cases:calculation", args=[paid_case.number]), {"as_of": "30-06-2026", "format": "txt"}
+    )
+    assert response["Content-Type"].startswith("text/plain")
+    assert "berekening-" in response["Content-Disposition"]
+    assert b"Renteberekening dossier" in response.content
+
+
+def test_other_clients_user_gets_404_on_the_calculation(client, energie_user, paid_case):
+    client.force_login(energie_user)
+    assert client.get(reverse("cases:calculation", args=[paid_case.number])).status_code == 404
+
+
+def test_own_client_user_may_read_the_calculation(client, zorg_user, paid_case):
+    client.force_login(zorg_user)
+    assert client.get(reverse("cases:calculation", args=[paid_case.number])).status_code == 200
+
+
+def test_case_header_shows_what_is_owed_today_with_running_interest(client, officer, paid_case):
+    from incasso.core.formatting import format_money
+
+    client.force_login(officer)
+    html = client.get(reverse("cases:owed_today", args=[paid_case.number])).content.decode()
+    import django.utils.timezone as tz
+
+    statement = case_statement(case=paid_case, as_of=tz.localdate())
+    assert format_money(statement.outstanding) in html
+    detail = client.get(reverse("cases:detail", args=[paid_case.number])).content.decode()
+    assert reverse("cases:owed_today", args=[paid_case.number]) in detail

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from incasso.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.case_create, name="create"),
+    path("<str:number>/", views.case_detail, name="detail"),
+    path("<str:number>/notes/", views.note_add, name="note_add"),
+    path("<str:number>/tasks/", views.task_add, name="task_add"),
+    path("<str:number>/tasks/<int:task_id>/done/", views.task_done, name="task_done"),
+    path("<str:number>/documents/", views.document_add, name="document_add"),
+    path("<str:number>/documents/<int:document_id>/", views.document_download, name="document_download"),
+    path("<str:number>/state/", views.case_transition, name="transition"),
+    path("<str:number>/calculation/", views.case_calculation, name="calculation"),
+    path("<str:number>/owed-today/", views.case_owed_today, name="owed_today"),
+]

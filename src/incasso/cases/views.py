@@ -1,0 +1,312 @@
+"""The officer's screens: case list, case screen and its actions, document download, new case.
+
+Views read only through selectors (which answer 404 outside the user's scope) and write only
+through services (whose DomainError goes back onto the form field it names). Every write first
+finds the case in the user's scope (404), then checks the user may write (403): a client user
+cannot learn that another client's case exists, and cannot change their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from incasso.calculations import CalculationError
+from incasso.calculations.sheet import group_by_four, render_statement
+from incasso.cases import selectors, services
+from incasso.cases.forms import (
+    CalculationDateForm,
+    CaseOpenForm,
+    CaseSearchForm,
+    ClaimFormSet,
+    DebtorForm,
+    DocumentForm,
+    NoteForm,
+    TaskForm,
+    TransitionForm,
+    add_domain_error,
+)
+from incasso.cases.models import Case
+from incasso.cases.statement import case_statement
+from incasso.cases.states import allowed_targets
+from incasso.core.access import can_write, require_write, staff_required
+from incasso.core.exceptions import DomainError
+from incasso.debtors.services import debtor_create, debtor_validate
+
+LIST_TEMPLATE = "cases/case_list.html"
+DETAIL_TEMPLATE = "cases/case_detail.html"
+CASES_PER_PAGE = 50
+
+
+def _is_fragment_request(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = CaseSearchForm(request.GET, user=request.user)
+    filters = form.filters() if form.is_valid() else {}
+    cases = selectors.case_list_for_user(user=request.user, **filters)
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    template = f"{LIST_TEMPLATE}#results" if _is_fragment_request(request) else LIST_TEMPLATE
+    response = render(request, template, {"form": form, "page": page, "can_write": can_write(request.user)})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _detail_context(request: HttpRequest, number: str, **forms: forms.Form) -> dict[str, Any]:
+    case_file = selectors.case_file_for_user(user=request.user, number=number)
+    writable = can_write(request.user)
+    context: dict[str, Any] = {
+        "file": case_file,
+        "case": case_file.case,
+        "payment_reference": group_by_four(case_file.case.payment_reference),
+        "can_write": writable,
+        "today": timezone.localdate(),
+    }
+    if writable:
+        context |= {
+            "note_form": NoteForm(),
+            "task_form": TaskForm(initial={"due_on": timezone.localdate()}),
+            "document_form": DocumentForm(),
+            "transition_form": TransitionForm(),
+            "allowed_targets": [
+                (s, Case(state=s).get_state_display()) for s in allowed_targets(case_file.case.state)
+            ],
+        } | forms
+    return context
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    return render(request, DETAIL_TEMPLATE, _detail_context(request, number))
+
+
+def case_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A POST on one case: login, find the case in the user's scope (404), then may they write (403)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, number: str, **kwargs: Any) -> HttpResponse:
+        case = selectors.case_get_for_user(user=request.user, number=number)
+        require_write(request.user)
+        return view(request, case, **kwargs)
+
+    return login_required(require_POST(wrapper))
+
+
+def _section_response(
+    request: HttpRequest, case: Case, section: str, form_name: str, form: forms.Form
+) -> HttpResponse:
+    """After an action: htmx gets the section and the timeline (out of band); a plain POST gets the
+    page again when the form has errors, else a redirect (post/redirect/get)."""
+    if not form.errors and not _is_fragment_request(request):
+        return redirect(f"{reverse('cases:detail', args=[case.number])}#{section}")
+    context = _detail_context(request, case.number, **({form_name: form} if form.errors else {}))
+    if not _is_fragment_request(request):
+        return render(request, DETAIL_TEMPLATE, context, status=400)
+    html = render_to_string(f"{DETAIL_TEMPLATE}#{section}", context, request)
+    html += render_to_string(f"{DETAIL_TEMPLATE}#timeline", {**context, "oob": True}, request)
+    return HttpResponse(html)
+
+
+@case_action
+def note_add(request: HttpRequest, case: Case) -> HttpResponse:
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(case=case, author=request.user, text=form.cleaned_data["text"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    return _section_response(request, case, "notes", "note_form", form)
+
+
+@case_action
+def task_add(request: HttpRequest, case: Case) -> HttpResponse:
+    form = TaskForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_create(case=case, created_by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    return _section_response(request, case, "tasks", "task_form", form)
+
+
+@case_action
+def task_done(request: HttpRequest, case: Case, task_id: int) -> HttpResponse:
+    task = selectors.task_get_for_user(user=request.user, case_number=case.number, task_id=task_id)
+    services.task_complete(task=task, by=request.user)
+    return _section_response(request, case, "tasks", "task_form", forms.Form())
+
+
+@case_action
+def document_add(request: HttpRequest, case: Case) -> HttpResponse:
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.document_add(
+                case=case,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                uploaded_by=request.user,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    return _section_response(request, case, "documents", "document_form", form)
+
+
+@case_action
+def case_transition(request: HttpRequest, case: Case) -> HttpResponse:
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_transition(
+                case=case,
+                to=data["state"],
+                actor=request.user,
+                reason=data["reason"],
+                closing_reason=data["closing_reason"] or None,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    if form.errors:
+        return render(
+            request, DETAIL_TEMPLATE, _detail_context(request, case.number, transition_form=form), status=400
+        )
+    return redirect("cases:detail", case.number)
+
+
+@login_required
+@require_GET
+def document_download(request: HttpRequest, number: str, document_id: int) -> FileResponse:
+    document = selectors.document_get_for_user(user=request.user, case_number=number, document_id=document_id)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _open_case(
+    request: HttpRequest, case_form: CaseOpenForm, debtor_form: DebtorForm, claims: Any
+) -> Case | None:
+    """Check the rows and the debtor first (pure checks: every bad field shows at once), then write
+    debtor and case in one transaction; a refusal lands on the field it names and writes nothing."""
+    debt_type = case_form.debt_types[case_form.cleaned_data["debt_type"]]
+    claim_inputs = []
+    for claim_form in claims.forms:  # each row checked first, so an error lands on its own row
+        claim_inputs.append(claim_form.claim_input())
+        try:
+            services.claim_validate(claim_inputs[-1], debt_type=debt_type)
+        except DomainError as exc:
+            add_domain_error(claim_form, exc)
+    try:  # the debtor too, so one submit shows every bad field at once
+        debtor_validate(debtor_form.debtor_input())
+    except DomainError as exc:
+        add_domain_error(debtor_form, exc)
+    if debtor_form.errors or any(f.errors for f in claims.forms):
+        return None
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            debtor = debtor_create(data=debtor_form.debtor_input(), today=today)
+            return services.case_open(
+                client=case_form.clients[case_form.cleaned_data["client"]],
+                debtor=debtor,
+                debtor_role=case_form.cleaned_data["debtor_role"],
+                debt_type=debt_type,
+                claims=claim_inputs,
+                opened_on=today,
+                actor=request.user,
+                client_reference=case_form.cleaned_data["client_reference"],
+                officer=request.user if request.user.role == "officer" else None,  # type: ignore[union-attr]
+            )
+    except DomainError as exc:
+        target: forms.BaseForm = debtor_form if exc.field in debtor_form.fields else case_form
+        if exc.field in ClaimFormSet.form.base_fields:  # e.g. an invoice number already in a case
+            rows = [f for f in claims.forms if f.cleaned_data["invoice_number"] in exc.message]
+            target = (rows or claims.forms)[0]
+        add_domain_error(target, exc)
+        return None
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    case_form = CaseOpenForm(data, user=request.user)
+    debtor_form = DebtorForm(data, prefix="debtor")
+    claims = ClaimFormSet(data, prefix="claims")
+    if data is not None and case_form.is_valid() and debtor_form.is_valid() and claims.is_valid():
+        case = _open_case(request, case_form, debtor_form, claims)
+        if case is not None:
+            return redirect("cases:detail", case.number)
+    context = {"case_form": case_form, "debtor_form": debtor_form, "claims": claims}
+    return render(request, "cases/case_create.html", context, status=400 if data is not None else 200)
+
+
+@login_required
+@require_GET
+def case_calculation(request: HttpRequest, number: str) -> HttpResponse:
+    """The calculation sheet (renteberekening) as of a date, as a judge could check it."""
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    form = CalculationDateForm(request.GET or None)
+    as_of = (
+        form.cleaned_data["as_of"] if form.is_valid() and form.cleaned_data["as_of"] else timezone.localdate()
+    )
+    try:
+        statement = case_statement(case=case, as_of=as_of)
+        error = ""
+    except CalculationError as exc:
+        statement, error = None, str(exc)
+    sheet = render_statement(statement, title=f"Renteberekening dossier {case.number}") if statement else ""
+    if request.GET.get("format") == "txt":
+        response = HttpResponse(sheet, content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="berekening-{case.number}-{as_of:%Y%m%d}.txt"'
+        )
+        return response
+    context = {
+        "case": case,
+        "statement": statement,
+        "sheet": sheet,
+        "as_of": as_of,
+        "form": form,
+        "error": error,
+    }
+    return render(request, "cases/case_calculation.html", context)
+
+
+@login_required
+@require_GET
+def case_owed_today(request: HttpRequest, number: str) -> HttpResponse:
+    """What the debtor owes today including running interest (the ledger holds interest only up to its
+    last booking): a fragment the case header loads."""
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    today = timezone.localdate()
+    try:
+        statement = case_statement(case=case, as_of=today)
+    except CalculationError as exc:
+        return HttpResponse(f'<span class="warning">{escape(str(exc))}</span>')
+    return render(request, "cases/_owed_today.html", {"case": case, "statement": statement, "today": today})

@@ -1,0 +1,15 @@
+from django.contrib import admin
+
+from incasso.clients.models import Client, ClientContact
+
+
+class ClientContactInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ClientContact
+    extra = 0
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name", "code", "kvk_number", "vat_deductible", "is_active"]
+    search_fields = ["name", "code"]
+    inlines = [ClientContactInline]

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from incasso.core.views import management
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="cases:list", permanent=False)),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("management/", management, name="management"),
+    path("cases/", include("incasso.cases.urls")),
+    path("intake/", include("incasso.intake.urls")),
+    path("payments/", include("incasso.payments.urls")),
+    path("arrangements/", include("incasso.arrangements.urls")),
+    path("legal/", include("incasso.legal.urls")),
+    path("letters/", include("incasso.letters.urls")),
+    path("", include("incasso.strategies.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,63 @@
+"""`incasso demo`: a consistent portfolio built through the services, created once."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from incasso.accounts.models import User
+from incasso.cases.models import Bucket, Case, Claim, EntryKind, LedgerEntry
+from incasso.cases.selectors import case_balance
+from incasso.clients.models import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_a_consistent_portfolio_once():
+    out = StringIO()
+    call_command("demo", cases=20, stdout=out)
+    assert "password for all: incasso-demo" in out.getvalue()
+    assert Client.objects.filter(code__startswith="DEMO-").count() == 4
+    assert Case.objects.count() == 20
+    assert len(set(Case.objects.values_list("state", flat=True))) >= 4
+    officer = User.objects.get(username="officer")
+    assert officer.role == "officer" and officer.check_password("incasso-demo")
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.filter(role="client_user").count() == 4
+    assert User.objects.get(username="klant-zorg").client.code == "DEMO-ZORG"
+    assert not Client.objects.get(code="DEMO-ENERGIE").vat_deductible
+    for case in Case.objects.all():
+        entries = LedgerEntry.objects.filter(case=case, bucket=Bucket.PRINCIPAL)
+        added = entries.filter(kind=EntryKind.CLAIM_ADDED).aggregate(s=Sum("amount"))["s"]
+        claims = Claim.objects.filter(case=case).aggregate(s=Sum("principal"))["s"]
+        assert Decimal(added).quantize(Decimal("0.01")) == Decimal(claims).quantize(Decimal("0.01"))
+        others = entries.exclude(kind=EntryKind.CLAIM_ADDED)
+        assert set(others.values_list("kind", flat=True)) <= {EntryKind.PAYMENT, EntryKind.WRITE_OFF}
+        assert all(amount < 0 for amount in others.values_list("amount", flat=True))
+        balance = case_balance(case=case)
+        assert balance.principal >= 0 and balance.costs >= 0
+        if case.closing_reason in {"paid", "settled"}:
+            assert balance.total == 0
+
+    before = Case.objects.count(), User.objects.count()
+    again = StringIO()
+    call_command("demo", cases=20, stdout=again)
+    assert again.getvalue().strip() == "demo data already present"
+    assert (Case.objects.count(), User.objects.count()) == before
+
+
+def test_demo_is_deterministic_for_a_seed():
+    import datetime as dt
+
+    from incasso.intake.demo import CLIENTS, _Builder
+
+    def sample(seed: int) -> tuple[object, ...]:
+        builder = _Builder(seed=seed, today=dt.date(2026, 11, 24))
+        return builder.person(), builder.organisation(), tuple(builder.claims(CLIENTS[0]))
+
+    assert sample(7) == sample(7)
+    assert sample(7) != sample(8)

@@ -1,0 +1,229 @@
+"""Reads for letters: the active template, the letterhead, and a case's figures as plain data.
+
+`case_letter_facts` is the one bridge from a case to a letter: it replays the case with the
+calculation core (`cases.statement`) on the letter date and returns frozen records and a dict of
+strings for the template sandbox. No model object leaves this module towards a template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from incasso.calculations.costs import collection_costs_for_letter
+from incasso.calculations.deadlines import fourteen_day_term
+from incasso.cases.models import Case
+from incasso.cases.statement import case_statement
+from incasso.core.exceptions import DomainError
+from incasso.debtors.models import DebtorKind
+from incasso.debtors.selectors import debtor_current_address
+from incasso.letters.models import Letterhead, LetterTemplate, SentLetter, TemplateCode
+from incasso.letters.rendering import Addressee, ClaimRow, Totals
+from incasso.letters.rendering import Letterhead as LetterheadData
+from incasso.letters.rendering.formatting import format_date, format_money
+from incasso.strategies.models import OutgoingMessage
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+VAT_PERCENT = Decimal(21)
+PAY_DAYS = {TemplateCode.SUMMONS: 7, TemplateCode.FINAL_NOTICE: 7}  # others: 14 days
+PAYMENT_TERM = {
+    "nl": "binnen 14 dagen vanaf de dag nadat u deze brief heeft ontvangen",
+    "en": "within 14 days from the day after you received this letter",
+}
+
+
+class NoAddress(DomainError):
+    """The debtor has no valid current address: no letter can go out."""
+
+
+def template_active(*, code: str, language: str) -> LetterTemplate:
+    template = LetterTemplate.objects.filter(code=code, language=language, active=True).first()
+    if template is None and language != "nl":
+        template = LetterTemplate.objects.filter(code=code, language="nl", active=True).first()
+    if template is None:
+        raise DomainError(
+            _("No active template '%(code)s' (%(language)s)") % {"code": code, "language": language},
+            field="template",
+        )
+    return template
+
+
+def template_list() -> QuerySet[LetterTemplate]:
+    return LetterTemplate.objects.filter(active=True).order_by("code", "language")
+
+
+def template_versions(*, code: str, language: str) -> QuerySet[LetterTemplate]:
+    return LetterTemplate.objects.filter(code=code, language=language).order_by("-version")
+
+
+def letterhead_for_client(*, client: Any) -> Letterhead:
+    head = Letterhead.objects.filter(client=client).first() or Letterhead.objects.filter(client=None).first()
+    if head is None:
+        raise DomainError(
+            _("No letterhead has been set up (Administration › Letterheads)"), field="letterhead"
+        )
+    return head
+
+
+def letterhead_data(*, head: Letterhead, client_name: str, language: str) -> LetterheadData:
+    return LetterheadData(
+        name=head.name,
+        address_lines=tuple(head.address.splitlines()),
+        wki_registration=head.wki_registration,
+        kvk=head.kvk,
+        iban=head.iban.replace(" ", "").upper(),
+        bic=head.bic,
+        account_holder=head.account_holder,
+        phone=head.phone,
+        email=head.email,
+        website=head.website,
+        complaint_line=head.complaint_line,
+        client_name=client_name,
+        return_address=head.return_address,
+    )
+
+
+def messages_for_case(*, case: Case) -> QuerySet[OutgoingMessage]:
+    """Every outgoing message of a case, newest first, with its delivery and archived letter."""
+    return (
+        OutgoingMessage.objects.filter(case=case)
+        .select_related("delivery", "sent_letter")
+        .defer("sent_letter__pdf")
+        .order_by("-queued_on", "-id")
+    )
+
+
+def sent_letters_for_case(*, case: Case) -> QuerySet[SentLetter]:
+    return SentLetter.objects.filter(case=case).select_related("template").defer("pdf")
+
+
+@dataclass(frozen=True)
+class CaseLetterFacts:
+    """A case's letter figures on one date, already decided."""
+
+    addressee: Addressee
+    claims: tuple[ClaimRow, ...]
+    totals: Totals
+    pay_by: dt.date
+    costs_if_unpaid: Decimal
+    fields: dict[str, Any]
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(CENT)
+
+
+def salutation(case: Case, language: str) -> str:
+    debtor = case.debtor
+    if debtor.kind == DebtorKind.ORGANISATION:
+        return "Geachte heer, mevrouw," if language == "nl" else "Dear Sir or Madam,"
+    last = " ".join(p for p in (debtor.name_prefix, debtor.last_name) if p)
+    last = last[:1].upper() + last[1:]
+    return f"Geachte heer of mevrouw {last}," if language == "nl" else f"Dear Mr or Ms {last},"
+
+
+def pay_by_date(*, code: str, on: dt.date) -> dt.date:
+    """The 14-day letter: 14 days after presumed delivery (2 postal days), art. 6:96 lid 6 BW."""
+    if code == TemplateCode.FOURTEEN_DAY_LETTER:
+        return fourteen_day_term(sent_on=on).last_day
+    return on + dt.timedelta(days=PAY_DAYS.get(TemplateCode(code), 14) if code in TemplateCode else 14)
+
+
+def case_addressee(*, case: Case) -> Addressee:
+    address = debtor_current_address(debtor=case.debtor)
+    if address is None:
+        raise NoAddress(_("Case %(number)s: no valid address") % {"number": case.number}, field="address")
+    country = "" if address.country.upper() == "NL" else address.country
+    return Addressee(
+        name=case.debtor.display_name,
+        address_lines=(f"{address.street} {address.house_number}",),
+        postcode=address.postcode,
+        city=address.city,
+        country=country,
+    )
+
+
+def case_letter_facts(
+    *, case: Case, code: str, language: str, on: dt.date, head: LetterheadData
+) -> CaseLetterFacts:
+    statement = case_statement(case=case, as_of=on)
+    if statement is None:
+        raise DomainError(_("Case %(number)s has no claims") % {"number": case.number}, field="claims")
+    # `case_statement` replays the claims in this order and returns them in the same order.
+    claims = list(case.claims.order_by("due_date", "id"))
+    rows = []
+    for claim, cs in zip(claims, statement.claims, strict=True):
+        principal, interest, costs = _q(cs.principal.charged), _q(cs.interest.charged), _q(cs.costs.charged)
+        rows.append(
+            ClaimRow(
+                invoice_number=claim.invoice_number,
+                invoice_date=claim.invoice_date,
+                description=claim.description,
+                principal=principal,
+                interest=interest,
+                costs=costs,
+                total=principal + interest + costs,
+            )
+        )
+    paid = _q(statement.principal.paid + statement.interest.paid + statement.costs.paid)
+    p = sum((r.principal for r in rows), ZERO)
+    i = sum((r.interest for r in rows), ZERO)
+    c = sum((r.costs for r in rows), ZERO)
+    totals = Totals(principal=p, interest=i, costs=c, costs_vat=ZERO, total=p + i + c - paid, paid=paid)
+    open_principals = [
+        _q(cs.principal.outstanding) for cs in statement.claims if cs.principal.outstanding > 0
+    ]
+    vat = ZERO if case.client.vat_deductible else VAT_PERCENT
+    costs_if_unpaid = (
+        collection_costs_for_letter(open_principals, vat_percent=vat).total if open_principals else ZERO
+    )
+    addressee = case_addressee(case=case)
+    pay_by = pay_by_date(code=code, on=on)
+
+    def money(value: Decimal) -> str:
+        return format_money(value, "nl" if language == "nl" else "en")
+
+    fields: dict[str, Any] = {
+        "debtor_name": addressee.name,
+        "salutation": salutation(case, language),
+        "case_number": case.number,
+        "client_name": case.client.name,
+        "client_reference": case.client_reference,
+        "letter_date": format_date(on),
+        "pay_by": format_date(pay_by),
+        "payment_term": PAYMENT_TERM["nl" if language == "nl" else "en"],
+        "amount_owed": money(totals.total),
+        "principal": money(p),
+        "interest": money(i),
+        "collection_costs": money(c),
+        "collection_costs_if_unpaid": money(costs_if_unpaid),
+        "paid": money(paid) if paid else "",
+        "payment_reference": " ".join(case.payment_reference[k : k + 4] for k in range(0, 16, 4)),
+        "iban": " ".join(head.iban[k : k + 4] for k in range(0, len(head.iban), 4)),
+        "account_holder": head.account_holder,
+        "agency_name": head.name,
+        "agency_phone": head.phone,
+        "agency_email": head.email,
+        "agency_website": head.website,
+        "wki_registration": head.wki_registration,
+        "claim_count": str(len(rows)),
+        "claims": [
+            {
+                "invoice_number": r.invoice_number,
+                "invoice_date": format_date(r.invoice_date),
+                "description": r.description,
+                "principal": money(r.principal),
+                "interest": money(r.interest),
+                "costs": money(r.costs),
+                "total": money(r.total),
+            }
+            for r in rows
+        ],
+    }
+    return CaseLetterFacts(addressee, tuple(rows), totals, pay_by, costs_if_unpaid, fields)

@@ -1,0 +1,86 @@
+"""Letter fixtures on top of the root personas: the agency letterhead and cases that can get letters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from incasso.calculations.payment_reference import generate_payment_reference
+
+LETTER_DAY = dt.date(2026, 3, 2)  # a Monday
+
+
+@pytest.fixture
+def letterhead(db):
+    from incasso.letters.models import Letterhead
+
+    return Letterhead.objects.create(
+        name="Noordhoek Incasso B.V.",
+        address="Oudegracht 120\n3511 AZ Utrecht",
+        return_address="Retouradres: Postbus 1234, 3500 BE Utrecht",
+        wki_registration="2024-000123",
+        kvk="87654321",
+        iban="NL91ABNA0417164300",
+        bic="ABNANL2A",
+        account_holder="Noordhoek Incasso B.V. inzake derdengelden",
+        phone="030 123 45 67",
+        email="info@noordhoekincasso.nl",
+        website="www.noordhoekincasso.nl",
+        complaint_line="Een klacht? Lees op noordhoekincasso.nl/klachten hoe u die indient.",
+        signer_name="M. Bakker",
+    )
+
+
+def make_letter_case(case, *, number: int):
+    case.payment_reference = generate_payment_reference(number)
+    case.save(update_fields=["payment_reference"])
+    return case
+
+
+@pytest.fixture
+def zorg_letter_case(zorg_case, letterhead):
+    """Zorggroep Noord's case: one invoice of € 1.250,00, debtor at 1234 AB Utrecht."""
+    return make_letter_case(zorg_case, number=2026_000101)
+
+
+@pytest.fixture
+def energie_letter_case(energie_case, letterhead):
+    """Energie Zuid's case: one invoice of € 480,50, debtor at 5611 AA Eindhoven."""
+    return make_letter_case(energie_case, number=2026_000202)
+
+
+def queue_message(case, *, channel: str, template_code: str = "reminder", on: dt.date = LETTER_DAY):
+    """An outgoing message as the daily run queues it (with its step execution)."""
+    from incasso.strategies.models import OutgoingMessage, Step, StepExecution, Strategy, StrategyVersion
+
+    strategy = Strategy.objects.create(
+        name=f"Test {case.number} {channel} {template_code}", debtor_role="consumer"
+    )
+    version = StrategyVersion.objects.create(strategy=strategy, number=1)
+    step = Step.objects.create(
+        version=version,
+        position=1,
+        name="stap",
+        offset_days=0,
+        action="send_message",
+        channel=channel,
+        template_code=template_code,
+    )
+    from django.utils import timezone
+
+    execution = StepExecution.objects.create(
+        case=case, step=step, due_on=on, executed_at=timezone.now(), outcome="executed"
+    )
+    return OutgoingMessage.objects.create(
+        case=case,
+        debtor_id=case.debtor_id,
+        channel=channel,
+        template_code=template_code,
+        step_execution=execution,
+        queued_on=on,
+    )
+
+
+ZERO = Decimal("0.00")

@@ -1,0 +1,204 @@
+"""E-mail through a real local SMTP server (aiosmtpd), SMS through a local HTTP server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import io
+import json
+import socket
+import threading
+from email import policy
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiosmtpd.controller import Controller
+from pypdf import PdfReader
+
+from incasso.cases.models import Event, Task, TaskKind
+from incasso.debtors.models import ContactPoint
+from incasso.letters.models import Delivery, SentLetter
+from incasso.letters.sending import messages_process
+from incasso.letters.tests.conftest import queue_message
+from incasso.strategies.models import MessageStatus
+
+MONDAY_10 = dt.datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.refuse: dict[str, str] = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(settings):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+        }
+    }
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def email_message(zorg_letter_case):
+    ContactPoint.objects.create(debtor=zorg_letter_case.debtor, kind="email", value="jan@example.nl")
+    return queue_message(zorg_letter_case, channel="email", template_code="fourteen_day_letter")
+
+
+def test_an_email_arrives_with_text_and_the_letter_as_pdf(smtp, email_message):
+    summary = messages_process(now=MONDAY_10)
+    assert summary.sent == 1
+    [mail] = smtp.messages
+    assert mail["To"] == "jan@example.nl"
+    assert mail["Subject"] == "Betaal binnen 14 dagen en voorkom extra kosten"
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    reference = " ".join(email_message.case.payment_reference[i : i + 4] for i in range(0, 16, 4))
+    assert f"Betalingskenmerk: {reference}" in text
+    assert "binnen 14 dagen vanaf de dag nadat u deze brief heeft ontvangen" in text
+    [attachment] = list(mail.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    pdf_text = " ".join(PdfReader(io.BytesIO(attachment.get_content())).pages[0].extract_text().split())
+    assert reference in pdf_text
+    email_message.refresh_from_db()
+    assert email_message.status == MessageStatus.SENT and email_message.sent_on == MONDAY_10.date()
+    archived = SentLetter.objects.get(message=email_message)
+    assert bytes(archived.pdf) == attachment.get_content()
+    assert Event.objects.filter(
+        case=email_message.case, kind="letter", summary__startswith="E-mail verstuurd"
+    ).exists()
+    assert messages_process(now=MONDAY_10 + dt.timedelta(hours=1)).sent == 0  # never sent twice
+    assert len(smtp.messages) == 1
+
+
+def test_a_refused_address_is_marked_invalid_and_a_find_contact_task_added(smtp, email_message):
+    smtp.refuse["jan@example.nl"] = "550 5.1.1 User unknown"
+    summary = messages_process(now=MONDAY_10)
+    assert summary.failed == 1
+    email_message.refresh_from_db()
+    assert email_message.status == MessageStatus.FAILED
+    assert "550" in email_message.delivery.failure_reason
+    contact = ContactPoint.objects.get(value="jan@example.nl")
+    assert not contact.is_valid and "550" in contact.invalid_reason
+    assert Task.objects.filter(case=email_message.case, kind=TaskKind.FIND_CONTACT).count() == 1
+    assert not SentLetter.objects.exists()
+
+
+def test_a_server_that_is_down_keeps_the_email_queued_with_back_off_then_sends_once(
+    smtp, email_message, settings
+):
+    port = settings.MAILERS["default"]["OPTIONS"]["port"]
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
+        }
+    }
+    assert messages_process(now=MONDAY_10).retry == 1
+    assert messages_process(now=MONDAY_10 + dt.timedelta(minutes=4)).retry == 0  # not due yet
+    assert messages_process(now=MONDAY_10 + dt.timedelta(minutes=5)).retry == 1
+    delivery = Delivery.objects.get(message=email_message)
+    assert delivery.attempts == 2
+    assert delivery.next_attempt_at == MONDAY_10 + dt.timedelta(minutes=5 + 10)
+    email_message.refresh_from_db()
+    assert email_message.status == MessageStatus.QUEUED
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+    later = MONDAY_10 + dt.timedelta(minutes=15)
+    assert messages_process(now=later).sent == 1
+    assert messages_process(now=later + dt.timedelta(hours=1)).sent == 0
+    assert len(smtp.messages) == 1
+    assert SentLetter.objects.filter(message=email_message).count() == 1
+
+
+def test_no_email_is_sent_at_night(smtp, email_message):
+    assert messages_process(now=MONDAY_10.replace(hour=21)).skipped == 1
+    assert smtp.messages == []
+
+
+class SmsApi(BaseHTTPRequestHandler):
+    requests: list[tuple[dict, dict]] = []
+    answer: tuple[int, dict] = (201, {"id": "mb-1"})
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).requests.append((dict(self.headers), {"path": self.path, **body}))
+        status, payload = type(self).answer
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def sms_api(settings):
+    SmsApi.requests = []
+    SmsApi.answer = (201, {"id": "mb-1"})
+    server = HTTPServer(("127.0.0.1", 0), SmsApi)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.INCASSO_SMS_PROVIDER = "messagebird"
+    settings.INCASSO_SMS_BASE_URL = f"http://127.0.0.1:{server.server_port}"
+    settings.INCASSO_SMS_ACCESS_KEY = "test-key"
+    settings.INCASSO_SMS_ORIGINATOR = "Noordhoek"
+    yield SmsApi
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def sms_message(energie_letter_case):
+    ContactPoint.objects.create(debtor=energie_letter_case.debtor, kind="phone", value="06 1234 5678")
+    return queue_message(energie_letter_case, channel="sms", template_code="reminder")
+
+
+def test_an_sms_goes_to_the_messagebird_api(sms_api, sms_message):
+    assert messages_process(now=MONDAY_10).sent == 1
+    [(headers, body)] = sms_api.requests
+    assert body["path"] == "/messages"
+    assert headers["Authorization"] == "AccessKey test-key"
+    assert body["recipients"] == ["31612345678"] and body["originator"] == "Noordhoek"
+    assert "Energie Zuid" in body["body"] and "herinneren" in body["body"]
+    sms_message.refresh_from_db()
+    assert sms_message.status == MessageStatus.SENT
+    assert SentLetter.objects.get(message=sms_message).text == body["body"]
+
+
+def test_an_sms_refused_by_the_provider_fails_with_its_reason(sms_api, sms_message):
+    sms_api.answer = (422, {"errors": [{"code": 9, "description": "no (correct) recipients found"}]})
+    assert messages_process(now=MONDAY_10).failed == 1
+    sms_message.refresh_from_db()
+    assert sms_message.status == MessageStatus.FAILED
+    assert sms_message.delivery.failure_reason == "HTTP 422: no (correct) recipients found"

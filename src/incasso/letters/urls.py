@@ -1,0 +1,16 @@
+from django.urls import path
+
+from incasso.letters import views
+
+app_name = "letters"
+
+urlpatterns = [
+    path("templates/", views.templates, name="templates"),
+    path("templates/<slug:code>/<slug:language>/", views.template_edit, name="template_edit"),
+    path("templates/<slug:code>/<slug:language>/preview/", views.template_preview, name="template_preview"),
+    path("letterheads/", views.letterheads, name="letterheads"),
+    path("letterheads/new/", views.letterhead_edit, name="letterhead_new"),
+    path("letterheads/<int:pk>/", views.letterhead_edit, name="letterhead_edit"),
+    path("sent/<str:number>/<int:pk>.pdf", views.sent_letter_pdf, name="sent_pdf"),
+    path("case/<str:number>/", views.case_messages_panel, name="case_messages"),
+]

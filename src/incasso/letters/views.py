@@ -1,0 +1,190 @@
+"""Screens for letters: template editing with a live preview on a real case, letterheads, reprints.
+
+Supervisors and administrators edit templates; officers get 403; client users get 404 (they may not
+learn these screens exist). Letterheads: administrators only. A reprint serves the archived bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from incasso.cases.selectors import case_get_for_user
+from incasso.core.exceptions import DomainError
+from incasso.letters.models import Language, Letterhead, LetterTemplate, SentLetter, TemplateCode
+from incasso.letters.rendering import render_letter_png
+from incasso.letters.sandbox import CLAIM_FIELDS, FIELDS
+from incasso.letters.selectors import messages_for_case, template_active, template_list, template_versions
+from incasso.letters.services import letter_compose, template_check, template_save
+
+View = Callable[..., HttpResponse]
+
+
+def _roles(*roles: str) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            role = getattr(request.user, "role", None)
+            if role == "client_user" or role is None:
+                raise Http404
+            if role not in roles:
+                raise PermissionDenied("Not allowed for this role")
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapper)
+
+    return decorator
+
+
+class TemplateForm(forms.Form):
+    subject = forms.CharField(label="Onderwerp", max_length=200)
+    body = forms.CharField(label="Tekst", widget=forms.Textarea(attrs={"rows": 22}))
+    short_text = forms.CharField(
+        label="Sms-tekst", required=False, max_length=480, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def _valid_code(code: str, language: str) -> None:
+    if code not in TemplateCode.values or language not in Language.values:
+        raise Http404
+
+
+@_roles("supervisor", "administrator")
+def templates(request: HttpRequest) -> HttpResponse:
+    return render(request, "letters/template_list.html", {"templates": template_list()})
+
+
+@_roles("supervisor", "administrator")
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, code: str, language: str) -> HttpResponse:
+    _valid_code(code, language)
+    current = template_active(code=code, language=language)
+    form = TemplateForm(
+        request.POST or None,
+        initial={"subject": current.subject, "body": current.body, "short_text": current.short_text},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            template_save(code=code, language=language, user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error("body" if exc.field not in ("onderwerp", "sms-tekst") else None, exc.message)
+        else:
+            return redirect("letters:template_edit", code=code, language=language)
+    return render(
+        request,
+        "letters/template_edit.html",
+        {
+            "form": form,
+            "current": current,
+            "versions": template_versions(code=code, language=language)[:10],
+            "fields": FIELDS,
+            "claim_fields": CLAIM_FIELDS,
+            "code": code,
+            "language": language,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@_roles("supervisor", "administrator")
+@require_POST
+def template_preview(request: HttpRequest, code: str, language: str) -> HttpResponse:
+    """The htmx fragment: the unsaved text rendered for a real case (scoped like every case read)."""
+    _valid_code(code, language)
+    form = TemplateForm(request.POST)
+    number = request.POST.get("case", "").strip()
+    context: dict[str, Any] = {"number": number}
+    if not number:
+        context["error"] = "Kies een dossiernummer voor het voorbeeld."
+    elif form.is_valid():
+        try:
+            template_check(code=code, **form.cleaned_data)
+            case = case_get_for_user(user=request.user, number=number)
+            draft = LetterTemplate(code=code, language=language, version=0, **form.cleaned_data)
+            data, _t, sms, _c = letter_compose(
+                case=case, template_code=code, language=language, on=timezone.localdate(), template=draft
+            )
+            context["png"] = base64.b64encode(render_letter_png(data, ppi=80)).decode("ascii")
+            context["sms"] = sms
+        except Http404:
+            context["error"] = f"Dossier {number} bestaat niet."
+        except (DomainError, ValueError) as exc:
+            context["error"] = getattr(exc, "message", str(exc))
+    else:
+        context["error"] = "Vul onderwerp en tekst in."
+    return render(request, "letters/template_edit.html#preview", context)
+
+
+class LetterheadForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Letterhead
+        fields = [
+            "client",
+            "name",
+            "address",
+            "return_address",
+            "wki_registration",
+            "kvk",
+            "iban",
+            "bic",
+            "account_holder",
+            "phone",
+            "email",
+            "website",
+            "complaint_line",
+            "signer_name",
+        ]
+
+
+@_roles("administrator")
+def letterheads(request: HttpRequest) -> HttpResponse:
+    heads = Letterhead.objects.select_related("client").order_by("client__name")
+    return render(request, "letters/letterhead_list.html", {"letterheads": heads})
+
+
+@_roles("administrator")
+@require_http_methods(["GET", "POST"])
+def letterhead_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    head = get_object_or_404(Letterhead, pk=pk) if pk else None
+    form = LetterheadForm(request.POST or None, instance=head)
+    if request.method == "POST" and form.is_valid():
+        form.save()  # a plain settings record: no cross-model rules, the form's validation is the service
+        return redirect("letters:letterheads")
+    return render(
+        request,
+        "letters/letterhead_edit.html",
+        {"form": form, "head": head},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def sent_letter_pdf(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """A reprint: the archived bytes, exactly as sent (404 outside the user's cases)."""
+    case = case_get_for_user(user=request.user, number=number)
+    sent = get_object_or_404(SentLetter, pk=pk, case=case, pdf__isnull=False)
+    response = HttpResponse(bytes(sent.pdf or b""), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{case.number}-{sent.template.code}-{sent.letter_date}.pdf"'
+    )
+    response["X-Content-SHA256"] = sent.sha256
+    return response
+
+
+@login_required
+def case_messages_panel(request: HttpRequest, number: str) -> HttpResponse:
+    """The case's letters, e-mails and SMS with their status: a panel the case screen loads (htmx)."""
+    case = case_get_for_user(user=request.user, number=number)
+    return render(
+        request, "letters/_case_messages.html", {"case": case, "messages": messages_for_case(case=case)}
+    )

@@ -1,0 +1,464 @@
+"""Which case does a bank transaction pay? Rules in order, each answer with rule, confidence and reason.
+
+(a) the structured reference (or a valid betalingskenmerk in the description) is a case's payment reference,
+    or an instalment's (rule `instalment_reference`: the payment also counts towards that instalment);
+(b) a case number or an invoice number in the description identifies exactly one open case;
+(c) the counterparty IBAN belongs to a debtor with exactly one open case and the amount is what it owes
+    (its balance, or an open instalment of its active arrangement);
+(d) the debtor's name is close (rapidfuzz token_set_ratio >= 90): a suggestion only, never booked.
+
+A wrong automatic match is worse than none: whenever two cases fit, the transaction goes to the
+manual queue with the candidates in its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.db.models.functions import Upper
+from rapidfuzz import fuzz, process
+
+from incasso.arrangements.models import ArrangementStatus, Instalment, InstalmentStatus
+from incasso.calculations import is_valid_payment_reference
+from incasso.cases.models import Case, CaseState, Claim
+from incasso.debtors.models import BankAccount
+from incasso.payments.booking import case_position
+from incasso.payments.models import BankTransaction, MatchRule, TransactionStatus
+
+NAME_THRESHOLD = 90
+CASE_NUMBER_RE = re.compile(r"(?<![\d-])(\d{4}-\d{6})(?![\d-])")
+DIGITS_RE = re.compile(r"\d(?:[ .]?\d){6,18}")
+TOKEN_SPLIT_RE = re.compile(r"[\s,;:/()\[\]'\"]+")
+
+
+@dataclass(frozen=True)
+class Match:
+    status: str
+    rule: str = ""
+    confidence: Decimal | None = None
+    reason: str = ""
+    case: Case | None = None
+    original: BankTransaction | None = None  # for a return: the payment it takes back
+    instalment: Instalment | None = None  # paid by its own reference (or its amount from a known IBAN)
+
+
+IN_CHUNK = 5000
+NAME_PREFIXES = frozenset({"van", "de", "der", "den", "het", "ter", "ten", "te", "la", "le", "op", "in", "t"})
+NAME_TOKEN_RE = re.compile(r"[^\w]+")
+
+
+def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
+    items = sorted(set(values))
+    for start in range(0, len(items), IN_CHUNK):
+        yield items[start : start + IN_CHUNK]
+
+
+def _references_in(txn: BankTransaction) -> set[str]:
+    found = set()
+    structured = re.sub(r"[ .]", "", txn.structured_reference)
+    if structured.isdigit():
+        found.add(structured)
+    for run in DIGITS_RE.findall(txn.remittance_text):
+        digits = re.sub(r"[ .]", "", run)
+        if len(digits) == 16 and is_valid_payment_reference(digits):
+            found.add(digits)
+    return found
+
+
+def _invoice_tokens(text: str) -> set[str]:
+    tokens = {t.strip(".-").upper() for t in TOKEN_SPLIT_RE.split(text)}
+    return {t for t in tokens if len(t) >= 3 and any(ch.isdigit() for ch in t)}
+
+
+def _name_keys(name: str) -> set[str]:
+    """Blocking keys for the name rule: the first four letters of each name part (not 'van', 'de', ...)."""
+    return {t[:4] for t in NAME_TOKEN_RE.split(name.lower()) if len(t) >= 3 and t not in NAME_PREFIXES}
+
+
+@dataclass
+class MatchCache:
+    """What the rules read for a batch of transactions, fetched in bulk (one query per kind and chunk of
+    5,000 values) instead of per transaction. Same answers as the queries it replaces; a case the
+    import closes is remembered (`case_closed`), so a later transaction in the batch sees it closed."""
+
+    references: dict[str, tuple[Case, Instalment | None]] = field(default_factory=dict)
+    numbers: dict[str, Case] = field(default_factory=dict)
+    invoices: dict[str, set[int]] = field(default_factory=dict)  # upper invoice number -> case ids
+    invoice_cases: dict[int, Case] = field(default_factory=dict)
+    ibans: dict[str, list[Case]] = field(default_factory=dict)
+    closed: set[int] = field(default_factory=set)
+    touched: set[int] = field(default_factory=set)  # cases the rules looked at since `touched.clear()`
+    _names: dict[str, list[tuple[str, list[Case]]]] | None = None  # name key -> (name, its open cases)
+
+    @classmethod
+    def build(cls, txns: Iterable[BankTransaction]) -> MatchCache:
+        cache = cls()
+        refs: set[str] = set()
+        numbers: set[str] = set()
+        tokens: set[str] = set()
+        ibans: set[str] = set()
+        for txn in txns:
+            refs |= _references_in(txn)
+            if txn.remittance_text.strip():
+                numbers |= set(CASE_NUMBER_RE.findall(txn.remittance_text))
+                tokens |= _invoice_tokens(txn.remittance_text)
+            iban = txn.counterparty_iban.replace(" ", "").upper()
+            if len(iban) >= 15 and "*" not in iban:
+                ibans.add(iban)
+        for chunk in _chunks(refs):
+            for case in Case.objects.filter(payment_reference__in=chunk):
+                cache.references[case.payment_reference] = (case, None)
+            for instalment in Instalment.objects.select_related("arrangement__case").filter(
+                payment_reference__in=chunk
+            ):
+                cache.references.setdefault(
+                    instalment.payment_reference, (instalment.arrangement.case, instalment)
+                )
+        for chunk in _chunks(numbers):
+            for case in Case.objects.filter(_open_cases(), number__in=chunk):
+                cache.numbers[case.number] = case
+        for chunk in _chunks(tokens):
+            rows = Claim.objects.annotate(upper=Upper("invoice_number")).filter(upper__in=chunk)
+            for upper, case_id in rows.values_list("upper", "case_id"):
+                cache.invoices.setdefault(upper, set()).add(case_id)
+        case_ids = {pk for ids in cache.invoices.values() for pk in ids}
+        for chunk in _chunks(case_ids):  # type: ignore[arg-type]
+            for case in Case.objects.filter(_open_cases(), pk__in=chunk):
+                cache.invoice_cases[case.pk] = case
+        for chunk in _chunks(ibans):
+            debtors: dict[int, set[str]] = defaultdict(set)
+            for debtor_id, iban in BankAccount.objects.filter(iban__in=chunk).values_list(
+                "debtor_id", "iban"
+            ):
+                debtors[debtor_id].add(iban)
+            for case in Case.objects.filter(_open_cases(), debtor_id__in=list(debtors)):
+                for iban in debtors[case.debtor_id]:
+                    cache.ibans.setdefault(iban, []).append(case)
+        return cache
+
+    def case_closed(self, case_id: int) -> None:
+        self.closed.add(case_id)
+
+    def is_open(self, case: Case) -> bool:
+        self.touched.add(case.pk)
+        return case.state != CaseState.CLOSED and case.pk not in self.closed
+
+    def names(self) -> dict[str, list[tuple[str, list[Case]]]]:
+        """Open cases by debtor name, blocked by name key; loaded once, the first time a name is needed."""
+        if self._names is None:
+            by_name: dict[str, list[Case]] = defaultdict(list)
+            for case in Case.objects.filter(_open_cases()).select_related("debtor").only(
+                "id", "number", "state", "debtor__kind", "debtor__first_names", "debtor__name_prefix",
+                "debtor__last_name", "debtor__organisation_name",
+            ):  # fmt: skip
+                by_name[case.debtor.display_name.lower()].append(case)
+            index: dict[str, list[tuple[str, list[Case]]]] = defaultdict(list)
+            for name, cases in by_name.items():
+                for key in _name_keys(name):
+                    index[key].append((name, cases))
+            self._names = index
+        return self._names
+
+
+def _open_cases() -> Q:
+    return ~Q(state=CaseState.CLOSED)
+
+
+def _numbers(cases: list[Case]) -> str:
+    return ", ".join(sorted(c.number for c in cases)[:5])
+
+
+def _unmatched(reason: str) -> Match:
+    return Match(TransactionStatus.UNMATCHED, reason=reason)
+
+
+def match_transaction(txn: BankTransaction, cache: MatchCache | None = None) -> Match:
+    """The rules in order; `cache` (built for a batch with `MatchCache.build`) saves the queries."""
+    if txn.amount < 0 or txn.is_reversal:
+        if txn.amount < 0 and (txn.return_reason or txn.is_reversal):
+            return _match_return(txn, cache)
+        return Match(
+            TransactionStatus.IGNORED,
+            reason="Afschrijving of terugboeking van een afschrijving: geen betaling",
+        )
+    if txn.amount == 0:
+        return Match(TransactionStatus.IGNORED, reason="Bedrag nul")
+    if txn.currency != "EUR":
+        return _unmatched(f"Valuta {txn.currency}: alleen euro's worden automatisch geboekt")
+    for rule in (_by_reference, _by_numbers, _by_iban, _by_name):
+        found = rule(txn, cache)
+        if found is not None:
+            return found
+    return _unmatched("Geen kenmerk, dossier- of factuurnummer, bekend IBAN of naam gevonden")
+
+
+def _case_for_reference(digits: str, cache: MatchCache | None) -> tuple[Case, Instalment | None] | None:
+    """The case a 16-digit reference belongs to: a case's own reference, or an instalment's."""
+    if cache is not None:
+        hit = cache.references.get(digits)
+        if hit is not None:
+            cache.touched.add(hit[0].pk)
+        if hit is not None and hit[0].pk in cache.closed:
+            hit[0].state = CaseState.CLOSED
+        return hit
+    case = Case.objects.filter(payment_reference=digits).first()
+    if case is not None:
+        return case, None
+    instalment = (
+        Instalment.objects.select_related("arrangement__case").filter(payment_reference=digits).first()
+    )
+    if instalment is not None:
+        return instalment.arrangement.case, instalment
+    return None
+
+
+def _by_reference(txn: BankTransaction, cache: MatchCache | None = None) -> Match | None:
+    structured = re.sub(r"[ .]", "", txn.structured_reference)
+    if structured.isdigit():
+        hit = _case_for_reference(structured, cache)
+        if hit is not None:
+            case, instalment = hit
+            if instalment is not None:
+                return _reference_match(
+                    case,
+                    MatchRule.INSTALMENT_REFERENCE,
+                    Decimal("1.00"),
+                    f"betalingskenmerk {structured} van termijn {instalment.number}",
+                    instalment,
+                )
+            return _reference_match(
+                case, MatchRule.REFERENCE, Decimal("1.00"), f"betalingskenmerk {structured}"
+            )
+    found: dict[int, tuple[Case, Instalment | None]] = {}
+    for run in DIGITS_RE.findall(txn.remittance_text):
+        digits = re.sub(r"[ .]", "", run)
+        if len(digits) == 16 and is_valid_payment_reference(digits):
+            hit = _case_for_reference(digits, cache)
+            if hit is not None:
+                case, instalment = hit
+                if instalment is not None or hit[0].pk not in found:
+                    found[case.pk] = hit
+    if len(found) > 1:
+        return _unmatched(
+            f"Meerdere betalingskenmerken in de omschrijving: {_numbers([c for c, _ in found.values()])}"
+        )
+    if found:
+        case, instalment = next(iter(found.values()))
+        if instalment is not None:
+            return _reference_match(
+                case,
+                MatchRule.INSTALMENT_REFERENCE,
+                Decimal("1.00"),
+                f"betalingskenmerk {instalment.payment_reference} van termijn {instalment.number} in omschrijving",
+                instalment,
+            )
+        return _reference_match(
+            case,
+            MatchRule.TEXT_REFERENCE,
+            Decimal("0.98"),
+            f"betalingskenmerk {case.payment_reference} in omschrijving",
+        )
+    return None
+
+
+def _reference_match(
+    case: Case, rule: str, confidence: Decimal, reason: str, instalment: Instalment | None = None
+) -> Match:
+    if case.state == CaseState.CLOSED:
+        return Match(
+            TransactionStatus.UNMATCHED,
+            rule,
+            confidence,
+            f"{reason} hoort bij gesloten dossier {case.number}",
+            case,
+        )
+    return Match(
+        TransactionStatus.MATCHED,
+        rule,
+        confidence,
+        f"{reason} = dossier {case.number}",
+        case,
+        instalment=instalment,
+    )
+
+
+def _by_numbers(txn: BankTransaction, cache: MatchCache | None = None) -> Match | None:
+    text = txn.remittance_text
+    if not text.strip():
+        return None
+    tokens = _invoice_tokens(text)
+    by_invoice: list[Case] = []
+    if cache is not None:
+        numbers = set(CASE_NUMBER_RE.findall(text))
+        by_number = [c for n in numbers if (c := cache.numbers.get(n)) is not None and cache.is_open(c)]
+        invoice_ids = {pk for t in list(tokens)[:50] for pk in cache.invoices.get(t, ())}
+        by_invoice = [
+            c for pk in invoice_ids if (c := cache.invoice_cases.get(pk)) is not None and cache.is_open(c)
+        ]
+    else:
+        by_number = list(Case.objects.filter(_open_cases(), number__in=set(CASE_NUMBER_RE.findall(text))))
+    if cache is None and tokens:
+        query = Q()
+        for token in list(tokens)[:50]:
+            query |= Q(invoice_number__iexact=token)
+        ids = Claim.objects.filter(query).values("case_id")
+        by_invoice = list(Case.objects.filter(_open_cases(), pk__in=ids))
+    cases = {c.pk: c for c in [*by_number, *by_invoice]}
+    if len(cases) > 1:
+        return _unmatched(f"Omschrijving past bij meerdere open dossiers: {_numbers(list(cases.values()))}")
+    if not cases:
+        return None
+    case = next(iter(cases.values()))
+    if by_number:
+        return Match(
+            TransactionStatus.MATCHED,
+            MatchRule.CASE_NUMBER,
+            Decimal("0.95"),
+            f"dossiernummer {case.number} in omschrijving",
+            case,
+        )
+    invoices = ", ".join(
+        sorted(c.invoice_number for c in case.claims.all() if c.invoice_number.upper() in tokens)
+    )
+    return Match(
+        TransactionStatus.MATCHED,
+        MatchRule.INVOICE_NUMBER,
+        Decimal("0.90"),
+        f"factuur {invoices} in omschrijving = dossier {case.number}",
+        case,
+    )
+
+
+def _by_iban(txn: BankTransaction, cache: MatchCache | None = None) -> Match | None:
+    iban = txn.counterparty_iban.replace(" ", "").upper()
+    if len(iban) < 15 or "*" in iban:
+        return None
+    if cache is not None:
+        cases = [c for c in cache.ibans.get(iban, ()) if cache.is_open(c)]
+    else:
+        debtor_ids = BankAccount.objects.filter(iban=iban).values("debtor_id")
+        cases = list(Case.objects.filter(_open_cases(), debtor_id__in=debtor_ids))
+    if not cases:
+        return None
+    if len(cases) > 1:
+        return _unmatched(f"IBAN {iban} is bekend bij {len(cases)} open dossiers: {_numbers(cases)}")
+    case = cases[0]
+    position = case_position(case=case, as_of=txn.value_date)
+    due = position.total
+    booked_total = due - sum(position.interest_to_book.values(), Decimal(0))
+    if due > 0 and txn.amount in (due, booked_total):
+        return Match(
+            TransactionStatus.MATCHED,
+            MatchRule.IBAN,
+            Decimal("0.90"),
+            f"IBAN {iban} van de debiteur, bedrag = openstaand saldo van dossier {case.number}",
+            case,
+        )
+    instalment = _open_instalment_of_amount(case, txn.amount)
+    if instalment is not None:
+        return Match(
+            TransactionStatus.MATCHED,
+            MatchRule.IBAN,
+            Decimal("0.90"),
+            f"IBAN {iban} van de debiteur, bedrag = termijn {instalment.number} van de regeling"
+            f" van dossier {case.number}",
+            case,
+            instalment=instalment,
+        )
+    return Match(
+        TransactionStatus.SUGGESTED,
+        MatchRule.IBAN,
+        Decimal("0.60"),
+        f"IBAN {iban} van de debiteur van dossier {case.number}, maar bedrag wijkt af van het saldo {due}",
+        case,
+    )
+
+
+def _open_instalment_of_amount(case: Case, amount: Decimal) -> Instalment | None:
+    """The earliest unpaid instalment of the case's active arrangement whose amount is `amount`."""
+    return (
+        Instalment.objects.filter(
+            arrangement__case=case, arrangement__status=ArrangementStatus.ACTIVE, amount=amount
+        )
+        .exclude(status=InstalmentStatus.PAID)
+        .order_by("number")
+        .first()
+    )
+
+
+def _by_name(txn: BankTransaction, cache: MatchCache | None = None) -> Match | None:
+    name = txn.counterparty_name.strip()
+    if len(name) < 3:
+        return None
+    hits: dict[int, tuple[float, Case]] = {}
+    if cache is not None:
+        # Blocked: only names sharing the first four letters of a name part are compared (a name
+        # misspelt in its first letters finds no suggestion here; the queue's search still does).
+        index = cache.names()
+        candidates = {n: cases for key in _name_keys(name) for n, cases in index.get(key, ())}
+        choices = list(candidates)
+        for _found, score, i in process.extract(
+            name.lower(), choices, scorer=fuzz.token_set_ratio, score_cutoff=NAME_THRESHOLD, limit=None
+        ):
+            for case in candidates[choices[i]]:
+                if cache.is_open(case):
+                    hits[case.pk] = (score, case)
+    else:
+        for case in Case.objects.filter(_open_cases()).select_related("debtor"):
+            score = fuzz.token_set_ratio(name.lower(), case.debtor.display_name.lower())
+            if score >= NAME_THRESHOLD:
+                hits[case.pk] = (score, case)
+    if not hits:
+        return None
+    if len(hits) > 1:
+        return _unmatched(
+            f"Naam '{name}' lijkt op meerdere open dossiers: {_numbers([c for _, c in hits.values()])}"
+        )
+    score, case = next(iter(hits.values()))
+    return Match(
+        TransactionStatus.SUGGESTED,
+        MatchRule.NAME,
+        (Decimal(score) / 100).quantize(Decimal("0.01")),
+        f"naam '{name}' lijkt op debiteur {case.debtor.display_name} (score {score:.0f}) van dossier {case.number}",
+        case,
+    )
+
+
+def _match_return(txn: BankTransaction, cache: MatchCache | None = None) -> Match:
+    """Find the booked payment a returned direct debit takes back: by end-to-end id, then by mandate
+    id and amount, then by reference (case) and amount. Exactly one candidate or none."""
+    booked = BankTransaction.objects.filter(status=TransactionStatus.BOOKED, amount=-txn.amount)
+    candidates: list[BankTransaction] = []
+    how = ""
+    if txn.end_to_end_id and txn.end_to_end_id.upper() != "NOTPROVIDED":
+        candidates, how = (
+            list(booked.filter(end_to_end_id=txn.end_to_end_id)),
+            f"end-to-end id {txn.end_to_end_id}",
+        )
+    if not candidates and txn.mandate_id:
+        candidates, how = list(booked.filter(mandate_id=txn.mandate_id)), f"machtiging {txn.mandate_id}"
+    if not candidates:
+        reference = _by_reference(txn, cache)
+        if reference is not None and reference.case is not None:
+            candidates, how = list(booked.filter(case=reference.case)), f"dossier {reference.case.number}"
+    if len(candidates) == 1:
+        return Match(
+            TransactionStatus.RETURNED,
+            MatchRule.RETURN,
+            Decimal("1.00"),
+            f"storno via {how}",
+            candidates[0].case,
+            candidates[0],
+        )
+    if len(candidates) > 1:
+        return _unmatched(
+            f"Storno ({txn.return_reason or 'teruggeboekt'}): meerdere geboekte betalingen passen ({how})"
+        )
+    return _unmatched(
+        f"Storno ({txn.return_reason or 'teruggeboekt'}): de oorspronkelijke betaling is niet gevonden"
+    )

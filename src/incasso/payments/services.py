@@ -1,0 +1,282 @@
+"""Writes for payments: importing a bank statement (match, allocate, book) and matching by hand.
+
+Exactly once and all or nothing:
+* every transaction has a natural key (account, the parser's entry key) held by a unique constraint;
+  entries already in the database are skipped, so the same or an overlapping file books each one once;
+* one import is one database transaction: parse first (a bad file writes nothing), then insert, match,
+  allocate and book inside `transaction.atomic()`. A crash or kill half-way leaves nothing behind and
+  the rerun starts from scratch. Two imports of the same file at once: the second waits on the unique
+  index and fails; its rerun skips everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from incasso.bankfiles import ParseResult, StatementEntry, StatementFileError, parse_statement_bytes
+from incasso.cases.models import CaseState
+from incasso.cases.selectors import case_get_for_user
+from incasso.core.exceptions import DomainError
+from incasso.payments.booking import (
+    BookRequest,
+    bulk_set,
+    transaction_book,
+    transaction_return,
+    transactions_book,
+)
+from incasso.payments.matching import Match, MatchCache, match_transaction
+from incasso.payments.models import BankStatementImport, BankTransaction, MatchRule, TransactionStatus
+
+CHUNK = 2000  # rows per bulk INSERT / values per lookup query
+BOOK_CHUNK = 500  # matched credits booked together (`booking.transactions_book`)
+SLOW_ENV = "INCASSO_TEST_SLOW_IMPORT"  # seconds to sleep after each transaction (tests only)
+SLOW_MARK_ENV = "INCASSO_TEST_SLOW_IMPORT_MARK"  # file touched after the first transaction (tests only)
+
+
+@dataclass
+class ImportSummary:
+    file_name: str
+    format: str
+    import_id: int | None = None
+    read: int = 0
+    already_booked: int = 0
+    booked: int = 0
+    matched_automatically: int = 0
+    returned: int = 0
+    suggested: int = 0
+    unmatched: int = 0
+    ignored: int = 0
+    booked_amount: Decimal = Decimal("0.00")
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def new(self) -> int:
+        return self.read - self.already_booked
+
+    @property
+    def to_manual_queue(self) -> int:
+        return self.suggested + self.unmatched
+
+
+def _actor_label(actor: Any) -> str:
+    return getattr(actor, "username", None) or "system"
+
+
+def _clip(value: str | None, length: int) -> str:
+    return (value or "")[:length]
+
+
+def _account(entry: StatementEntry) -> str:
+    return _clip((entry.account_iban or "").replace(" ", "").upper(), 34)
+
+
+def _slow_hook(index: int) -> None:
+    """Lets the kill-and-rerun test stop the process in the middle of an import."""
+    delay = os.environ.get(SLOW_ENV)
+    if not delay:
+        return
+    mark = os.environ.get(SLOW_MARK_ENV)
+    if mark and index == 0:
+        Path(mark).touch()
+    time.sleep(float(delay))
+
+
+def statement_import(
+    *, path: Path | None = None, data: bytes | None = None, name: str | None = None, actor: Any = None
+) -> ImportSummary:
+    """Read a CAMT.053/.054 or MT940 file and book what it pays. Raises StatementFileError (nothing written)."""
+    if (path is None) == (data is None):
+        raise TypeError("give either path or data")
+    if path is not None:
+        name = name or str(path)
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise StatementFileError(name, None, f"cannot read file: {exc.strerror or exc}") from None
+    assert data is not None
+    name = name or "statement"
+    result = parse_statement_bytes(data, name)
+    return _import_parsed(result, data=data, name=name, actor=actor)
+
+
+@transaction.atomic
+def _import_parsed(result: ParseResult, *, data: bytes, name: str, actor: Any) -> ImportSummary:
+    summary = ImportSummary(file_name=name, format=result.format, warnings=list(result.warnings))
+    entries = result.entries
+    summary.read = len(entries)
+    record = BankStatementImport.objects.create(
+        file_name=_clip(Path(name).name, 255),
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=result.format,
+        imported_at=timezone.now(),
+        by=actor if getattr(actor, "pk", None) else None,
+        by_label=_actor_label(actor),
+        warnings=summary.warnings,
+        entries_read=len(entries),
+    )
+    summary.import_id = record.pk
+    seen: set[tuple[str, str]] = set()
+    keys = [e.key for e in entries]
+    for start in range(0, len(keys), CHUNK):
+        seen.update(
+            BankTransaction.objects.filter(key__in=keys[start : start + CHUNK]).values_list(
+                "account_iban", "key"
+            )
+        )
+    todo: list[BankTransaction] = []
+    for entry in entries:
+        natural_key = (_account(entry), entry.key)
+        if natural_key in seen:
+            summary.already_booked += 1
+            continue
+        seen.add(natural_key)
+        todo.append(_transaction_new(record, entry))
+    # One INSERT per chunk (the unique natural key still guards a concurrent import: it waits and fails).
+    created = BankTransaction.objects.bulk_create(todo, batch_size=CHUNK)
+    cache = MatchCache.build(created)
+    batch = _Batch(summary=summary, actor=actor, cache=cache)
+    for new, txn in enumerate(created):
+        batch.process(txn)
+        _slow_hook(new)
+    batch.flush()
+    record.entries_new = len(created)
+    record.save(update_fields=["entries_new"])
+    return summary
+
+
+def _transaction_new(record: BankStatementImport, entry: StatementEntry) -> BankTransaction:
+    return BankTransaction(
+        statement_import=record,
+        account_iban=_account(entry),
+        key=entry.key,
+        statement_id=_clip(entry.statement_id, 100),
+        booking_date=entry.booking_date,
+        value_date=entry.value_date,
+        amount=entry.amount,
+        currency=_clip(entry.currency, 3) or "EUR",
+        counterparty_iban=_clip((entry.counterparty_iban or "").replace(" ", "").upper(), 34),
+        counterparty_name=_clip(entry.counterparty_name, 200),
+        remittance_text=entry.remittance_text or "",
+        structured_reference=_clip(entry.structured_reference, 64),
+        return_reason=_clip(entry.return_reason, 35),
+        is_reversal=entry.is_reversal,
+        end_to_end_id=_clip(entry.end_to_end_id, 64),
+        mandate_id=_clip(entry.mandate_id, 64),
+        position=_clip(entry.position, 200),
+    )
+
+
+@dataclass
+class _Batch:
+    """Matches the file's transactions one by one, in file order, and books the matched ones in
+    chunks (`booking.transactions_book`). The answers are those of matching and booking one by one:
+    before a transaction is matched against a case with a payment still waiting in the chunk (its
+    balance, or whether it is closed, would differ), and before a return whose original might be
+    waiting, the chunk is booked first and the transaction matched again."""
+
+    summary: ImportSummary
+    actor: Any
+    cache: MatchCache
+    pending: list[BookRequest] = field(default_factory=list)
+    pending_cases: set[int] = field(default_factory=set)
+    pending_amounts: set[Decimal] = field(default_factory=set)
+    queued: list[BankTransaction] = field(default_factory=list)  # unmatched / suggested / ignored
+
+    def _match(self, txn: BankTransaction) -> Match:
+        if txn.amount < 0 and -txn.amount in self.pending_amounts:
+            self.flush()  # the payment it takes back may be waiting in the chunk
+        self.cache.touched.clear()
+        match = match_transaction(txn, self.cache)
+        waiting = self.cache.touched & self.pending_cases
+        if match.case is not None and match.case.pk in self.pending_cases:
+            waiting = {match.case.pk}
+        if match.original is not None and match.original.case_id in self.pending_cases:
+            waiting = {match.original.case_id}
+        if waiting:
+            self.flush()
+            self.cache.touched.clear()
+            match = match_transaction(txn, self.cache)
+        return match
+
+    def process(self, txn: BankTransaction) -> None:
+        match = self._match(txn)
+        summary = self.summary
+        if match.status == TransactionStatus.MATCHED and match.case is not None:
+            assert match.confidence is not None
+            self.pending.append(
+                BookRequest(txn, match.case, match.rule, match.confidence, match.reason, match.instalment)
+            )
+            self.pending_cases.add(match.case.pk)
+            self.pending_amounts.add(txn.amount)
+            summary.booked += 1
+            summary.matched_automatically += 1
+            summary.booked_amount += txn.amount
+            if len(self.pending) >= BOOK_CHUNK:
+                self.flush()
+            return
+        if match.status == TransactionStatus.RETURNED and match.original is not None:
+            transaction_return(txn=txn, original=match.original, actor=self.actor)
+            summary.returned += 1
+            return
+        txn.status = match.status
+        txn.match_rule = match.rule
+        txn.confidence = match.confidence
+        txn.reason = match.reason[:500]
+        txn.case = match.case if match.status == TransactionStatus.SUGGESTED else None
+        self.queued.append(txn)
+        if match.status == TransactionStatus.SUGGESTED:
+            summary.suggested += 1
+        elif match.status == TransactionStatus.IGNORED:
+            summary.ignored += 1
+        else:
+            summary.unmatched += 1
+
+    def flush(self) -> None:
+        if self.pending:
+            for txn in transactions_book(self.pending, actor=self.actor):
+                if txn.case is not None and txn.case.state == CaseState.CLOSED:
+                    self.cache.case_closed(txn.case.pk)
+            self.pending, self.pending_cases, self.pending_amounts = [], set(), set()
+        if self.queued:
+            bulk_set(self.queued, ["status", "match_rule", "confidence", "reason", "case"])
+            self.queued = []
+
+
+@transaction.atomic
+def transaction_match_manual(*, transaction_id: int, case_number: str, actor: Any) -> BankTransaction:
+    """An officer links a queued transaction to a case; it is allocated and booked like an automatic match."""
+    txn = BankTransaction.objects.select_for_update().filter(pk=transaction_id).first()
+    if txn is None:
+        raise DomainError("No such transaction", field="transaction")
+    if txn.status not in (TransactionStatus.UNMATCHED, TransactionStatus.SUGGESTED):
+        raise DomainError(
+            f"This transaction is {TransactionStatus(txn.status).label} and cannot be matched again",
+            field="transaction",
+        )
+    if txn.amount <= 0:
+        raise DomainError("Only money received can be booked on a case", field="transaction")
+    try:
+        case = case_get_for_user(user=actor, number=case_number.strip())
+    except Http404:
+        raise DomainError(f"Case {case_number.strip()!r} not found", field="case_number") from None
+    if case.state == CaseState.CLOSED:
+        raise DomainError(f"Case {case.number} is closed", field="case_number")
+    who = getattr(actor, "get_full_name", lambda: "")() or _actor_label(actor)
+    return transaction_book(
+        txn=txn,
+        case=case,
+        rule=MatchRule.MANUAL,
+        confidence=Decimal("1.00"),
+        reason=f"handmatig gekoppeld aan dossier {case.number} door {who}",
+        actor=actor,
+    )

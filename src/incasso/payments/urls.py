@@ -1,0 +1,14 @@
+from django.urls import path
+
+from incasso.payments import views
+
+app_name = "payments"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("import/", views.statement_upload, name="import"),
+    path("<int:transaction_id>/match/", views.match, name="match"),
+    path("remittances/", views.remittances, name="remittances"),
+    path(
+        "remittances/<int:remittance_id>/<str:kind>/", views.remittance_download, name="remittance_download"
+    ),
+]

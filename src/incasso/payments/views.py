@@ -1,0 +1,144 @@
+"""Betalingen: the manual queue, matching a transaction to a case by hand, uploading a statement,
+remittances to clients (afdracht) with their downloads.
+
+Agency staff only (`staff_required`: anonymous → login, client users → 403). Reads go through
+selectors, writes through services; a DomainError goes back onto the form.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from incasso.bankfiles import StatementFileError
+from incasso.core.access import staff_required
+from incasso.core.exceptions import DomainError
+from incasso.payments import selectors, services
+from incasso.payments.forms import MatchForm, QueueSearchForm, RemittanceForm, StatementUploadForm
+from incasso.payments.remittance import (
+    remittance_prepare,
+    remittance_statement,
+    statement_csv,
+    statement_xlsx,
+)
+
+PER_PAGE = 50
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+@staff_required
+@require_http_methods(["GET"])
+def queue(request: HttpRequest) -> HttpResponse:
+    form = QueueSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(selectors.transaction_queue(query=query), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "payments/queue.html", {"form": form, "page": page, "match_form": MatchForm()})
+
+
+@staff_required
+@require_POST
+def match(request: HttpRequest, transaction_id: int) -> HttpResponse:
+    txn = selectors.transaction_get(transaction_id=transaction_id)
+    if txn is None:
+        raise Http404("No such transaction")
+    form = MatchForm(request.POST)
+    if form.is_valid():
+        try:
+            booked = services.transaction_match_manual(
+                transaction_id=txn.pk, case_number=form.cleaned_data["case_number"], actor=request.user
+            )
+        except DomainError as error:
+            form.add_error("case_number", error.message)
+        else:
+            assert booked.case is not None
+            messages.success(request, _("Payment booked on case %(number)s") % {"number": booked.case.number})
+            return redirect("payments:queue")
+    page = Paginator(selectors.transaction_queue(), PER_PAGE).get_page(1)
+    return render(
+        request,
+        "payments/queue.html",
+        {"form": QueueSearchForm(), "page": page, "match_form": form, "failed_id": txn.pk},
+        status=400,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def statement_upload(request: HttpRequest) -> HttpResponse:
+    summary = error = None
+    form = StatementUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            error = _("The file is larger than 20 MB")
+        else:
+            try:
+                summary = services.statement_import(data=upload.read(), name=upload.name, actor=request.user)
+            except StatementFileError as exc:
+                error = str(exc)
+    status = 400 if error or (request.method == "POST" and not form.is_valid()) else 200
+    return render(
+        request, "payments/import.html", {"form": form, "summary": summary, "error": error}, status=status
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def remittances(request: HttpRequest) -> HttpResponse:
+    form = RemittanceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = selectors.client_by_code(code=form.cleaned_data["client"])
+        if client is None:
+            form.add_error("client", _("No such client"))
+        else:
+            try:
+                made = remittance_prepare(
+                    client=client,
+                    period_from=form.cleaned_data["period_from"],
+                    period_to=form.cleaned_data["period_to"],
+                    actor=request.user,
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Remittance %(id)s prepared") % {"id": made.pk})
+                return redirect("payments:remittances")
+    page = Paginator(selectors.remittance_list(), PER_PAGE).get_page(request.GET.get("page"))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "payments/remittances.html", {"form": form, "page": page}, status=status)
+
+
+DOWNLOADS = {
+    "csv": ("statement.csv", "text/csv; charset=utf-8"),
+    "xlsx": ("statement.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pain001": ("pain001.xml", "application/xml"),
+}
+
+
+@staff_required
+@require_http_methods(["GET"])
+def remittance_download(request: HttpRequest, remittance_id: int, kind: str) -> HttpResponse:
+    remittance = selectors.remittance_get(remittance_id=remittance_id)
+    if remittance is None or kind not in DOWNLOADS:
+        raise Http404("No such remittance")
+    name, content_type = DOWNLOADS[kind]
+    if kind == "pain001":
+        if not remittance.pain001:
+            raise Http404("Nothing to transfer")
+        data = bytes(remittance.pain001)
+    else:
+        statement = remittance_statement(remittance=remittance)
+        data = (
+            statement_csv(statement)
+            if kind == "csv"
+            else statement_xlsx(statement, title=remittance.client.code)
+        )
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{remittance.client.code}-{remittance.pk}-{name}"'
+    )
+    return response

@@ -1,0 +1,31 @@
+/* Incasso: the little behaviour the screens need. No build step, no dependencies. */
+(function () {
+  "use strict";
+
+  // "/" jumps to the search box, as in most business tools.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      var search = document.querySelector("input[type=search]");
+      if (search) {
+        event.preventDefault();
+        search.focus();
+        search.select();
+      }
+    }
+  });
+
+  // Formset "add a row": clone the <template>, number it, bump TOTAL_FORMS.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-add-row]");
+    if (!button) return;
+    var total = document.getElementById(button.dataset.total);
+    var template = document.getElementById(button.dataset.addRow);
+    var rows = document.getElementById(button.dataset.rows);
+    rows.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, total.value));
+    total.value = String(Number(total.value) + 1);
+    var inputs = rows.lastElementChild && rows.lastElementChild.querySelectorAll("input");
+    if (inputs && inputs.length) inputs[0].focus();
+  });
+})();

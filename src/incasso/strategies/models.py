@@ -1,0 +1,327 @@
+"""Collection strategies (incassotrajecten) as data, and the facts the daily run leaves behind.
+
+A Strategy has numbered versions; a version's steps are frozen once the version is published
+(services refuse edits). A case follows one version (StrategyAssignment) until it is moved on purpose.
+Every side effect has a natural key: a step executed once per (case, step, due date), a message
+once per (case, template, step execution).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from incasso.cases.models import CaseState, DebtorRole, TaskKind
+from incasso.core.fields import money_field
+
+
+class Strategy(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    client = models.ForeignKey(
+        "clients.Client",
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="strategies",
+        help_text=_("Empty: the agency's default for every client."),
+    )
+    debtor_role = models.CharField(_("debtor acts as"), max_length=10, choices=DebtorRole.choices)
+    debt_type = models.ForeignKey(
+        "cases.DebtType",
+        verbose_name=_("debt type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    min_amount = money_field(verbose_name=_("from amount"), null=True, blank=True)
+    max_amount = money_field(verbose_name=_("up to amount"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Champion/challenger: this share (in %) of new cases goes to the challenger instead, picked by a
+    # hash of the case number so the split is random yet the same every time (see `rules.in_challenger`).
+    challenger = models.ForeignKey(
+        "self",
+        verbose_name=_("challenger"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="champions",
+        help_text=_("Another strategy tried on a share of the new cases, to compare results."),
+    )
+    challenger_share = models.PositiveSmallIntegerField(
+        _("challenger share (%)"), default=0, help_text=_("Percentage of new cases for the challenger.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("strategy")
+        verbose_name_plural = _("strategies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_amount__isnull=True)
+                | Q(max_amount__isnull=True)
+                | Q(min_amount__lte=models.F("max_amount")),
+                name="strategy_amount_band_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(challenger_share__lte=100), name="strategy_challenger_share_pct"
+            ),
+            models.CheckConstraint(
+                condition=~Q(challenger=models.F("pk")), name="strategy_challenger_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StrategyVersion(models.Model):
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["strategy", "-number"]
+        verbose_name = _("strategy version")
+        verbose_name_plural = _("strategy versions")
+        constraints = [models.UniqueConstraint(fields=["strategy", "number"], name="strategy_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.strategy.name} v{self.number}"
+
+
+class StepAction(models.TextChoices):
+    SEND_MESSAGE = "send_message", _("send a message")
+    CREATE_TASK = "create_task", _("create a task")
+    ADD_COLLECTION_COSTS = "add_collection_costs", _("add collection costs")
+    CHANGE_STATE = "change_state", _("change state")
+    ASK_CLIENT_APPROVAL = "ask_client_approval", _("ask the client's approval")
+    HAND_OVER = "hand_over", _("hand over")
+
+
+class Channel(models.TextChoices):
+    LETTER = "letter", _("letter")
+    EMAIL = "email", _("e-mail")
+    SMS = "sms", _("SMS")
+    PHONE = "phone", _("phone")
+
+
+class OffsetFrom(models.TextChoices):
+    CASE_START = "case_start", _("the case's start in this strategy")
+    PREVIOUS_STEP = "previous_step", _("the previous step")
+
+
+class DebtorCondition(models.TextChoices):
+    ANY = "", _("any debtor")
+    CONSUMER = "consumer", _("only consumers")
+    BUSINESS = "business", _("only businesses")
+
+
+class Step(models.Model):
+    version = models.ForeignKey(StrategyVersion, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=100)
+    offset_days = models.IntegerField(_("after days"))
+    offset_from = models.CharField(
+        _("counted from"), max_length=14, choices=OffsetFrom.choices, default=OffsetFrom.PREVIOUS_STEP
+    )
+    # Conditions: all must hold, else the step is skipped and the strategy moves on.
+    min_balance = money_field(verbose_name=_("only if balance at least"), null=True, blank=True)
+    debtor_condition = models.CharField(
+        _("only for"), max_length=10, choices=DebtorCondition.choices, default=DebtorCondition.ANY, blank=True
+    )
+    action = models.CharField(_("action"), max_length=20, choices=StepAction.choices)
+    channel = models.CharField(_("channel"), max_length=6, choices=Channel.choices, blank=True)
+    template_code = models.SlugField(_("template"), max_length=50, blank=True)
+    task_kind = models.CharField(_("task kind"), max_length=15, choices=TaskKind.choices, blank=True)
+    target_state = models.CharField(_("new state"), max_length=12, choices=CaseState.choices, blank=True)
+    next_position = models.PositiveIntegerField(
+        _("then continue at"), null=True, blank=True, help_text=_("Empty: the following step. Only forward.")
+    )
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="step_position_unique"),
+            models.CheckConstraint(condition=Q(offset_days__gte=0), name="step_offset_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(action="send_message") | (~Q(template_code="") & ~Q(channel="")),
+                name="step_message_has_template_and_channel",
+            ),
+            models.CheckConstraint(
+                condition=Q(next_position__isnull=True) | Q(next_position__gt=models.F("position")),
+                name="step_jumps_forward_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.name}"
+
+
+class StrategyAssignment(models.Model):
+    """A case follows one version. Moving it closes this row (is_current=False) and opens a new one."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="strategy_assignments")
+    version = models.ForeignKey(StrategyVersion, on_delete=models.PROTECT, related_name="assignments")
+    since = models.DateTimeField(_("since"))
+    started_on = models.DateField(_("started on"), help_text=_("Day 0 for steps counted from the start."))
+    reason = models.CharField(_("reason"), max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    is_current = models.BooleanField(default=True)
+    next_step = models.ForeignKey(Step, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-since", "-id"]
+        verbose_name = _("strategy assignment")
+        verbose_name_plural = _("strategy assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(is_current=True), name="one_current_strategy_per_case"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.version}"
+
+
+class HoldReason(models.TextChoices):
+    DISPUTE = "dispute", _("dispute")
+    ARRANGEMENT = "arrangement", _("payment arrangement")
+    PROMISE = "promise", _("promise to pay")
+    DEBT_COUNSELLING = "debt_counselling", _("debt counselling")
+    INSOLVENCY = "insolvency", _("insolvency")
+    DECEASED = "deceased", _("deceased")
+
+
+class Hold(models.Model):
+    """While a hold is active (from ≤ today, until empty or ≥ today, not released) no step runs."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="holds")
+    reason = models.CharField(_("reason"), max_length=20, choices=HoldReason.choices)
+    starts_on = models.DateField(_("from"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("hold")
+        verbose_name_plural = _("holds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("starts_on")),
+                name="hold_until_after_start",
+            )
+        ]
+        indexes = [models.Index(fields=["case"], condition=Q(released_at__isnull=True), name="hold_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.case_id})"
+
+
+class ChannelOptOut(models.Model):
+    """The debtor asked not to be contacted through this channel."""
+
+    debtor = models.ForeignKey("debtors.Debtor", on_delete=models.CASCADE, related_name="channel_opt_outs")
+    channel = models.CharField(_("channel"), max_length=6, choices=Channel.choices)
+    since = models.DateField(_("since"))
+
+    class Meta:
+        verbose_name = _("channel opt-out")
+        verbose_name_plural = _("channel opt-outs")
+        constraints = [models.UniqueConstraint(fields=["debtor", "channel"], name="opt_out_unique")]
+
+
+class DailyRun(models.Model):
+    run_date = models.DateField(_("run date"))
+    dry_run = models.BooleanField(default=False)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    counts = models.JSONField(_("summary"), default=dict)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("daily run")
+        verbose_name_plural = _("daily runs")
+
+    def __str__(self) -> str:
+        return f"{self.run_date}"
+
+
+class Outcome(models.TextChoices):
+    EXECUTED = "executed", _("executed")
+    SKIPPED = "skipped", _("skipped")
+
+
+class StepExecution(models.Model):
+    """One step done (or deliberately skipped) for one case on one due date: the exactly-once key."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="step_executions")
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="executions")
+    due_on = models.DateField(_("due on"))
+    run = models.ForeignKey(
+        DailyRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="executions"
+    )
+    executed_at = models.DateTimeField(_("executed at"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    reason = models.CharField(_("reason"), max_length=30, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-executed_at", "-id"]
+        verbose_name = _("step execution")
+        verbose_name_plural = _("step executions")
+        constraints = [models.UniqueConstraint(fields=["case", "step", "due_on"], name="step_execution_once")]
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENT = "sent", _("sent")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("failed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class OutgoingMessage(models.Model):
+    """A message a step asked for. Rendering and sending belong to the letters app."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="outgoing_messages")
+    debtor = models.ForeignKey("debtors.Debtor", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("channel"), max_length=6, choices=Channel.choices)
+    template_code = models.SlugField(_("template"), max_length=50)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED
+    )
+    step_execution = models.ForeignKey(StepExecution, on_delete=models.PROTECT, related_name="messages")
+    queued_on = models.DateField(_("queued on"))
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    delivered_on = models.DateField(_("proven delivery on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-queued_on", "-id"]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "template_code", "step_execution"], name="message_once_per_execution"
+            )
+        ]
+        indexes = [models.Index(fields=["debtor", "channel", "queued_on"])]

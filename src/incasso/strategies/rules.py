@@ -1,0 +1,209 @@
+"""Pure rules for collection strategies and the daily run: no Django, no database, no clock
+(messages go through `core.puretext.gettext`).
+
+* Contact window (Wki / Besluit kwaliteit incassodienstverlening, see rules-nl.md §5.4): no calls, SMS
+  or e-mails between 20:00 and 07:00, on Sundays or on Dutch public holidays. The window may be
+  configured narrower, never wider (`contact_window`).
+* Contact frequency: at most N contacts per channel in any 7 days (`contact_limit_reached`).
+* The 14-day letter (art. 6:96 lid 6 BW, rules-nl.md §2.7): collection costs are owed only from the day
+  after a 14-day term that starts the day after (presumed) delivery; delivery is presumed two postal
+  working days after sending (`costs_allowed_from`, delegating to `calculations.deadlines`).
+* Strategy validation: offsets ≥ 0, a template for every message, no jumps backwards (loops), and a
+  consumer strategy that adds costs must send a `fourteen_day_letter` before it (`validate_strategy`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from incasso.calculations.deadlines import fourteen_day_term, is_dutch_public_holiday
+from incasso.core.puretext import gettext as _
+
+SUNDAY = 6
+# The widest window the law allows: contact from 07:00 up to (not including) 20:00.
+LEGAL_WINDOW_START = dt.time(7, 0)
+LEGAL_WINDOW_END = dt.time(20, 0)
+WINDOWED_CHANNELS = frozenset({"phone", "sms", "email"})
+DEFAULT_CONTACT_LIMITS: Mapping[str, int] = {"phone": 3, "letter": 1, "email": 2, "sms": 2}
+FOURTEEN_DAY_LETTER = "fourteen_day_letter"
+MESSAGE_ACTION = "send_message"
+COSTS_ACTION = "add_collection_costs"
+
+
+class RuleError(ValueError):
+    """A configuration or strategy the rules refuse; the message says what to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContactWindow:
+    start: dt.time
+    end: dt.time
+
+
+def contact_window(start: dt.time = LEGAL_WINDOW_START, end: dt.time = LEGAL_WINDOW_END) -> ContactWindow:
+    """A window inside 07:00-20:00; anything wider is refused."""
+    if start < LEGAL_WINDOW_START:
+        raise RuleError(
+            _("The contact window may not start before 07:00 (got %(start)s)") % {"start": f"{start:%H:%M}"}
+        )
+    if end > LEGAL_WINDOW_END:
+        raise RuleError(_("The contact window must end by 20:00 (got %(end)s)") % {"end": f"{end:%H:%M}"})
+    if start >= end:
+        raise RuleError(
+            _("The contact window is empty (%(start)s-%(end)s)")
+            % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+        )
+    return ContactWindow(start, end)
+
+
+def outside_contact_window(moment: dt.datetime, *, channel: str, window: ContactWindow | None = None) -> str:
+    """Why `channel` may not be used at local time `moment`, or "" when it may. Letters are not windowed."""
+    if channel not in WINDOWED_CHANNELS:
+        return ""
+    window = window or contact_window()
+    day = moment.date()
+    if day.weekday() == SUNDAY:
+        return "sunday"
+    if is_dutch_public_holiday(day):
+        return "public_holiday"
+    if not window.start <= moment.time() < window.end:
+        return "outside_hours"
+    return ""
+
+
+def contact_limits(overrides: Mapping[str, int] | None = None) -> dict[str, int]:
+    """Defaults merged with settings; a limit below zero is refused."""
+    limits = dict(DEFAULT_CONTACT_LIMITS)
+    for channel, limit in (overrides or {}).items():
+        if not isinstance(limit, int) or limit < 0:
+            raise RuleError(
+                _("Contact limit for %(channel)s must be a whole number ≥ 0, got %(limit)r")
+                % {"channel": channel, "limit": limit}
+            )
+        limits[channel] = limit
+    return limits
+
+
+def contact_limit_reached(previous_contacts: Iterable[dt.date], *, on: dt.date, limit: int) -> bool:
+    """True when `limit` contacts already happened in the 7 days ending on `on` (inclusive)."""
+    first = on - dt.timedelta(days=6)
+    return sum(1 for day in previous_contacts if first <= day <= on) >= limit
+
+
+def costs_allowed_from(*, sent_on: dt.date | None, delivered_on: dt.date | None = None) -> dt.date:
+    """The first day collection costs may be charged after a 14-day letter."""
+    return fourteen_day_term(sent_on=sent_on, delivered_on=delivered_on).costs_owed_from
+
+
+@dataclass(frozen=True, slots=True)
+class StepSpec:
+    """What the validator needs to know of a step."""
+
+    position: int
+    name: str
+    action: str
+    offset_days: int
+    template_code: str = ""
+    next_position: int | None = None  # a jump; None = the following step
+
+
+def validate_strategy(
+    steps: Sequence[StepSpec], *, debtor_role: str, check_jump_targets: bool = True
+) -> list[str]:
+    """Every problem with a strategy version, as messages for the supervisor; [] when it is fine.
+    With `check_jump_targets=False` a jump to a step that is not (yet) there is not a problem."""
+    problems: list[str] = []
+    positions = [s.position for s in steps]
+    if not steps:
+        problems.append(_("A strategy needs at least one step."))
+    if len(set(positions)) != len(positions):
+        problems.append(_("Two steps share a position."))
+    known = set(positions)
+    letter_seen = False
+    for step in sorted(steps, key=lambda s: s.position):
+        label = _("Step %(position)s (%(name)s)") % {"position": step.position, "name": step.name}
+        if step.offset_days < 0:
+            problems.append(
+                _("%(step)s: the day offset cannot be below zero (got %(days)s).")
+                % {"step": label, "days": step.offset_days}
+            )
+        if step.action == MESSAGE_ACTION and not step.template_code.strip():
+            problems.append(_("%(step)s: a message step needs a template.") % {"step": label})
+        if step.next_position is not None:
+            if step.next_position <= step.position:
+                problems.append(
+                    _("%(step)s: points back to step %(target)s; loops are not allowed.")
+                    % {"step": label, "target": step.next_position}
+                )
+            elif check_jump_targets and step.next_position not in known:
+                problems.append(
+                    _("%(step)s: points to step %(target)s, which does not exist.")
+                    % {"step": label, "target": step.next_position}
+                )
+        if step.action == MESSAGE_ACTION and step.template_code == FOURTEEN_DAY_LETTER:
+            letter_seen = True
+        if step.action == COSTS_ACTION and debtor_role in {"consumer", ""} and not letter_seen:
+            problems.append(
+                _(
+                    "%(step)s: a consumer strategy may only add collection costs after a "
+                    "'%(letter)s' step (art. 6:96 lid 6 BW)."
+                )
+                % {"step": label, "letter": FOURTEEN_DAY_LETTER}
+            )
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class PriorityWeights:
+    amount: float = 1.0
+    age: float = 1.0
+    broken_promise: float = 5.0
+    no_recent_contact: float = 2.0
+    contact_gap_days: int = 14
+
+    def formula(self) -> str:
+        return (
+            f"score = {self.amount:g}·log10(saldo) + {self.age:g}·dagen_over_tijd/30 + "
+            f"{self.broken_promise:g}·afspraak_gebroken + {self.no_recent_contact:g}·"
+            f"(dagen_sinds_contact > {self.contact_gap_days})"
+        )
+
+
+def priority_score(
+    *,
+    balance: float,
+    days_overdue: int,
+    broken_promise: bool,
+    days_since_contact: int | None,
+    weights: PriorityWeights = PriorityWeights(),  # frozen: a shared default is safe
+) -> float:
+    """The work queue's transparent priority; the page prints `weights.formula()` next to it.
+
+    A balance below 1 counts as 1 (log10 = 0); never contacted counts as "no recent contact".
+    """
+    no_contact = days_since_contact is None or days_since_contact > weights.contact_gap_days
+    return round(
+        weights.amount * math.log10(max(balance, 1.0))
+        + weights.age * max(days_overdue, 0) / 30
+        + weights.broken_promise * broken_promise
+        + weights.no_recent_contact * no_contact,
+        2,
+    )
+
+
+def in_challenger(case_number: str, *, share_pct: int) -> bool:
+    """Whether a new case goes to the challenger: random over case numbers, yet the same every time.
+
+    The first 8 bytes of sha256(case number) taken modulo 10,000 give a bucket 0..9999; the case is the
+    challenger's when its bucket falls below share × 100 (share in whole percent, 0..100).
+    """
+    if not 0 <= share_pct <= 100:
+        raise RuleError(
+            _("A challenger share must lie between 0 and 100 %%, got %(share)s") % {"share": share_pct}
+        )
+    bucket = int.from_bytes(hashlib.sha256(case_number.encode()).digest()[:8], "big") % 10_000
+    return bucket < share_pct * 100

@@ -1,0 +1,284 @@
+"""Reads for strategies: the officer's work queue, the supervisor's strategy screens, the comparison."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from incasso.cases.models import Case, Claim, EntryKind, Event, LedgerEntry, Task
+from incasso.strategies.measures import CaseFacts
+from incasso.strategies.models import (
+    DailyRun,
+    Hold,
+    HoldReason,
+    OutgoingMessage,
+    Step,
+    Strategy,
+    StrategyAssignment,
+    StrategyVersion,
+)
+from incasso.strategies.rules import PriorityWeights, priority_score
+
+STAFF_ROLES = frozenset({"officer", "supervisor", "administrator"})
+CONTACT_EVENT_KINDS = ("call", "visit", "letter")
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    task: Task
+    balance: Decimal
+    days_overdue: int
+    broken_promise: bool
+    days_since_contact: int | None
+    score: float
+
+
+def _sum_of(qs: Any) -> Subquery:
+    return Subquery(
+        qs.values("case_id").annotate(total=Sum("amount")).values("total")[:1],
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def work_queue_for_user(
+    *, user: Any, today: dt.date, weights: PriorityWeights | None = None
+) -> list[QueueItem]:
+    """The user's open tasks due today or earlier, highest priority first, in one query."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "role", None) not in STAFF_ROLES:
+        return []
+    weights = weights or PriorityWeights()
+    case = OuterRef("case_id")
+    tasks = (
+        Task.objects.filter(assignee=user, done_at__isnull=True, due_on__lte=today)
+        .exclude(case__state="closed")
+        .select_related("case", "case__debtor", "case__client")
+        .annotate(
+            balance=Coalesce(
+                _sum_of(LedgerEntry.objects.filter(case_id=case).order_by()),
+                Value(Decimal("0.00")),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
+            oldest_due=Subquery(
+                Claim.objects.filter(case_id=case)
+                .order_by()
+                .values("case_id")
+                .annotate(d=Min("due_date"))
+                .values("d")[:1]
+            ),
+            broken_promise=Exists(
+                Hold.objects.filter(
+                    case_id=case, reason=HoldReason.PROMISE, until__lt=today, released_at__isnull=True
+                )
+            ),
+            last_message=Subquery(
+                OutgoingMessage.objects.filter(case_id=case)
+                .order_by()
+                .values("case_id")
+                .annotate(d=Max("queued_on"))
+                .values("d")[:1]
+            ),
+            last_contact_event=Subquery(
+                Event.objects.filter(Q(kind__in=CONTACT_EVENT_KINDS), case_id=case)
+                .order_by()
+                .values("case_id")
+                .annotate(d=Max("occurred_at"))
+                .values("d")[:1]
+            ),
+        )
+    )
+    items = []
+    for task in tasks:
+        contacts = [d for d in (task.last_message, task.last_contact_event) if d is not None]
+        last = max((d.date() if isinstance(d, dt.datetime) else d) for d in contacts) if contacts else None
+        days_since = (today - last).days if last else None
+        overdue = (today - task.oldest_due).days if task.oldest_due else 0
+        score = priority_score(
+            balance=float(task.balance),
+            days_overdue=overdue,
+            broken_promise=task.broken_promise,
+            days_since_contact=days_since,
+            weights=weights,
+        )
+        items.append(QueueItem(task, task.balance, overdue, task.broken_promise, days_since, score))
+    items.sort(key=lambda i: (-i.score, i.task.due_on, i.task.pk))
+    return items
+
+
+# --- supervisor screens -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StrategyRow:
+    strategy: Strategy
+    current: StrategyVersion | None  # newest published version
+    drafts: int
+    cases: int  # open cases currently on any version of it
+
+
+def strategy_list() -> list[StrategyRow]:
+    """Every strategy with its current published version and how many open cases follow it (3 queries)."""
+    strategies = list(
+        Strategy.objects.select_related("client", "debt_type", "challenger").order_by(
+            F("client__name").asc(nulls_first=True), "debtor_role", "name", "pk"
+        )
+    )
+    versions: dict[int, list[StrategyVersion]] = {}
+    for version in StrategyVersion.objects.order_by("-number"):
+        versions.setdefault(version.strategy_id, []).append(version)
+    counts = dict(
+        StrategyAssignment.objects.filter(is_current=True)
+        .exclude(case__state="closed")
+        .values_list("version__strategy_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = []
+    for strategy in strategies:
+        own = versions.get(strategy.pk, [])
+        current = next((v for v in own if v.is_published), None)
+        drafts = sum(1 for v in own if not v.is_published)
+        rows.append(StrategyRow(strategy, current, drafts, counts.get(strategy.pk, 0)))
+    return rows
+
+
+def strategy_get(*, pk: int) -> Strategy:
+    return get_object_or_404(Strategy.objects.select_related("client", "debt_type", "challenger"), pk=pk)
+
+
+def strategy_versions(*, strategy: Strategy) -> list[StrategyVersion]:
+    """Versions newest first, with their steps and the number of cases currently on each."""
+    return list(
+        strategy.versions.prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("position")))
+        .annotate(cases=Count("assignments", filter=Q(assignments__is_current=True)))
+        .order_by("-number")
+    )
+
+
+def version_get(*, strategy_pk: int, number: int) -> StrategyVersion:
+    return get_object_or_404(
+        StrategyVersion.objects.select_related("strategy"), strategy_id=strategy_pk, number=number
+    )
+
+
+def step_get(*, strategy_pk: int, number: int, step_pk: int) -> Step:
+    return get_object_or_404(
+        Step.objects.select_related("version", "version__strategy"),
+        pk=step_pk,
+        version__number=number,
+        version__strategy_id=strategy_pk,
+    )
+
+
+def versions_for_move(*, case: Any) -> list[StrategyVersion]:
+    """Published versions an officer may move a case to: active strategies for its debtor role."""
+    return list(
+        StrategyVersion.objects.filter(
+            is_published=True, strategy__is_active=True, strategy__debtor_role=case.debtor_role
+        )
+        .select_related("strategy", "strategy__client")
+        .order_by("strategy__name", "-number")
+    )
+
+
+def current_assignment(*, case: Any) -> StrategyAssignment | None:
+    return (
+        StrategyAssignment.objects.filter(case=case, is_current=True)
+        .select_related("version", "version__strategy", "next_step")
+        .first()
+    )
+
+
+def daily_runs(*, limit: int = 20) -> list[DailyRun]:
+    return list(DailyRun.objects.select_related("started_by").order_by("-started_at", "-id")[:limit])
+
+
+def arm_facts(*, strategy: Strategy) -> list[CaseFacts]:
+    """Per-case facts of the cases whose first strategy (at intake) was this one.
+
+    A case counts for the arm it started in, even if it was moved later: that is what was tried on it.
+    Paid in full: closed as paid, or nothing left owing. Collected: payments (negative ledger entries of
+    kind payment) turned positive. Days to payment: from the start in the strategy to the first payment.
+    """
+    first = (
+        StrategyAssignment.objects.filter(case_id=OuterRef("case_id"))
+        .order_by("since", "pk")
+        .values("pk")[:1]
+    )
+    starts = dict(
+        StrategyAssignment.objects.filter(version__strategy=strategy, pk=Subquery(first)).values_list(
+            "case_id", "started_on"
+        )
+    )
+    if not starts:
+        return []
+    ids = list(starts)
+    balance = dict(
+        LedgerEntry.objects.filter(case_id__in=ids)
+        .values_list("case_id")
+        .annotate(t=Sum("amount"))
+        .order_by()
+    )
+    payments = {
+        case_id: (total, first_on)
+        for case_id, total, first_on in LedgerEntry.objects.filter(case_id__in=ids, kind=EntryKind.PAYMENT)
+        .values_list("case_id")
+        .annotate(t=Sum("amount"), d=Min("value_on"))
+        .order_by()
+    }
+    closed_paid = set(
+        Case.objects.filter(pk__in=ids, state="closed", closing_reason="paid").values_list("pk", flat=True)
+    )
+    messages: dict[int, dict[str, int]] = {}
+    for case_id, channel, n in (
+        OutgoingMessage.objects.filter(case_id__in=ids)
+        .exclude(status__in=["cancelled", "failed"])
+        .values_list("case_id", "channel")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        messages.setdefault(case_id, {})[channel] = n
+    facts = []
+    for case_id, started_on in starts.items():
+        paid_total, first_paid = payments.get(case_id, (None, None))
+        facts.append(
+            CaseFacts(
+                paid_in_full=case_id in closed_paid or (case_id in balance and balance[case_id] <= 0),
+                collected=-paid_total if paid_total else Decimal(0),
+                days_to_first_payment=max((first_paid - started_on).days, 0) if first_paid else None,
+                messages=messages.get(case_id, {}),
+            )
+        )
+    return facts
+
+
+def run_executed_by_action(*, run_id: int | None) -> list[tuple[str, int]]:
+    """How many steps a run executed, per action (empty for a dry run: it left nothing behind)."""
+    if run_id is None:
+        return []
+    rows = (
+        Step.objects.filter(executions__run_id=run_id, executions__outcome="executed")
+        .values_list("action")
+        .annotate(n=Count("executions"))
+        .order_by("action")
+    )
+    labels = dict(Step._meta.get_field("action").choices)  # type: ignore[arg-type]
+    return [(str(labels.get(action, action)), n) for action, n in rows]

@@ -1,0 +1,481 @@
+"""Writes for strategies: building and publishing versions, assigning cases, holds.
+
+A published version is frozen: its steps cannot change, so every case on it keeps the route it was
+promised. Changing a route means a new version, and moving a case to it is a deliberate, logged act.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from incasso.cases.models import Case, EventKind
+from incasso.cases.selectors import case_balance
+from incasso.cases.services import event_record
+from incasso.core.exceptions import DomainError
+from incasso.strategies.models import (
+    Hold,
+    Step,
+    StepAction,
+    Strategy,
+    StrategyAssignment,
+    StrategyVersion,
+)
+from incasso.strategies.rules import StepSpec, in_challenger, validate_strategy
+
+STEP_EVENT = EventKind.STEP
+
+
+STRATEGY_FIELDS = (
+    "name",
+    "client",
+    "debtor_role",
+    "debt_type",
+    "min_amount",
+    "max_amount",
+    "is_active",
+    "challenger",
+    "challenger_share",
+)
+
+
+def _refuse_strategy_faults(strategy: Strategy) -> None:
+    problems = []
+    if not strategy.name.strip():
+        problems.append(_("A strategy needs a name."))
+    band = (strategy.min_amount, strategy.max_amount)
+    if band[0] is not None and band[1] is not None and band[0] > band[1]:
+        problems.append(_("The amount band's lower bound lies above its upper bound."))
+    if not 0 <= strategy.challenger_share <= 100:
+        problems.append(_("The challenger share must lie between 0 and 100 %."))
+    challenger = strategy.challenger
+    if challenger is not None:
+        if strategy.pk is not None and challenger.pk == strategy.pk:
+            problems.append(_("A strategy cannot challenge itself."))
+        elif challenger.debtor_role != strategy.debtor_role:
+            problems.append(_("The challenger must be for the same debtor role."))
+    elif strategy.challenger_share:
+        problems.append(_("A challenger share needs a challenger strategy."))
+    if problems:
+        raise DomainError(" ".join(problems), field="strategy")
+
+
+def strategy_create(*, name: str, debtor_role: str, **fields: Any) -> Strategy:
+    """A new strategy (without versions yet): for a client or, with client empty, the agency default."""
+    unknown = set(fields) - set(STRATEGY_FIELDS)
+    if unknown:
+        raise TypeError(f"strategy_create() got unknown fields {sorted(unknown)}")
+    strategy = Strategy(name=name.strip(), debtor_role=debtor_role, **fields)
+    _refuse_strategy_faults(strategy)
+    strategy.save()
+    return strategy
+
+
+def strategy_update(*, strategy: Strategy, **fields: Any) -> Strategy:
+    """Change who a strategy is for (client, debtor role, debt type, band) or its challenger.
+
+    The debtor role cannot change once a version is published: its cases were validated for that role.
+    """
+    unknown = set(fields) - set(STRATEGY_FIELDS)
+    if unknown:
+        raise TypeError(f"strategy_update() got unknown fields {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Strategy.objects.select_for_update().get(pk=strategy.pk)
+        if (
+            "debtor_role" in fields
+            and fields["debtor_role"] != locked.debtor_role
+            and locked.versions.filter(is_published=True).exists()
+        ):
+            raise DomainError(
+                _("The debtor role cannot change once a version is published"), field="debtor_role"
+            )
+        for name, value in fields.items():
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        _refuse_strategy_faults(locked)
+        locked.save()
+        return locked
+
+
+def version_create(*, strategy: Strategy, copy_from: StrategyVersion | None = None) -> StrategyVersion:
+    """A new draft version, optionally with the steps of an earlier one."""
+    with transaction.atomic():
+        Strategy.objects.select_for_update().filter(pk=strategy.pk).first()
+        last = strategy.versions.aggregate(n=Max("number"))["n"] or 0
+        version = StrategyVersion.objects.create(strategy=strategy, number=last + 1)
+        if copy_from is not None:
+            for step in copy_from.steps.all():
+                step.pk = None
+                step.version = version
+                step.save()
+        return version
+
+
+def _refuse_if_frozen(version: StrategyVersion) -> None:
+    if version.is_published or version.assignments.exists():
+        raise DomainError(
+            _("Version %(number)s is published or in use and cannot change; create a new version")
+            % {"number": version.number},
+            field="version",
+        )
+
+
+def _spec(step: Step) -> StepSpec:
+    return StepSpec(
+        position=step.position,
+        name=step.name,
+        action=step.action,
+        offset_days=step.offset_days,
+        template_code=step.template_code,
+        next_position=step.next_position,
+    )
+
+
+def version_problems(*, version: StrategyVersion, extra: Step | None = None) -> list[str]:
+    steps = [s for s in version.steps.all() if extra is None or s.position != extra.position]
+    if extra is not None:
+        steps.append(extra)
+    return validate_strategy([_spec(s) for s in steps], debtor_role=version.strategy.debtor_role)
+
+
+def step_add(
+    *,
+    version: StrategyVersion,
+    position: int,
+    name: str,
+    action: str,
+    offset_days: int,
+    offset_from: str = "previous_step",
+    channel: str = "",
+    template_code: str = "",
+    task_kind: str = "",
+    target_state: str = "",
+    min_balance: Decimal | None = None,
+    debtor_condition: str = "",
+    next_position: int | None = None,
+) -> Step:
+    """Add a step to a draft. Refused with every problem named; nothing is saved on refusal.
+
+    Only step-local faults refuse here (offset, template, loops); whole-strategy rules such as the
+    14-day letter before costs are checked at publish, since a supervisor may add steps in any order.
+    """
+    if action not in StepAction.values:
+        raise DomainError(_("Unknown action %(action)r") % {"action": action}, field="action")
+    with transaction.atomic():
+        StrategyVersion.objects.select_for_update().filter(pk=version.pk).first()
+        _refuse_if_frozen(version)
+        if version.steps.filter(position=position).exists():
+            raise DomainError(
+                _("There already is a step at position %(position)s") % {"position": position},
+                field="position",
+            )
+        step = Step(
+            version=version,
+            position=position,
+            name=name.strip() or str(StepAction(action).label),
+            action=action,
+            offset_days=offset_days,
+            offset_from=offset_from,
+            channel=channel,
+            template_code=template_code.strip(),
+            task_kind=task_kind,
+            target_state=target_state,
+            min_balance=min_balance,
+            debtor_condition=debtor_condition,
+            next_position=next_position,
+        )
+        _refuse_step_faults(step)
+        step.save()
+        return step
+
+
+def _refuse_step_faults(step: Step) -> None:
+    local = validate_strategy([_spec(step)], debtor_role="business", check_jump_targets=False)
+    if step.action == StepAction.SEND_MESSAGE and not step.channel:
+        local.append(
+            _("Step %(position)s (%(name)s): a message step needs a channel.")
+            % {"position": step.position, "name": step.name}
+        )
+    if local:
+        raise DomainError(" ".join(local), field="step")
+
+
+STEP_FIELDS = (
+    "name",
+    "action",
+    "offset_days",
+    "offset_from",
+    "channel",
+    "template_code",
+    "task_kind",
+    "target_state",
+    "min_balance",
+    "debtor_condition",
+    "next_position",
+)
+
+
+def step_update(*, step: Step, **fields: Any) -> Step:
+    """Change a draft's step (not its position: see `step_move`). Refused like `step_add`."""
+    unknown = set(fields) - set(STEP_FIELDS)
+    if unknown:
+        raise TypeError(f"step_update() got unknown fields {sorted(unknown)}")
+    if "action" in fields and fields["action"] not in StepAction.values:
+        raise DomainError(_("Unknown action %(action)r") % {"action": fields["action"]}, field="action")
+    with transaction.atomic():
+        StrategyVersion.objects.select_for_update().filter(pk=step.version_id).first()
+        locked = Step.objects.select_related("version").get(pk=step.pk)
+        _refuse_if_frozen(locked.version)
+        for name, value in fields.items():
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        locked.name = locked.name or str(StepAction(locked.action).label)
+        _refuse_step_faults(locked)
+        locked.save()
+        return locked
+
+
+def step_remove(*, step: Step) -> None:
+    """Delete a step from a draft. A jump that pointed at it is refused at publish."""
+    with transaction.atomic():
+        StrategyVersion.objects.select_for_update().filter(pk=step.version_id).first()
+        locked = Step.objects.select_related("version").get(pk=step.pk)
+        _refuse_if_frozen(locked.version)
+        locked.delete()
+
+
+def step_move(*, step: Step, up: bool) -> Step:
+    """Swap a draft's step with its neighbour above (up) or below; the ends stay put."""
+    with transaction.atomic():
+        StrategyVersion.objects.select_for_update().filter(pk=step.version_id).first()
+        locked = Step.objects.select_related("version").get(pk=step.pk)
+        _refuse_if_frozen(locked.version)
+        siblings = Step.objects.filter(version_id=locked.version_id)
+        other = (
+            siblings.filter(position__lt=locked.position).order_by("-position").first()
+            if up
+            else siblings.filter(position__gt=locked.position).order_by("position").first()
+        )
+        if other is None:
+            return locked
+        if locked.next_position is not None or other.next_position is not None:
+            raise DomainError(
+                _("A step with a jump cannot be moved; remove the jump ('then continue at') first"),
+                field="step",
+            )
+        mine, theirs = locked.position, other.position
+        locked.position = 0  # free the unique (version, position) slot while swapping
+        locked.save(update_fields=["position"])
+        other.position = mine
+        other.save(update_fields=["position"])
+        locked.position = theirs
+        locked.save(update_fields=["position"])
+        return locked
+
+
+def step_next_position(*, version: StrategyVersion) -> int:
+    return (version.steps.aggregate(n=Max("position"))["n"] or 0) + 1
+
+
+def version_publish(*, version: StrategyVersion) -> StrategyVersion:
+    """Validate the whole route and freeze it."""
+    with transaction.atomic():
+        locked = StrategyVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.is_published:
+            return locked
+        problems = version_problems(version=locked)
+        if problems:
+            raise DomainError(" ".join(problems), field="version")
+        locked.is_published = True
+        locked.published_at = timezone.now()
+        locked.save(update_fields=["is_published", "published_at"])
+        return locked
+
+
+def strategy_for_case(*, case: Case) -> StrategyVersion | None:
+    """The newest published version of the best-matching active strategy, or of its challenger.
+
+    Candidates match the debtor role and, when they set one, the client, the debt type and the amount
+    band (on the principal owed). The most specific wins: own client over the agency default, then a
+    debt type over none, then a band over none; ties go to the newest strategy. When the winner names a
+    challenger, `challenger_share` % of the case numbers (by hash, so reproducibly) get the challenger.
+    """
+    principal = case_balance(case=case).principal
+    candidates = (
+        Strategy.objects.filter(is_active=True, debtor_role=case.debtor_role)
+        .exclude(champions__is_active=True)  # a challenger gets cases only through its champion
+        .select_related("challenger")
+        .filter(Q(client__isnull=True) | Q(client_id=case.client_id))
+        .filter(Q(debt_type__isnull=True) | Q(debt_type_id=case.debt_type_id))
+        .filter(Q(min_amount__isnull=True) | Q(min_amount__lte=principal))
+        .filter(Q(max_amount__isnull=True) | Q(max_amount__gte=principal))
+    )
+
+    def specificity(s: Strategy) -> tuple[int, int, int, int]:
+        band = s.min_amount is not None or s.max_amount is not None
+        return (s.client_id is not None, s.debt_type_id is not None, band, s.pk)
+
+    for strategy in sorted(candidates, key=specificity, reverse=True):
+        version = _newest_published(strategy)
+        if version is None:
+            continue
+        challenger = strategy.challenger
+        if (
+            challenger is not None
+            and challenger.is_active
+            and challenger.debtor_role == strategy.debtor_role
+            and in_challenger(case.number, share_pct=strategy.challenger_share)
+        ):
+            return _newest_published(challenger) or version
+        return version
+    return None
+
+
+def _newest_published(strategy: Strategy) -> StrategyVersion | None:
+    return strategy.versions.filter(is_published=True).order_by("-number").first()
+
+
+def _first_step(version: StrategyVersion) -> Step | None:
+    return version.steps.order_by("position").first()
+
+
+def _assign(
+    *, case: Case, version: StrategyVersion, actor: Any, reason: str, on: dt.date
+) -> StrategyAssignment:
+    if not version.is_published:
+        raise DomainError(_("Only a published version can be assigned"), field="version")
+    if version.strategy.debtor_role != case.debtor_role:
+        raise DomainError(
+            _("This strategy is for %(role)s debtors; the case's debtor is %(case_role)s")
+            % {
+                "role": version.strategy.get_debtor_role_display(),
+                "case_role": case.get_debtor_role_display(),
+            },
+            field="version",
+        )
+    first = _first_step(version)
+    assignment = StrategyAssignment.objects.create(
+        case=case,
+        version=version,
+        since=timezone.now(),
+        started_on=on,
+        reason=reason,
+        actor=actor if getattr(actor, "pk", None) else None,
+        next_step=first,
+    )
+    case.next_action_on = on + dt.timedelta(days=first.offset_days) if first else None
+    case.save(update_fields=["next_action_on"])
+    return assignment
+
+
+def case_assign_strategy(
+    *, case: Case, actor: Any = None, on: dt.date | None = None, version: StrategyVersion | None = None
+) -> StrategyAssignment:
+    """Put a new case on its strategy (picked by `strategy_for_case` unless given)."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if StrategyAssignment.objects.filter(case=locked, is_current=True).exists():
+            raise DomainError(_("The case already follows a strategy; move it instead"), field="version")
+        chosen = version or strategy_for_case(case=locked)
+        if chosen is None:
+            raise DomainError(_("No published strategy matches this case"), field="version")
+        assignment = _assign(
+            case=locked,
+            version=chosen,
+            actor=actor,
+            reason="assigned at intake",
+            on=on or timezone.localdate(),
+        )
+        event_record(
+            case=locked,
+            kind=STEP_EVENT,
+            summary=f"Incassotraject: {chosen}",
+            actor=actor,
+            details={"version": chosen.pk, "assignment": assignment.pk},
+        )
+        case.next_action_on = locked.next_action_on
+        return assignment
+
+
+def case_move_strategy(
+    *, case: Case, version: StrategyVersion, actor: Any, reason: str, on: dt.date | None = None
+) -> StrategyAssignment:
+    """Move a case to another version on purpose: it starts that version from its first step."""
+    if not reason.strip():
+        raise DomainError(_("Moving a case to another strategy needs a reason"), field="reason")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        current = StrategyAssignment.objects.select_for_update().filter(case=locked, is_current=True).first()
+        if current is not None and current.version_id == version.pk:
+            raise DomainError(_("The case already follows this version"), field="version")
+        if current is not None:
+            current.is_current = False
+            current.save(update_fields=["is_current"])
+        assignment = _assign(
+            case=locked, version=version, actor=actor, reason=reason.strip(), on=on or timezone.localdate()
+        )
+        event_record(
+            case=locked,
+            kind=STEP_EVENT,
+            summary=f"Ander incassotraject: {version} ({reason.strip()})",
+            actor=actor,
+            details={
+                "from": current.version_id if current else None,
+                "to": version.pk,
+                "reason": reason.strip(),
+            },
+        )
+        case.next_action_on = locked.next_action_on
+        return assignment
+
+
+def hold_place(
+    *,
+    case: Case,
+    reason: str,
+    starts_on: dt.date,
+    until: dt.date | None = None,
+    actor: Any = None,
+    note: str = "",
+) -> Hold:
+    if until is not None and until < starts_on:
+        raise DomainError(_("A hold cannot end before it starts"), field="until")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        hold = Hold.objects.create(
+            case=locked,
+            reason=reason,
+            starts_on=starts_on,
+            until=until,
+            note=note,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        event_record(
+            case=locked,
+            kind=STEP_EVENT,
+            summary=f"Aangehouden: {hold.get_reason_display()}",
+            actor=actor,
+            details={"hold": hold.pk},
+        )
+        return hold
+
+
+def hold_release(*, hold: Hold, actor: Any = None) -> Hold:
+    with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=hold.case_id).first()
+        locked = Hold.objects.select_for_update().get(pk=hold.pk)
+        if locked.released_at is None:
+            locked.released_at = timezone.now()
+            locked.save(update_fields=["released_at"])
+            event_record(
+                case=locked.case,
+                kind=STEP_EVENT,
+                summary=f"Aanhouding opgeheven: {locked.get_reason_display()}",
+                actor=actor,
+                details={"hold": locked.pk},
+            )
+        return locked

@@ -1,0 +1,290 @@
+"""The daily run with the database: exactly once, guards, O(due) selection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from incasso.cases.models import Bucket, Case, Event, LedgerEntry, Task
+from incasso.core.exceptions import DomainError
+from incasso.debtors.models import ContactPoint
+from incasso.strategies import run as run_module
+from incasso.strategies.models import (
+    ChannelOptOut,
+    DailyRun,
+    MessageStatus,
+    OutgoingMessage,
+    StepExecution,
+    StrategyAssignment,
+)
+from incasso.strategies.run import daily_run
+from incasso.strategies.services import hold_place, hold_release
+from incasso.strategies.tests.conftest import AMS, MONDAY, MONDAY_10H, make_due_case
+
+
+def run_on(day: dt.date, hour: int = 10, **kwargs):
+    return daily_run(run_date=day, now=dt.datetime.combine(day, dt.time(hour), tzinfo=AMS), **kwargs)
+
+
+def test_due_step_is_executed_logged_and_the_next_one_scheduled(consumer_route):
+    case = make_due_case(version=consumer_route)
+    summary = run_on(MONDAY)
+    assert summary.executed == 1
+    message = OutgoingMessage.objects.get(case=case)
+    assert (message.channel, message.template_code, message.status) == ("letter", "reminder", "queued")
+    assert Event.objects.filter(
+        case=case, kind="step", details__step_execution=message.step_execution_id
+    ).exists()
+    case.refresh_from_db()
+    assert case.next_action_on == MONDAY + dt.timedelta(days=7)
+    run = DailyRun.objects.get()
+    assert run.finished_at is not None and run.counts["executed"] == 1
+
+
+def test_rerun_for_the_same_date_does_nothing(consumer_route):
+    cases = [make_due_case(version=consumer_route) for _ in range(3)]
+    assert run_on(MONDAY).executed == 3
+    again = run_on(MONDAY)
+    assert again.executed == 0 and again.due == 0
+    assert OutgoingMessage.objects.filter(case__in=cases).count() == 3
+    assert StepExecution.objects.count() == 3
+
+
+def test_crash_half_way_then_rerun_executes_every_step_exactly_once(consumer_route, monkeypatch):
+    cases = [make_due_case(version=consumer_route) for _ in range(5)]
+
+    class Killed(BaseException):
+        """Stands in for a killed process: not an ordinary error the run would catch per case."""
+
+    real_execute = run_module._execute
+    calls = {"n": 0}
+
+    def dying_execute(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 4:  # the second case of chunk 2 (chunks of 2)
+            raise Killed
+        return real_execute(*args, **kwargs)
+
+    monkeypatch.setattr(run_module, "_execute", dying_execute)
+    with pytest.raises(Killed):
+        run_on(MONDAY, chunk_size=2)
+    assert OutgoingMessage.objects.count() == 2  # chunk 1 committed, chunk 2 rolled back whole
+    monkeypatch.setattr(run_module, "_execute", real_execute)
+
+    summary = run_on(MONDAY, chunk_size=2)
+    assert summary.executed == 3
+    for case in cases:
+        assert OutgoingMessage.objects.filter(case=case, template_code="reminder").count() == 1
+        assert StepExecution.objects.filter(case=case).count() == 1
+    assert (
+        DailyRun.objects.filter(finished_at__isnull=True).count() == 1
+    )  # the crashed run shows as unfinished
+
+
+def test_held_case_is_untouched_until_the_hold_is_released(consumer_route):
+    case = make_due_case(version=consumer_route)
+    hold = hold_place(case=case, reason="dispute", starts_on=MONDAY - dt.timedelta(days=1))
+    summary = run_on(MONDAY)
+    assert summary.executed == 0 and summary.skipped["on_hold"] == 1
+    assert not StepExecution.objects.filter(case=case).exists()
+    case.refresh_from_db()
+    assert case.next_action_on == MONDAY
+    hold_release(hold=hold)
+    assert run_on(MONDAY).executed == 1
+
+
+def test_expired_hold_no_longer_blocks(consumer_route):
+    case = make_due_case(version=consumer_route)
+    hold_place(
+        case=case,
+        reason="promise",
+        starts_on=MONDAY - dt.timedelta(days=10),
+        until=MONDAY - dt.timedelta(days=1),
+    )
+    assert run_on(MONDAY).executed == 1
+
+
+def _to_costs_step(case, consumer_route, *, letter_sent_on=None):
+    """Put the case at the costs step (position 3), optionally with a sent 14-day letter."""
+    from incasso.strategies.models import Step, StepExecution
+
+    assignment = StrategyAssignment.objects.get(case=case, is_current=True)
+    assignment.next_step = Step.objects.get(version=consumer_route, position=3)
+    assignment.save()
+    if letter_sent_on is not None:
+        letter_step = Step.objects.get(version=consumer_route, position=2)
+        execution = StepExecution.objects.create(
+            case=case, step=letter_step, due_on=letter_sent_on, executed_at=MONDAY_10H, outcome="executed"
+        )
+        OutgoingMessage.objects.create(
+            case=case,
+            debtor=case.debtor,
+            channel="letter",
+            template_code="fourteen_day_letter",
+            step_execution=execution,
+            queued_on=letter_sent_on,
+            status=MessageStatus.SENT,
+            sent_on=letter_sent_on,
+        )
+
+
+def costs_of(case):
+    return sum((e.amount for e in LedgerEntry.objects.filter(case=case, bucket=Bucket.COSTS)), Decimal(0))
+
+
+def test_consumer_gets_no_costs_without_a_sent_fourteen_day_letter(consumer_route):
+    case = make_due_case(version=consumer_route)
+    _to_costs_step(case, consumer_route)
+    summary = run_on(MONDAY)
+    assert summary.skipped["no_fourteen_day_letter"] == 1
+    assert costs_of(case) == 0
+
+
+def test_consumer_gets_costs_only_after_the_term_has_passed(consumer_route):
+    sent = dt.date(2026, 2, 13)  # Friday: delivered Monday 16-02, term to 02-03, costs from 03-03
+    case = make_due_case(version=consumer_route)
+    _to_costs_step(case, consumer_route, letter_sent_on=sent)
+    summary = run_on(MONDAY)
+    assert summary.skipped["fourteen_day_term_running"] == 1
+    assert costs_of(case) == 0
+    case.refresh_from_db()
+    assert case.next_action_on == dt.date(2026, 3, 3)  # retried exactly when the term has passed
+
+    tuesday = dt.date(2026, 3, 3)
+    assert run_on(tuesday).executed == 1
+    assert costs_of(case) == Decimal("40.00")  # WIK minimum on 250.00
+
+
+def test_invalid_address_gives_a_find_contact_task_and_no_letter(consumer_route):
+    case = make_due_case(version=consumer_route)
+    case.debtor.addresses.update(is_valid=False)
+    summary = run_on(MONDAY)
+    assert summary.skipped["invalid_contact"] == 1
+    assert not OutgoingMessage.objects.filter(case=case).exists()
+    task = Task.objects.get(case=case)
+    assert task.kind == "find_contact"
+    run_on(MONDAY + dt.timedelta(days=7))  # still invalid: no second open task
+    assert Task.objects.filter(case=case, kind="find_contact").count() == 1
+
+
+def test_invalid_email_gives_a_find_contact_task(email_route):
+    case = make_due_case(version=email_route)
+    ContactPoint.objects.create(debtor=case.debtor, kind="email", value="weg@example.nl", is_valid=False)
+    assert run_on(MONDAY).skipped["invalid_contact"] == 1
+    assert Task.objects.filter(case=case, kind="find_contact").exists()
+    assert not OutgoingMessage.objects.filter(case=case).exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "hour"),
+    [(dt.date(2026, 3, 1), 10), (dt.date(2026, 4, 27), 10), (MONDAY, 21), (MONDAY, 6)],
+    ids=["sunday", "kings_day", "21h", "6h"],
+)
+def test_no_email_outside_the_contact_window(email_route, day, hour):
+    case = make_due_case(version=email_route, on=day)
+    ContactPoint.objects.create(debtor=case.debtor, kind="email", value="jan@example.nl")
+    with_now = dt.datetime.combine(day, dt.time(hour), tzinfo=AMS)
+    summary = daily_run(run_date=day, now=with_now)
+    assert summary.skipped["contact_window"] == 1
+    assert not OutgoingMessage.objects.filter(case=case).exists()
+    case.refresh_from_db()
+    assert case.next_action_on == day + dt.timedelta(days=1)
+
+
+def test_email_inside_the_window_is_queued(email_route):
+    case = make_due_case(version=email_route)
+    ContactPoint.objects.create(debtor=case.debtor, kind="email", value="jan@example.nl")
+    assert run_on(MONDAY, hour=19).executed == 1
+    assert OutgoingMessage.objects.get(case=case).channel == "email"
+
+
+def test_opted_out_channel_is_passed_over(email_route):
+    case = make_due_case(version=email_route)
+    ContactPoint.objects.create(debtor=case.debtor, kind="email", value="jan@example.nl")
+    ChannelOptOut.objects.create(debtor=case.debtor, channel="email", since=MONDAY)
+    assert run_on(MONDAY).skipped["opt_out"] == 1
+    assert not OutgoingMessage.objects.filter(case=case).exists()
+    assert StrategyAssignment.objects.get(case=case).next_step.position == 2
+
+
+def test_at_most_one_letter_per_seven_days(consumer_route, settings):
+    settings.INCASSO_CONTACT_LIMITS = {"letter": 1}
+    first = make_due_case(version=consumer_route)
+    assert run_on(MONDAY).executed == 1
+    # A second case of the same debtor is due the next day: the debtor already had a letter this week.
+    from incasso.cases.tests.factories import CaseFactory, ClaimFactory
+    from incasso.strategies.services import case_assign_strategy
+
+    second = CaseFactory(state="amicable", debtor=first.debtor)
+    ClaimFactory(case=second)
+    case_assign_strategy(case=second, version=consumer_route, on=MONDAY + dt.timedelta(days=1))
+    summary = run_on(MONDAY + dt.timedelta(days=1))
+    assert summary.skipped["contact_limit"] == 1
+    assert run_on(MONDAY + dt.timedelta(days=7)).executed == 1  # a week later it may go
+
+
+def test_not_due_cases_are_not_touched_and_queries_do_not_grow_with_them(
+    consumer_route, django_assert_max_num_queries
+):
+    due = make_due_case(version=consumer_route)
+    later = [make_due_case(version=consumer_route, on=MONDAY + dt.timedelta(days=3)) for _ in range(10)]
+    closed = make_due_case(version=consumer_route)
+    Case.objects.filter(pk=closed.pk).update(state="closed", closed_on=MONDAY, closing_reason="paid")
+    with django_assert_max_num_queries(25):
+        summary = run_on(MONDAY)
+    assert summary.due == 1 and summary.executed == 1
+    assert StepExecution.objects.filter(case__in=[*later, closed]).count() == 0
+    assert set(
+        Case.objects.filter(pk__in=[c.pk for c in later]).values_list("next_action_on", flat=True)
+    ) == {MONDAY + dt.timedelta(days=3)}
+    assert StepExecution.objects.get().case_id == due.pk
+
+
+def test_run_beyond_the_horizon_is_refused_and_leaves_nothing(consumer_route):
+    make_due_case(version=consumer_route)
+    with translation.override("en"), pytest.raises(DomainError, match="beyond the allowed horizon"):
+        daily_run(run_date=MONDAY + dt.timedelta(days=1), now=MONDAY_10H)
+    assert not DailyRun.objects.exists() and not StepExecution.objects.exists()
+
+
+def test_dry_run_changes_nothing(consumer_route):
+    case = make_due_case(version=consumer_route)
+    summary = run_on(MONDAY, dry_run=True)
+    assert summary.executed == 1
+    assert not StepExecution.objects.exists() and not DailyRun.objects.exists()
+    case.refresh_from_db()
+    assert case.next_action_on == MONDAY
+
+
+def test_a_refused_action_is_an_error_and_the_case_stays_due(db):
+    from incasso.strategies import services
+    from incasso.strategies.models import Strategy
+
+    strategy = Strategy.objects.create(name="Sluiten", debtor_role="consumer")
+    version = services.version_create(strategy=strategy)
+    services.step_add(
+        version=version,
+        position=1,
+        name="Naar nieuw",
+        action="change_state",
+        offset_days=0,
+        target_state="new",
+    )  # amicable → new is not allowed
+    version = services.version_publish(version=version)
+    case = make_due_case(version=version)
+    summary = run_on(MONDAY)
+    assert summary.executed == 0 and len(summary.errors) == 1 and summary.errors[0]["case"] == case.number
+    case.refresh_from_db()
+    assert case.next_action_on == MONDAY and not StepExecution.objects.exists()
+
+
+def test_a_contact_window_wider_than_the_law_is_refused(consumer_route, settings):
+    from incasso.strategies.rules import RuleError
+
+    settings.INCASSO_CONTACT_WINDOW = ("06:00", "20:00")
+    with pytest.raises(RuleError, match="niet vóór 07:00 beginnen"):
+        run_on(MONDAY)
+    assert not DailyRun.objects.exists()

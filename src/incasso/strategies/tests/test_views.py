@@ -1,0 +1,162 @@
+"""The supervisor's strategy screens, the run button, the comparison and the officer's move."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from incasso.strategies import services
+from incasso.strategies.models import DailyRun, Step, Strategy, StrategyAssignment, StrategyVersion
+from incasso.strategies.tests.conftest import MONDAY_10H, make_due_case
+
+
+@pytest.fixture
+def draft(db):
+    strategy = services.strategy_create(name="Proef", debtor_role="consumer")
+    return services.version_create(strategy=strategy)
+
+
+@pytest.mark.parametrize("name", ["strategies:list", "strategies:create", "strategies:run"])
+def test_officers_and_client_users_cannot_open_the_supervisor_screens(client, officer, zorg_user, name):
+    for user in (officer, zorg_user):
+        client.force_login(user)
+        assert client.get(reverse(name)).status_code == 403
+
+
+def test_supervisor_sees_the_list_with_current_version_and_cases(client, supervisor, consumer_route):
+    client.force_login(supervisor)
+    make_due_case(version=consumer_route)
+    response = client.get(reverse("strategies:list"))
+    assert response.status_code == 200
+    row = next(r for r in response.context["rows"] if r.strategy.pk == consumer_route.strategy_id)
+    assert row.current == consumer_route and row.cases == 1
+
+
+def test_supervisor_creates_a_strategy_for_a_client(client, supervisor, zorg):
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("strategies:create"),
+        {"name": "Zorg consument", "client": zorg.pk, "debtor_role": "consumer", "is_active": "on",
+         "challenger_share": 0},
+    )  # fmt: skip
+    strategy = Strategy.objects.get(name="Zorg consument")
+    assert response.status_code == 302 and strategy.client == zorg
+
+
+def test_a_challenger_share_without_challenger_is_refused_and_nothing_saved(client, supervisor):
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("strategies:create"), {"name": "X", "debtor_role": "consumer", "challenger_share": 20}
+    )
+    assert response.status_code == 200
+    assert "Bij een aandeel voor het testtraject hoort een testtraject." in response.content.decode()
+    assert not Strategy.objects.filter(name="X").exists()
+
+
+def test_add_step_form_is_swapped_in_by_htmx(client, supervisor, draft):
+    client.force_login(supervisor)
+    url = reverse("strategies:step_add", args=[draft.strategy_id, draft.number])
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert b"<html" not in response.content and b'name="offset_days"' in response.content
+
+
+def test_invalid_step_shows_the_message_and_saves_nothing(client, supervisor, draft):
+    client.force_login(supervisor)
+    url = reverse("strategies:step_add", args=[draft.strategy_id, draft.number])
+    data = {"name": "Brief", "action": "send_message", "channel": "letter", "template_code": "",
+            "offset_days": -3, "offset_from": "previous_step"}  # fmt: skip
+    response = client.post(url, data, headers={"HX-Request": "true"})
+    text = response.content.decode()
+    assert "kan niet onder nul liggen" in text and "een berichtstap heeft een sjabloon nodig" in text
+    assert not Step.objects.filter(version=draft).exists()
+
+
+def test_steps_are_added_moved_and_removed(client, supervisor, draft):
+    client.force_login(supervisor)
+    url = reverse("strategies:step_add", args=[draft.strategy_id, draft.number])
+    for name in ("Eerste", "Tweede"):
+        client.post(url, {"name": name, "action": "create_task", "task_kind": "call", "offset_days": 1,
+                          "offset_from": "previous_step"})  # fmt: skip
+    second = Step.objects.get(version=draft, name="Tweede")
+    response = client.post(
+        reverse("strategies:step_move", args=[draft.strategy_id, draft.number, second.pk, "up"]),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200 and b"<html" not in response.content
+    assert list(draft.steps.order_by("position").values_list("name", flat=True)) == ["Tweede", "Eerste"]
+    client.post(reverse("strategies:step_remove", args=[draft.strategy_id, draft.number, second.pk]))
+    assert list(draft.steps.values_list("name", flat=True)) == ["Eerste"]
+
+
+def test_publishing_costs_before_the_fourteen_day_letter_is_refused_with_the_reason(
+    client, supervisor, draft
+):
+    client.force_login(supervisor)
+    services.step_add(version=draft, position=1, name="Kosten", action="add_collection_costs", offset_days=0)
+    detail = client.get(reverse("strategies:detail", args=[draft.strategy_id])).content.decode()
+    assert "fourteen_day_letter" in detail and "Kan nog niet worden gepubliceerd" in detail
+    response = client.post(reverse("strategies:publish", args=[draft.strategy_id, draft.number]), follow=True)
+    assert "niet gepubliceerd" in response.content.decode()
+    draft.refresh_from_db()
+    assert not draft.is_published and draft.published_at is None
+
+
+def test_publish_and_copy_into_a_new_draft(client, supervisor, draft):
+    client.force_login(supervisor)
+    services.step_add(
+        version=draft, position=1, name="Bellen", action="create_task", offset_days=0, task_kind="call"
+    )
+    client.post(reverse("strategies:publish", args=[draft.strategy_id, draft.number]))
+    draft.refresh_from_db()
+    assert draft.is_published
+    client.post(reverse("strategies:version_create", args=[draft.strategy_id]), {"copy_current": "on"})
+    new = StrategyVersion.objects.get(strategy_id=draft.strategy_id, number=2)
+    assert not new.is_published and new.steps.count() == 1
+
+
+@time_machine.travel(MONDAY_10H, tick=False)
+def test_run_today_button_runs_and_shows_the_summary(client, supervisor, consumer_route):
+    client.force_login(supervisor)
+    make_due_case(version=consumer_route)
+    dry = client.post(reverse("strategies:run"), {"mode": "dry"})
+    assert dry.context["summary"].dry_run and dry.context["summary"].executed == 1
+    assert not DailyRun.objects.exists()
+    response = client.post(reverse("strategies:run"), {"mode": "run"})
+    assert response.context["summary"].executed == 1
+    assert response.context["by_action"] == [("bericht versturen", 1)]
+    assert DailyRun.objects.count() == 1
+    assert response.context["summary"].as_dict()["promises"] == {"kept": 0, "broken": 0}
+    from django_tasks_db.models import DBTaskResult
+
+    assert DBTaskResult.objects.filter(task_path="incasso.letters.tasks.process_messages").count() == 1
+    assert "Verwerking klaar" in response.content.decode()
+
+
+def test_compare_page_shows_both_arms(client, supervisor, consumer_route, email_route):
+    services.strategy_update(
+        strategy=consumer_route.strategy, challenger=email_route.strategy, challenger_share=50
+    )
+    make_due_case(version=consumer_route)
+    make_due_case(version=email_route)
+    client.force_login(supervisor)
+    response = client.get(reverse("strategies:compare", args=[consumer_route.strategy_id]))
+    assert response.status_code == 200
+    assert [m.cases for _, m in response.context["arms"]] == [1, 1]
+
+
+def test_officer_moves_a_case_with_a_reason(client, officer, consumer_route, email_route):
+    case = make_due_case(version=consumer_route)
+    client.force_login(officer)
+    url = reverse("strategies:move", args=[case.number])
+    assert client.post(url, {"version": email_route.pk, "reason": ""}).status_code == 200
+    response = client.post(url, {"version": email_route.pk, "reason": "debiteur reageert per e-mail"})
+    assert response.status_code == 302
+    current = StrategyAssignment.objects.get(case=case, is_current=True)
+    assert current.version == email_route and current.reason == "debiteur reageert per e-mail"
+
+
+def test_client_user_cannot_move_a_case(client, zorg_user, zorg_case):
+    client.force_login(zorg_user)
+    assert client.get(reverse("strategies:move", args=[zorg_case.number])).status_code == 403

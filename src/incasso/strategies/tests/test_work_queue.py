@@ -1,0 +1,76 @@
+"""The work queue: an officer's open tasks due today or earlier, by a shown priority."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import time_machine
+
+from incasso.cases.models import Task
+from incasso.cases.tests.factories import CaseFactory, ClaimFactory
+from incasso.strategies.models import Hold
+from incasso.strategies.rules import PriorityWeights, priority_score
+from incasso.strategies.selectors import work_queue_for_user
+from incasso.strategies.tests.conftest import MONDAY, MONDAY_10H
+
+
+def test_priority_formula():
+    assert priority_score(balance=1000.0, days_overdue=60, broken_promise=True, days_since_contact=20) == 12.0
+    assert priority_score(balance=0.5, days_overdue=0, broken_promise=False, days_since_contact=3) == 0.0
+    assert "log10(saldo)" in PriorityWeights().formula()
+
+
+def task(case, title, due_on, assignee):
+    return Task.objects.create(case=case, title=title, due_on=due_on, assignee=assignee, kind="call")
+
+
+def test_queue_holds_only_my_open_tasks_due_today_or_earlier_by_priority(officer, supervisor, db):
+    small = CaseFactory(officer=officer)
+    ClaimFactory(case=small, principal=Decimal("50.00"))
+    big = CaseFactory(officer=officer)
+    ClaimFactory(case=big, principal=Decimal("5000.00"))
+    Hold.objects.create(
+        case=small,
+        reason="promise",
+        starts_on=MONDAY - dt.timedelta(days=20),
+        until=MONDAY - dt.timedelta(days=5),
+    )
+    task(small, "klein", MONDAY, officer)
+    task(big, "groot", MONDAY - dt.timedelta(days=1), officer)
+    task(big, "morgen", MONDAY + dt.timedelta(days=1), officer)
+    task(big, "van Sven", MONDAY, supervisor)
+    done = task(big, "klaar", MONDAY, officer)
+    Task.objects.filter(pk=done.pk).update(done_at=MONDAY_10H)
+
+    items = work_queue_for_user(user=officer, today=MONDAY)
+    assert [i.task.title for i in items] == ["klein", "groot"]  # the broken promise weighs 5
+    assert items[0].broken_promise and not items[1].broken_promise
+    assert items[1].balance == Decimal("5000.00")
+
+
+def test_queue_takes_a_fixed_number_of_queries(officer, django_assert_num_queries, db):
+    for _ in range(5):
+        case = CaseFactory(officer=officer)
+        ClaimFactory(case=case)
+        task(case, "bellen", MONDAY, officer)
+    with django_assert_num_queries(1):
+        assert len(work_queue_for_user(user=officer, today=MONDAY)) == 5
+
+
+@time_machine.travel(MONDAY_10H, tick=False)
+def test_queue_page_shows_formula_and_links_to_the_case(client, officer, db):
+    case = CaseFactory(officer=officer)
+    ClaimFactory(case=case)
+    task(case, "bellen", MONDAY, officer)
+    client.force_login(officer)
+    response = client.get("/queue/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "log10(saldo)" in html and f"/cases/{case.number}/" in html
+
+
+def test_queue_is_staff_only(client, zorg_user, db):
+    assert client.get("/queue/").status_code == 302  # anonymous: to login
+    client.force_login(zorg_user)
+    assert client.get("/queue/").status_code == 403

@@ -1,0 +1,289 @@
+"""Screens for strategies: the officer's work queue and "move to another strategy"; the supervisor's
+strategy builder, the daily run started from the browser, and the champion/challenger comparison.
+
+Supervisors and administrators build strategies; officers get 403 there, as do client users (who
+cannot even see strategies). Writes go through services; a DomainError goes back onto the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from incasso.cases.selectors import case_get_for_user
+from incasso.core.access import staff_required, supervisor_required
+from incasso.core.exceptions import DomainError
+from incasso.strategies import selectors, services
+from incasso.strategies.forms import MoveForm, NewVersionForm, StepForm, StrategyForm, add_domain_error
+from incasso.strategies.measures import arm_measures, unit_costs
+from incasso.strategies.rules import PriorityWeights, RuleError
+from incasso.strategies.run import daily_follow_ups, daily_run
+from incasso.strategies.selectors import work_queue_for_user
+
+DETAIL = "strategies/strategy_detail.html"
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+@staff_required
+def work_queue(request: HttpRequest) -> HttpResponse:
+    weights = PriorityWeights()
+    today = timezone.localdate()
+    items = work_queue_for_user(user=request.user, today=today, weights=weights)
+    return render(
+        request, "strategies/work_queue.html", {"items": items, "formula": weights.formula(), "today": today}
+    )
+
+
+# --- strategies ----------------------------------------------------------------------------------
+
+
+@supervisor_required
+def strategy_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "strategies/strategy_list.html", {"rows": selectors.strategy_list()})
+
+
+@supervisor_required
+@require_http_methods(["GET", "POST"])
+def strategy_create(request: HttpRequest) -> HttpResponse:
+    form = StrategyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            strategy = services.strategy_create(**form.values())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request, f"Strategie ‘{strategy.name}’ aangemaakt; voeg nu een versie met stappen toe."
+            )
+            return redirect("strategies:detail", pk=strategy.pk)
+    return render(request, "strategies/strategy_form.html", {"form": form, "strategy": None})
+
+
+@supervisor_required
+@require_http_methods(["GET", "POST"])
+def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy = selectors.strategy_get(pk=pk)
+    form = StrategyForm(request.POST or None, instance=strategy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.strategy_update(strategy=selectors.strategy_get(pk=pk), **form.values())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "Strategie opgeslagen.")
+            return redirect("strategies:detail", pk=pk)
+    return render(request, "strategies/strategy_form.html", {"form": form, "strategy": strategy})
+
+
+def _detail_context(strategy_pk: int, **extra: Any) -> dict[str, Any]:
+    strategy = selectors.strategy_get(pk=strategy_pk)
+    versions = selectors.strategy_versions(strategy=strategy)
+    for version in versions:
+        version.problems = [] if version.is_published else services.version_problems(version=version)  # type: ignore[attr-defined]  # shown on the page
+    return {
+        "strategy": strategy,
+        "versions": versions,
+        "has_published": any(v.is_published for v in versions),
+        "new_version_form": NewVersionForm(),
+        **extra,
+    }
+
+
+@supervisor_required
+def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, DETAIL, _detail_context(pk))
+
+
+@supervisor_required
+@require_POST
+def version_create(request: HttpRequest, pk: int) -> HttpResponse:
+    strategy = selectors.strategy_get(pk=pk)
+    form = NewVersionForm(request.POST)
+    copy = form.is_valid() and form.cleaned_data["copy_current"]
+    current = strategy.versions.filter(is_published=True).order_by("-number").first() if copy else None
+    version = services.version_create(strategy=strategy, copy_from=current)
+    copied = f" (kopie van v{current.number})" if current else ""
+    messages.success(request, f"Concept v{version.number} aangemaakt{copied}.")
+    return redirect(f"{reverse('strategies:detail', args=[pk])}#v{version.number}")
+
+
+@supervisor_required
+@require_POST
+def version_publish(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    version = selectors.version_get(strategy_pk=pk, number=number)
+    try:
+        services.version_publish(version=version)
+    except DomainError as exc:
+        messages.error(request, f"v{number} niet gepubliceerd: {exc.message}")
+    else:
+        messages.success(request, f"v{number} gepubliceerd: nieuwe dossiers volgen deze versie.")
+    return redirect(f"{reverse('strategies:detail', args=[pk])}#v{number}")
+
+
+def _step_form_response(
+    request: HttpRequest, pk: int, number: int, form: StepForm, step: Any = None
+) -> HttpResponse:
+    context = {"form": form, "step": step, "version": selectors.version_get(strategy_pk=pk, number=number)}
+    if _htmx(request):
+        return render(request, f"{DETAIL}#step_form", context)
+    return render(request, DETAIL, _detail_context(pk, **{"open_form": context}))
+
+
+def _back_to_steps(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    url = f"{reverse('strategies:detail', args=[pk])}#v{number}"
+    if _htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@supervisor_required
+@require_http_methods(["GET", "POST"])
+def step_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    version = selectors.version_get(strategy_pk=pk, number=number)
+    initial = {
+        "offset_days": 0,
+        "offset_from": "previous_step",
+        "action": "send_message",
+        "channel": "letter",
+    }
+    form = StepForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_add(
+                version=version, position=services.step_next_position(version=version), **form.values()
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "Stap toegevoegd.")
+            return _back_to_steps(request, pk, number)
+    return _step_form_response(request, pk, number, form)
+
+
+@supervisor_required
+@require_http_methods(["GET", "POST"])
+def step_edit(request: HttpRequest, pk: int, number: int, step_pk: int) -> HttpResponse:
+    step = selectors.step_get(strategy_pk=pk, number=number, step_pk=step_pk)
+    form = StepForm(request.POST or None, instance=step)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_update(step=step, **form.values())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "Stap opgeslagen.")
+            return _back_to_steps(request, pk, number)
+    return _step_form_response(request, pk, number, form, step=step)
+
+
+@supervisor_required
+@require_POST
+def step_remove(request: HttpRequest, pk: int, number: int, step_pk: int) -> HttpResponse:
+    step = selectors.step_get(strategy_pk=pk, number=number, step_pk=step_pk)
+    try:
+        services.step_remove(step=step)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Stap ‘{step.name}’ verwijderd.")
+    return _back_to_steps(request, pk, number)
+
+
+@supervisor_required
+@require_POST
+def step_move(request: HttpRequest, pk: int, number: int, step_pk: int, direction: str) -> HttpResponse:
+    step = selectors.step_get(strategy_pk=pk, number=number, step_pk=step_pk)
+    try:
+        services.step_move(step=step, up=direction == "up")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    if _htmx(request):
+        context = _detail_context(pk)
+        context["version"] = next(v for v in context["versions"] if v.number == number)
+        return render(request, f"{DETAIL}#version", context)
+    return redirect(f"{reverse('strategies:detail', args=[pk])}#v{number}")
+
+
+# --- the daily run from the browser ---------------------------------------------------------------
+
+
+@supervisor_required
+@require_http_methods(["GET", "POST"])
+def run_page(request: HttpRequest) -> HttpResponse:
+    summary = None
+    if request.method == "POST":
+        dry_run = request.POST.get("mode") == "dry"
+        try:
+            summary = daily_run(run_date=timezone.localdate(), dry_run=dry_run, actor=request.user)
+            summary = daily_follow_ups(summary)  # arrangements, promises, the sending task (not on a dry run)
+        except (DomainError, RuleError) as exc:
+            messages.error(request, f"De dagrun is niet gestart: {exc}")
+    context: dict[str, Any] = {
+        "summary": summary,
+        "runs": selectors.daily_runs(),
+        "today": timezone.localdate(),
+    }
+    if summary is not None:
+        context["by_action"] = selectors.run_executed_by_action(run_id=summary.run_id)
+        context["skipped"] = sorted(summary.skipped.items())
+        context["skipped_total"] = sum(summary.skipped.values())
+    return render(request, "strategies/run.html", context)
+
+
+# --- champion / challenger -----------------------------------------------------------------------
+
+
+@supervisor_required
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    champion = selectors.strategy_get(pk=pk)
+    costs = unit_costs(getattr(settings, "INCASSO_MESSAGE_UNIT_COSTS", None))
+    arms = [(champion, arm_measures(selectors.arm_facts(strategy=champion), costs=costs))]
+    if champion.challenger is not None:
+        challenger = champion.challenger
+        arms.append((challenger, arm_measures(selectors.arm_facts(strategy=challenger), costs=costs)))
+    channels = sorted({ch for _, m in arms for ch in m.messages})
+    return render(
+        request,
+        "strategies/compare.html",
+        {"champion": champion, "arms": arms, "costs": sorted(costs.items()), "channels": channels},
+    )
+
+
+# --- the officer: move a case to another strategy --------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def case_move(request: HttpRequest, number: str) -> HttpResponse:
+    case = case_get_for_user(user=request.user, number=number)
+    current = selectors.current_assignment(case=case)
+    versions = [
+        v for v in selectors.versions_for_move(case=case) if current is None or v.pk != current.version_id
+    ]
+    form = MoveForm(request.POST or None, versions=versions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_move_strategy(
+                case=case,
+                version=form.cleaned_data["version"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"Dossier {case.number} volgt nu {form.cleaned_data['version']}.")
+            return redirect("cases:detail", case.number)
+    return render(request, "strategies/move.html", {"case": case, "current": current, "form": form})
