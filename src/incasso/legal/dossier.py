@@ -164,5 +164,5 @@ def case_dossier(*, case: Case, as_of: dt.date) -> Dossier:
             for d in case.documents.order_by("uploaded_at", "id")
         ),
         court=choice,
-        fee=court_fee(value, category, court=choice.court),
+        fee=court_fee(value, category, court=choice.court, on=as_of),
     )

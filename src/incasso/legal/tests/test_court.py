@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from incasso.legal.court import Court, FeeCategory, court_fee, court_for_claim
+from incasso.legal.court import Court, FeeCategory, FeeTableError, court_fee, court_for_claim, fee_table
 
 D = Decimal
 
@@ -56,7 +58,52 @@ def test_griffierecht_bands_2024(value: Decimal | None, legal: int, natural: int
     assert court_fee(value, FeeCategory.LIMITED_MEANS).amount == limited
 
 
-def test_griffierecht_for_the_rechtbank_is_not_estimated() -> None:
-    estimate = court_fee(D("30000"), FeeCategory.LEGAL_PERSON, court=Court.RECHTBANK)
+@pytest.mark.parametrize(
+    ("value", "legal", "natural", "limited"),
+    [
+        (None, 688, 320, 87),
+        (D("25000.01"), 2889, 1325, 87),
+        (D("100000.00"), 2889, 1325, 87),
+        (D("100000.01"), 6617, 2626, 87),
+        (D("1000000.00"), 6617, 2626, 87),
+        (D("1000000.01"), 9825, 2626, 87),
+    ],
+)
+def test_griffierecht_rechtbank_2024(value: Decimal | None, legal: int, natural: int, limited: int) -> None:
+    def fee(category: FeeCategory) -> Decimal | None:
+        return court_fee(value, category, court=Court.RECHTBANK).amount
+
+    assert (fee(FeeCategory.LEGAL_PERSON), fee(FeeCategory.NATURAL_PERSON)) == (legal, natural)
+    assert fee(FeeCategory.LIMITED_MEANS) == limited
+
+
+def test_a_summons_dated_after_the_newest_table_says_the_years_table_is_missing() -> None:
+    estimate = court_fee(D("1200"), FeeCategory.LEGAL_PERSON, on=dt.date(2026, 11, 24))
+    assert estimate.amount == 328
+    assert "griffierecht kanton 2024" in estimate.note
+    assert "tarieven 2026 staan nog niet in de tabel" in estimate.note
+    current = court_fee(D("1200"), FeeCategory.LEGAL_PERSON, on=dt.date(2024, 6, 1))
+    assert "nog niet" not in current.note
+
+
+def test_a_summons_dated_before_any_table_gets_no_estimate() -> None:
+    estimate = court_fee(D("1200"), FeeCategory.LEGAL_PERSON, on=dt.date(2023, 12, 31))
     assert estimate.amount is None
     assert "rechtspraak.nl" in estimate.note
+
+
+def test_a_negative_value_is_refused() -> None:
+    with pytest.raises(ValueError, match="negative"):
+        court_fee(D("-0.01"), FeeCategory.LEGAL_PERSON)
+
+
+def test_a_malformed_table_row_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "griffierecht.csv"
+    bad.write_text(
+        "court,valid_from,lower_exclusive,upper_inclusive,legal_person,natural_person,limited_means,source\n"
+        "kantonrechter,2024-01-01,0,500.00,130,87,87,x\n"
+        "hoge raad,2024-01-01,0,500.00,130,87,87,x\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FeeTableError, match="data row 3"):
+        fee_table(bad)
