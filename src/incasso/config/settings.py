@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "ninja",
     "incasso.core",
     "incasso.clients",
     "incasso.debtors",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "incasso.arrangements",
     "incasso.legal",
     "incasso.letters",
+    "incasso.api",
 ]
 
 MIDDLEWARE = [

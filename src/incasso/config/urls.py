@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from incasso.api.routes import api
 from incasso.core.views import management
 
 urlpatterns = [
@@ -18,5 +19,6 @@ urlpatterns = [
     path("legal/", include("incasso.legal.urls")),
     path("letters/", include("incasso.letters.urls")),
     path("", include("incasso.strategies.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

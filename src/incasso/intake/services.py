@@ -32,7 +32,7 @@ from incasso.core.exceptions import DomainError
 from incasso.debtors.services import debtor_create, debtor_validate
 from incasso.intake.claims import ClaimGroup, ClaimRow, RowError, claims_group, claims_parse
 from incasso.intake.selectors import debt_type_codes, debtor_match_for_key, invoices_already_imported
-from incasso.intake.tables import TableFileError, table_read
+from incasso.intake.tables import Table, TableFileError, table_read
 
 FIELD_TO_COLUMN = {"kind": "debtor_type"}
 
@@ -283,6 +283,17 @@ def claims_import_file(
     default, on the upload page and on the command line alike), the validators' messages included."""
     try:
         table = table_read(data=data, file_name=file_name)
+    except TableFileError as exc:
+        return ImportReport(file_name=file_name, dry_run=dry_run, errors=(exc.message,))
+    return claims_import_table(client=client, table=table, actor=actor, dry_run=dry_run)
+
+
+def claims_import_table(
+    *, client: Client, table: Table, actor: Any = None, dry_run: bool = False
+) -> ImportReport:
+    """Parse and import a table already read (from a file, or built from the API's JSON rows)."""
+    file_name = table.file_name
+    try:
         parsed = claims_parse(table, debt_types=set(debt_type_codes()))
     except TableFileError as exc:
         return ImportReport(file_name=file_name, dry_run=dry_run, errors=(exc.message,))

@@ -1,0 +1,249 @@
+"""The JSON API, version 1. Every route goes through the same selectors and services as the screens,
+so scope (404 outside it), roles (403 on writes for client users) and validation cannot drift."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+
+from incasso.api import schemas as s
+from incasso.api.auth import TokenAuth
+from incasso.cases.selectors import case_balance, case_get_for_user, case_list_for_user
+from incasso.cases.services import note_add
+from incasso.cases.statement import case_statement
+from incasso.clients.selectors import client_get_by_code, client_list_for_user
+from incasso.core.access import can_write
+from incasso.core.exceptions import DomainError
+from incasso.intake.claims import RowError
+from incasso.intake.services import ImportReport, claims_import_table
+from incasso.intake.tables import Table
+
+api = NinjaAPI(
+    title="Incasso API",
+    version="1",
+    description=(
+        "Cases, claims, amounts and the timeline of the Incasso collection system. Amounts are decimal "
+        "strings in euros. A token sees exactly what its user sees in the screens: a client user only "
+        "its own client's cases (anything else is a 404), and only agency staff write."
+    ),
+    urls_namespace="api-v1",
+    auth=TokenAuth(),
+)
+
+MAX_LIMIT = 200
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _require_write(request: HttpRequest) -> None:
+    if not can_write(_user(request)):
+        raise HttpError(403, "Read-only access: only agency staff write through the API")
+
+
+def _summary(case: Any, balance: Any) -> dict[str, Any]:
+    return {
+        "number": case.number,
+        "client": case.client.code,
+        "debtor": case.debtor.display_name,
+        "debtor_role": case.debtor_role,
+        "state": case.state,
+        "opened_on": case.opened_on,
+        "closed_on": case.closed_on,
+        "next_action_on": case.next_action_on,
+        "client_reference": case.client_reference,
+        "payment_reference": case.payment_reference,
+        "balance": balance,
+    }
+
+
+class CaseFilters(Schema):
+    q: str = ""
+    state: str = ""
+    client: str = ""
+    limit: int = 50
+    offset: int = 0
+
+
+@api.get("/cases", response=s.CaseList, summary="List and search cases")
+def cases_list(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any]:
+    """Search by case number, debtor name, postcode, e-mail, IBAN, invoice number or your reference;
+    newest first. `client` is a client code."""
+    if not 1 <= filters.limit <= MAX_LIMIT or filters.offset < 0:
+        raise HttpError(422, f"limit must be 1..{MAX_LIMIT} and offset 0 or more")
+    client_id = None
+    if filters.client:
+        client = client_list_for_user(user=_user(request)).filter(code=filters.client).first()
+        if client is None:
+            raise HttpError(404, f"No client with code {filters.client}")
+        client_id = client.pk
+    qs = case_list_for_user(user=_user(request), query=filters.q, state=filters.state, client_id=client_id)
+    page = list(qs[filters.offset : filters.offset + filters.limit])
+    return {
+        "count": qs.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [_summary(c, c.balance) for c in page],  # type: ignore[attr-defined]  # annotated
+    }
+
+
+@api.get("/cases/{number}", response=s.CaseDetail, summary="One case with its claims and balance")
+def case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
+    case = case_get_for_user(user=_user(request), number=number)
+    balance = case_balance(case=case)
+    return {
+        **_summary(case, balance.total),
+        "debt_type": case.debt_type.code,
+        "officer": case.officer.get_username() if case.officer else None,
+        "balance_by_bucket": {
+            "principal": balance.principal,
+            "interest": balance.interest,
+            "costs": balance.costs,
+            "total": balance.total,
+        },
+        "claims": list(case.claims.order_by("due_date", "id")),
+    }
+
+
+@api.get(
+    "/cases/{number}/statement",
+    response=s.StatementOut,
+    summary="What is owed on a date, with every calculation line",
+)
+def case_statement_detail(request: HttpRequest, number: str, as_of: dt.date | None = None) -> dict[str, Any]:
+    """The same calculation as the case's calculation sheet: statutory or contractual interest with
+    yearly capitalisation, collection costs, payments allocated costs → interest → principal.
+    `as_of` defaults to today."""
+    case = case_get_for_user(user=_user(request), number=number)
+    on = as_of or timezone.localdate()
+    statement = case_statement(case=case, as_of=on)
+    if statement is None:
+        raise HttpError(409, f"Case {case.number} has no claims to calculate")
+
+    def bucket(totals: Any) -> dict[str, Any]:
+        return {"charged": totals.charged, "paid": totals.paid, "outstanding": totals.outstanding}
+
+    return {
+        "case": case.number,
+        "as_of": statement.as_of,
+        "day_basis": str(statement.day_basis.value),
+        "principal": bucket(statement.principal),
+        "interest": bucket(statement.interest),
+        "costs": bucket(statement.costs),
+        "payments": statement.payments,
+        "unallocated": statement.unallocated,
+        "outstanding": statement.outstanding,
+        "unverified_rates": list(statement.unverified_rates),
+        "lines": [
+            {
+                "on": line.on,
+                "kind": str(line.kind.value),
+                "claim": line.claim_id,
+                "amount": line.amount,
+                "bucket": str(line.bucket.value) if line.bucket is not None else None,
+                "description": line.description,
+            }
+            for line in statement.lines
+        ],
+    }
+
+
+@api.get("/cases/{number}/events", response=list[s.EventOut], summary="The case's timeline, newest first")
+def case_events(request: HttpRequest, number: str, limit: int = 100) -> list[dict[str, Any]]:
+    if not 1 <= limit <= 1000:
+        raise HttpError(422, "limit must be 1..1000")
+    case = case_get_for_user(user=_user(request), number=number)
+    return [
+        {"occurred_at": e.occurred_at, "kind": e.kind, "by": e.actor_label, "summary": e.summary}
+        for e in case.events.order_by("-occurred_at", "-id")[:limit]
+    ]
+
+
+@api.post(
+    "/cases/{number}/notes",
+    response={201: s.NoteOut, 403: s.Error, 422: s.Error},
+    summary="Add a note to a case (agency staff)",
+)
+def case_note_add(request: HttpRequest, number: str, payload: s.NoteIn) -> Status[dict[str, Any]]:
+    case = case_get_for_user(user=_user(request), number=number)
+    _require_write(request)
+    try:
+        note = note_add(case=case, author=_user(request), text=payload.text)
+    except DomainError as exc:
+        raise HttpError(422, str(exc.message)) from exc
+    return Status(
+        201,
+        {
+            "id": note.pk,
+            "case": case.number,
+            "author": note.author.get_username(),
+            "text": note.text,
+            "created_at": note.created_at,
+        },
+    )
+
+
+def _report(report: ImportReport) -> dict[str, Any]:
+    def line(c: Any) -> dict[str, Any]:
+        return {
+            "case": c.case_number,
+            "debtor": c.debtor_name,
+            "rows": list(c.rows),
+            "invoice_numbers": list(c.invoice_numbers),
+            "principal": c.principal,
+            "existing": c.existing,
+        }
+
+    return {
+        "dry_run": report.dry_run,
+        "ok": report.ok,
+        "claims_created": report.claims_created if report.ok else 0,
+        "principal": report.principal if report.ok else 0,
+        "opened": [line(c) for c in report.opened],
+        "extended": [line(c) for c in report.extended],
+        "skipped": [
+            {"row": r.row, "invoice_number": r.invoice_number, "case": r.case_number} for r in report.skipped
+        ],
+        "errors": [
+            {"row": e.row, "column": e.column, "message": e.message}
+            if isinstance(e, RowError)
+            else {"row": None, "column": "", "message": str(e)}
+            for e in report.errors
+        ],
+        "warnings": list(report.warnings),
+    }
+
+
+@api.post(
+    "/claims",
+    response={200: s.ClaimsReport, 403: s.Error, 404: s.Error, 422: s.ClaimsReport},
+    summary="Hand over claims (agency staff): all rows or none",
+)
+def claims_hand_over(request: HttpRequest, payload: s.ClaimsIn) -> Status[dict[str, Any]]:
+    """The claims import of the upload screen, as JSON: the same columns (docs/claims-import.md), the
+    same checks, all-or-nothing, idempotent (an invoice already handed over is skipped and reported).
+    Rows of one debtor become one case. With any error nothing is written and the answer is 422 with
+    every error by row (1-based index into `rows`) and column."""
+    _require_write(request)
+    client = client_get_by_code(code=payload.client)
+    if client is None or not client.is_active:
+        raise HttpError(404, f"No active client with code {payload.client}")
+    headers: list[str] = []
+    for row in payload.rows:
+        headers.extend(k for k in row if k not in headers)
+    table = Table(
+        file_name=f"api {payload.reference}".strip(),
+        kind="json",
+        delimiter=",",  # amounts with a decimal point
+        headers=tuple(headers),
+        rows=tuple((n, tuple(row.get(h) for h in headers)) for n, row in enumerate(payload.rows, start=1)),
+    )
+    report = claims_import_table(client=client, table=table, actor=_user(request), dry_run=payload.dry_run)
+    return Status(200 if report.ok else 422, _report(report))

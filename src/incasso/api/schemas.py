@@ -1,0 +1,150 @@
+"""The API's shapes. Amounts are decimal strings ("1234.56"), never JSON numbers: no float anywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+
+class Error(Schema):
+    detail: str
+
+
+class CaseSummary(Schema):
+    number: str
+    client: str = Field(description="The client's code")
+    debtor: str = Field(description="The debtor's display name")
+    debtor_role: str = Field(description="consumer or business")
+    state: str
+    opened_on: dt.date
+    closed_on: dt.date | None
+    next_action_on: dt.date | None
+    client_reference: str
+    payment_reference: str = Field(description="The case's betalingskenmerk (16 digits)")
+    balance: Decimal = Field(description="What the ledger says is owed now (principal + interest + costs)")
+
+
+class CaseList(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[CaseSummary]
+
+
+class ClaimOut(Schema):
+    invoice_number: str
+    invoice_date: dt.date
+    due_date: dt.date
+    principal: Decimal
+    description: str
+    interest_basis: str
+    contractual_rate: Decimal | None
+
+
+class BalanceOut(Schema):
+    principal: Decimal
+    interest: Decimal
+    costs: Decimal
+    total: Decimal
+
+
+class CaseDetail(CaseSummary):
+    debt_type: str
+    officer: str | None
+    balance_by_bucket: BalanceOut = Field(description="The ledger per bucket (booked amounts only)")
+    claims: list[ClaimOut]
+
+
+class BucketOut(Schema):
+    charged: Decimal
+    paid: Decimal
+    outstanding: Decimal
+
+
+class StatementLineOut(Schema):
+    on: dt.date
+    kind: str
+    claim: str
+    amount: Decimal
+    bucket: str | None
+    description: str
+
+
+class StatementOut(Schema):
+    case: str
+    as_of: dt.date
+    day_basis: str
+    principal: BucketOut
+    interest: BucketOut
+    costs: BucketOut
+    payments: Decimal
+    unallocated: Decimal
+    outstanding: Decimal = Field(description="Owed on as_of, interest up to and including that day")
+    unverified_rates: list[str]
+    lines: list[StatementLineOut]
+
+
+class EventOut(Schema):
+    occurred_at: dt.datetime
+    kind: str
+    by: str
+    summary: str
+
+
+class NoteIn(Schema):
+    text: str = Field(min_length=1, max_length=10_000)
+
+
+class NoteOut(Schema):
+    id: int
+    case: str
+    author: str
+    text: str
+    created_at: dt.datetime
+
+
+class ClaimsIn(Schema):
+    client: str = Field(description="The client's code")
+    reference: str = Field("", max_length=60, description="Your batch reference, kept as the source")
+    dry_run: bool = Field(False, description="Check everything and report, write nothing")
+    rows: list[dict[str, str]] = Field(
+        min_length=1,
+        max_length=5_000,
+        description="One object per invoice, with the claims-import columns as keys and text values "
+        "(amounts with a decimal point, dates as YYYY-MM-DD); see docs/claims-import.md",
+    )
+
+
+class RowErrorOut(Schema):
+    row: int | None = Field(description="1-based index into rows; null for an error about the request")
+    column: str
+    message: str
+
+
+class CaseLineOut(Schema):
+    case: str
+    debtor: str
+    rows: list[int]
+    invoice_numbers: list[str]
+    principal: Decimal
+    existing: bool
+
+
+class SkippedOut(Schema):
+    row: int
+    invoice_number: str
+    case: str
+
+
+class ClaimsReport(Schema):
+    dry_run: bool
+    ok: bool
+    claims_created: int
+    principal: Decimal
+    opened: list[CaseLineOut]
+    extended: list[CaseLineOut]
+    skipped: list[SkippedOut]
+    errors: list[RowErrorOut]
+    warnings: list[str]
