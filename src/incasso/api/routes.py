@@ -4,6 +4,7 @@ so scope (404 outside it), roles (403 on writes for client users) and validation
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -37,6 +38,7 @@ api = NinjaAPI(
 )
 
 MAX_LIMIT = 200
+CENT = Decimal("0.01")
 
 
 def _user(request: HttpRequest) -> Any:
@@ -60,7 +62,8 @@ def _summary(case: Any, balance: Any) -> dict[str, Any]:
         "next_action_on": case.next_action_on,
         "client_reference": case.client_reference,
         "payment_reference": case.payment_reference,
-        "balance": balance,
+        # SQLite sums decimals as floats (3503.24000000000, -1.1e-13): back to cents
+        "balance": Decimal(balance).quantize(CENT),
     }
 
 
@@ -72,7 +75,7 @@ class CaseFilters(Schema):
     offset: int = 0
 
 
-@api.get("/cases", response=s.CaseList, summary="List and search cases")
+@api.get("/cases", tags=["cases"], response=s.CaseList, summary="List and search cases")
 def cases_list(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any]:
     """Search by case number, debtor name, postcode, e-mail, IBAN, invoice number or your reference;
     newest first. `client` is a client code."""
@@ -94,7 +97,9 @@ def cases_list(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, A
     }
 
 
-@api.get("/cases/{number}", response=s.CaseDetail, summary="One case with its claims and balance")
+@api.get(
+    "/cases/{number}", tags=["cases"], response=s.CaseDetail, summary="One case with its claims and balance"
+)
 def case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
     case = case_get_for_user(user=_user(request), number=number)
     balance = case_balance(case=case)
@@ -114,6 +119,7 @@ def case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
 
 @api.get(
     "/cases/{number}/statement",
+    tags=["cases"],
     response=s.StatementOut,
     summary="What is owed on a date, with every calculation line",
 )
@@ -155,7 +161,12 @@ def case_statement_detail(request: HttpRequest, number: str, as_of: dt.date | No
     }
 
 
-@api.get("/cases/{number}/events", response=list[s.EventOut], summary="The case's timeline, newest first")
+@api.get(
+    "/cases/{number}/events",
+    tags=["cases"],
+    response=list[s.EventOut],
+    summary="The case's timeline, newest first",
+)
 def case_events(request: HttpRequest, number: str, limit: int = 100) -> list[dict[str, Any]]:
     if not 1 <= limit <= 1000:
         raise HttpError(422, "limit must be 1..1000")
@@ -168,6 +179,7 @@ def case_events(request: HttpRequest, number: str, limit: int = 100) -> list[dic
 
 @api.post(
     "/cases/{number}/notes",
+    tags=["cases"],
     response={201: s.NoteOut, 403: s.Error, 422: s.Error},
     summary="Add a note to a case (agency staff)",
 )
@@ -223,6 +235,7 @@ def _report(report: ImportReport) -> dict[str, Any]:
 
 @api.post(
     "/claims",
+    tags=["claims"],
     response={200: s.ClaimsReport, 403: s.Error, 404: s.Error, 422: s.ClaimsReport},
     summary="Hand over claims (agency staff): all rows or none",
 )

@@ -54,6 +54,7 @@ def test_a_client_user_lists_only_its_own_clients_cases(zorg_user, zorg_case, en
     assert [c["number"] for c in body["items"]] == [zorg_case.number]
     assert body["count"] == 1
     assert body["items"][0]["client"] == "ZORG"
+    assert body["items"][0]["balance"] == "1250.00"
 
 
 def test_staff_see_all_and_filter_and_search(officer, zorg_case, energie_case):
