@@ -38,6 +38,7 @@ from incasso.letters.rendering.payment_reference import (
     is_valid_payment_reference,
     normalize_payment_reference,
 )
+from incasso.letters.rendering.qr import MAX_VERSION, qr_rows
 
 _MIN_AMOUNT = Decimal("0.01")
 _MAX_AMOUNT = Decimal("999999999.99")
@@ -148,24 +149,29 @@ def epc_qr_svg(
 
 
 _QUIET_ZONE = 4
-_DARK_RUN = re.compile(b"[^\x00]+")
+_DARK_RUN = re.compile("1+")
 
 
 @functools.lru_cache(maxsize=1024)
 def _svg(payload: str, mask: int | None) -> str:
     """The code as one filled path of dark runs per row (cached: a reprint costs nothing).
 
-    segno's own SVG writer strokes every run and formats each number separately, which takes
-    half as long again as making the code; this draws the same modules (a run of ``w`` dark
-    modules at row ``y`` is the rectangle ``x..x+w`` × ``y..y+1``) in a fraction of the time.
+    With the fixed letter mask the modules come from :func:`qr_rows` (the same matrix segno makes,
+    in a tenth of the time); ``mask=None`` asks segno for its best mask. A run of ``w`` dark modules
+    at row ``y`` is the rectangle ``x..x+w`` × ``y..y+1``: one filled path is far cheaper than
+    segno's SVG writer, which strokes every run and formats each number separately.
     """
-    qr = segno.make_qr(payload.encode("utf-8"), error="m", boost_error=False, mask=mask)
-    if not isinstance(qr.version, int) or qr.version > 13:
-        raise ValueError(f"EPC QR codes may not exceed version 13, this payload needs {qr.designator}")
-    size = len(qr.matrix) + 2 * _QUIET_ZONE
+    if mask is None:
+        qr = segno.make_qr(payload.encode("utf-8"), error="m", boost_error=False)
+        if not isinstance(qr.version, int) or qr.version > MAX_VERSION:
+            raise ValueError(f"EPC QR codes may not exceed version 13, this payload needs {qr.designator}")
+        rows = tuple("".join("1" if m else "0" for m in row) for row in qr.matrix)
+    else:
+        rows = qr_rows(payload.encode("utf-8"), mask=mask)
+    size = len(rows) + 2 * _QUIET_ZONE
     parts = []
-    for y, row in enumerate(qr.matrix, start=_QUIET_ZONE):
-        for run in _DARK_RUN.finditer(bytes(row)):
+    for y, row in enumerate(rows, start=_QUIET_ZONE):
+        for run in _DARK_RUN.finditer(row):
             x, w = run.start() + _QUIET_ZONE, run.end() - run.start()
             parts.append(f"M{x} {y}h{w}v1h-{w}z")
     return (
