@@ -323,14 +323,27 @@ def transaction_return(
         mandate_id=txn.mandate_id or original.mandate_id,
         reason=txn.return_reason,
     )
+    event, task = return_rows(
+        txn=txn, original=original, case=case, reversed_total=reversed_total, actor=actor
+    )
+    txn.save()
+    events_record_many([event])
+    tasks_create_many([task])
+    return txn
+
+
+def return_rows(
+    *, txn: BankTransaction, original: BankTransaction, case: Case, reversed_total: Decimal, actor: Any
+) -> tuple[EventRow, TaskRow]:
+    """Mark `txn` (in memory) as the return of `original` on `case`; its `payment` event and the
+    officer's review task (shared with `returns.transactions_return`)."""
     txn.status = TransactionStatus.RETURNED
     txn.case = case
     txn.returns = original
     txn.match_rule = MatchRule.RETURN
     txn.confidence = Decimal("1.00")
     txn.reason = f"Storno van transactie {original.pk} ({txn.return_reason or 'teruggeboekt'})"
-    txn.save()
-    event_record(
+    event = EventRow(
         case=case,
         kind=EventKind.PAYMENT,
         actor=actor,
@@ -338,7 +351,7 @@ def transaction_return(
         summary=f"Betaling {format_money(original.amount)} gestorneerd ({txn.return_reason or 'teruggeboekt'})",
         details={"transaction": txn.pk, "original": original.pk, "reversed": str(reversed_total)},
     )
-    task_create(
+    task = TaskRow(
         case=case,
         kind="review",
         title=f"Storno {format_money(-txn.amount)} ({txn.return_reason or 'teruggeboekt'}): dossier controleren"
@@ -346,7 +359,7 @@ def transaction_return(
         due_on=timezone.localdate(),
         created_by=actor,
     )
-    return txn
+    return event, task
 
 
 # --- Booking in chunks -------------------------------------------------------------------------------

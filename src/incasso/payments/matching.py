@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.db.models.functions import Upper
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from incasso.arrangements.models import ArrangementStatus, Instalment, InstalmentStatus
 from incasso.calculations import is_valid_payment_reference
@@ -31,6 +31,8 @@ from incasso.payments.booking import case_position
 from incasso.payments.models import BankTransaction, MatchRule, TransactionStatus
 
 NAME_THRESHOLD = 90
+NAME_LATER = "name_later"  # `match_transaction` with a cache: only the name rule is left (asked in bulk)
+NOTHING_FOUND = "Geen kenmerk, dossier- of factuurnummer, bekend IBAN of naam gevonden"
 CASE_NUMBER_RE = re.compile(r"(?<![\d-])(\d{4}-\d{6})(?![\d-])")
 DIGITS_RE = re.compile(r"\d(?:[ .]?\d){6,18}")
 TOKEN_SPLIT_RE = re.compile(r"[\s,;:/()\[\]'\"]+")
@@ -48,8 +50,6 @@ class Match:
 
 
 IN_CHUNK = 5000
-NAME_PREFIXES = frozenset({"van", "de", "der", "den", "het", "ter", "ten", "te", "la", "le", "op", "in", "t"})
-NAME_TOKEN_RE = re.compile(r"[^\w]+")
 
 
 def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
@@ -75,11 +75,6 @@ def _invoice_tokens(text: str) -> set[str]:
     return {t for t in tokens if len(t) >= 3 and any(ch.isdigit() for ch in t)}
 
 
-def _name_keys(name: str) -> set[str]:
-    """Blocking keys for the name rule: the first four letters of each name part (not 'van', 'de', ...)."""
-    return {t[:4] for t in NAME_TOKEN_RE.split(name.lower()) if len(t) >= 3 and t not in NAME_PREFIXES}
-
-
 @dataclass
 class MatchCache:
     """What the rules read for a batch of transactions, fetched in bulk (one query per kind and chunk of
@@ -91,9 +86,8 @@ class MatchCache:
     invoices: dict[str, set[int]] = field(default_factory=dict)  # upper invoice number -> case ids
     invoice_cases: dict[int, Case] = field(default_factory=dict)
     ibans: dict[str, list[Case]] = field(default_factory=dict)
-    closed: set[int] = field(default_factory=set)
+    closed: dict[int, int] = field(default_factory=dict)  # case id -> position of the payment closing it
     touched: set[int] = field(default_factory=set)  # cases the rules looked at since `touched.clear()`
-    _names: dict[str, list[tuple[str, list[Case]]]] | None = None  # name key -> (name, its open cases)
 
     @classmethod
     def build(cls, txns: Iterable[BankTransaction]) -> MatchCache:
@@ -141,28 +135,13 @@ class MatchCache:
                     cache.ibans.setdefault(iban, []).append(case)
         return cache
 
-    def case_closed(self, case_id: int) -> None:
-        self.closed.add(case_id)
+    def case_closed(self, case_id: int, position: int = 0) -> None:
+        """The import closed `case_id` with the payment at `position` (in file order)."""
+        self.closed.setdefault(case_id, position)
 
     def is_open(self, case: Case) -> bool:
         self.touched.add(case.pk)
         return case.state != CaseState.CLOSED and case.pk not in self.closed
-
-    def names(self) -> dict[str, list[tuple[str, list[Case]]]]:
-        """Open cases by debtor name, blocked by name key; loaded once, the first time a name is needed."""
-        if self._names is None:
-            by_name: dict[str, list[Case]] = defaultdict(list)
-            for case in Case.objects.filter(_open_cases()).select_related("debtor").only(
-                "id", "number", "state", "debtor__kind", "debtor__first_names", "debtor__name_prefix",
-                "debtor__last_name", "debtor__organisation_name",
-            ):  # fmt: skip
-                by_name[case.debtor.display_name.lower()].append(case)
-            index: dict[str, list[tuple[str, list[Case]]]] = defaultdict(list)
-            for name, cases in by_name.items():
-                for key in _name_keys(name):
-                    index[key].append((name, cases))
-            self._names = index
-        return self._names
 
 
 def _open_cases() -> Q:
@@ -190,11 +169,14 @@ def match_transaction(txn: BankTransaction, cache: MatchCache | None = None) -> 
         return Match(TransactionStatus.IGNORED, reason="Bedrag nul")
     if txn.currency != "EUR":
         return _unmatched(f"Valuta {txn.currency}: alleen euro's worden automatisch geboekt")
-    for rule in (_by_reference, _by_numbers, _by_iban, _by_name):
+    for rule in (_by_reference, _by_numbers, _by_iban):
         found = rule(txn, cache)
         if found is not None:
             return found
-    return _unmatched("Geen kenmerk, dossier- of factuurnummer, bekend IBAN of naam gevonden")
+    if cache is not None and len(txn.counterparty_name.strip()) >= 3:
+        return Match(NAME_LATER)  # the import asks all names at once at the end (`names.names_match`)
+    found = _by_name(txn) if cache is None else None
+    return found or _unmatched(NOTHING_FOUND)
 
 
 def _case_for_reference(digits: str, cache: MatchCache | None) -> tuple[Case, Instalment | None] | None:
@@ -391,40 +373,35 @@ def _open_instalment_of_amount(case: Case, amount: Decimal) -> Instalment | None
     )
 
 
-def _by_name(txn: BankTransaction, cache: MatchCache | None = None) -> Match | None:
+def _by_name(txn: BankTransaction) -> Match | None:
+    """The name rule one transaction at a time (every open case compared); the import uses
+    `names.names_match` instead, for all its transactions at once."""
     name = txn.counterparty_name.strip()
     if len(name) < 3:
         return None
     hits: dict[int, tuple[float, Case]] = {}
-    if cache is not None:
-        # Blocked: only names sharing the first four letters of a name part are compared (a name
-        # misspelt in its first letters finds no suggestion here; the queue's search still does).
-        index = cache.names()
-        candidates = {n: cases for key in _name_keys(name) for n, cases in index.get(key, ())}
-        choices = list(candidates)
-        for _found, score, i in process.extract(
-            name.lower(), choices, scorer=fuzz.token_set_ratio, score_cutoff=NAME_THRESHOLD, limit=None
-        ):
-            for case in candidates[choices[i]]:
-                if cache.is_open(case):
-                    hits[case.pk] = (score, case)
-    else:
-        for case in Case.objects.filter(_open_cases()).select_related("debtor"):
-            score = fuzz.token_set_ratio(name.lower(), case.debtor.display_name.lower())
-            if score >= NAME_THRESHOLD:
-                hits[case.pk] = (score, case)
+    for case in Case.objects.filter(_open_cases()).select_related("debtor"):
+        score = fuzz.token_set_ratio(name.lower(), case.debtor.display_name.lower())
+        if score >= NAME_THRESHOLD:
+            hits[case.pk] = (score, case)
     if not hits:
         return None
     if len(hits) > 1:
-        return _unmatched(
-            f"Naam '{name}' lijkt op meerdere open dossiers: {_numbers([c for _, c in hits.values()])}"
-        )
+        return name_ambiguous(name, [c.number for _, c in hits.values()])
     score, case = next(iter(hits.values()))
+    return name_suggestion(name, score, case, case.debtor.display_name)
+
+
+def name_ambiguous(name: str, numbers: list[str]) -> Match:
+    return _unmatched(f"Naam '{name}' lijkt op meerdere open dossiers: {', '.join(sorted(numbers)[:5])}")
+
+
+def name_suggestion(name: str, score: float, case: Case, debtor_name: str) -> Match:
     return Match(
         TransactionStatus.SUGGESTED,
         MatchRule.NAME,
         (Decimal(score) / 100).quantize(Decimal("0.01")),
-        f"naam '{name}' lijkt op debiteur {case.debtor.display_name} (score {score:.0f}) van dossier {case.number}",
+        f"naam '{name}' lijkt op debiteur {debtor_name} (score {score:.0f}) van dossier {case.number}",
         case,
     )
 

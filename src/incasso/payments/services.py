@@ -31,11 +31,12 @@ from incasso.payments.booking import (
     BookRequest,
     bulk_set,
     transaction_book,
-    transaction_return,
     transactions_book,
 )
-from incasso.payments.matching import Match, MatchCache, match_transaction
+from incasso.payments.matching import NAME_LATER, Match, MatchCache, match_transaction
 from incasso.payments.models import BankStatementImport, BankTransaction, MatchRule, TransactionStatus
+from incasso.payments.names import names_match
+from incasso.payments.returns import transactions_return
 
 CHUNK = 2000  # rows per bulk INSERT / values per lookup query
 BOOK_CHUNK = 500  # matched credits booked together (`booking.transactions_book`)
@@ -148,7 +149,7 @@ def _import_parsed(result: ParseResult, *, data: bytes, name: str, actor: Any) -
     for new, txn in enumerate(created):
         batch.process(txn)
         _slow_hook(new)
-    batch.flush()
+    batch.finish()
     record.entries_new = len(created)
     record.save(update_fields=["entries_new"])
     return summary
@@ -178,19 +179,25 @@ def _transaction_new(record: BankStatementImport, entry: StatementEntry) -> Bank
 
 @dataclass
 class _Batch:
-    """Matches the file's transactions one by one, in file order, and books the matched ones in
-    chunks (`booking.transactions_book`). The answers are those of matching and booking one by one:
-    before a transaction is matched against a case with a payment still waiting in the chunk (its
-    balance, or whether it is closed, would differ), and before a return whose original might be
-    waiting, the chunk is booked first and the transaction matched again."""
+    """Matches the file's transactions one by one, in file order, and books the matched ones (and the
+    returns) in chunks (`booking.transactions_book`, `returns.transactions_return`). The answers are
+    those of matching and booking one by one: before a transaction is matched against a case with a
+    payment or return still waiting in the chunk (its balance, or whether it is closed, would differ),
+    and before a return whose original might be waiting, the chunk is booked first and the transaction
+    matched again. Each case is in a chunk at most once. The name rule (suggestions only) is asked at
+    the end for all the transactions nothing else placed (`names.names_match`), each answered as at
+    its place in the file."""
 
     summary: ImportSummary
     actor: Any
     cache: MatchCache
-    pending: list[BookRequest] = field(default_factory=list)
+    position: int = 0  # of the transaction being matched, in file order
+    pending: list[tuple[int, BookRequest]] = field(default_factory=list)
+    returns: list[tuple[BankTransaction, BankTransaction]] = field(default_factory=list)
     pending_cases: set[int] = field(default_factory=set)
     pending_amounts: set[Decimal] = field(default_factory=set)
     queued: list[BankTransaction] = field(default_factory=list)  # unmatched / suggested / ignored
+    names_later: list[tuple[int, BankTransaction]] = field(default_factory=list)
 
     def _match(self, txn: BankTransaction) -> Match:
         if txn.amount < 0 and -txn.amount in self.pending_amounts:
@@ -209,25 +216,33 @@ class _Batch:
         return match
 
     def process(self, txn: BankTransaction) -> None:
+        self.position += 1
         match = self._match(txn)
         summary = self.summary
         if match.status == TransactionStatus.MATCHED and match.case is not None:
             assert match.confidence is not None
-            self.pending.append(
-                BookRequest(txn, match.case, match.rule, match.confidence, match.reason, match.instalment)
+            request = BookRequest(
+                txn, match.case, match.rule, match.confidence, match.reason, match.instalment
             )
+            self.pending.append((self.position, request))
             self.pending_cases.add(match.case.pk)
             self.pending_amounts.add(txn.amount)
             summary.booked += 1
             summary.matched_automatically += 1
             summary.booked_amount += txn.amount
-            if len(self.pending) >= BOOK_CHUNK:
-                self.flush()
-            return
-        if match.status == TransactionStatus.RETURNED and match.original is not None:
-            transaction_return(txn=txn, original=match.original, actor=self.actor)
+        elif match.status == TransactionStatus.RETURNED and match.original is not None:
+            assert match.original.case_id is not None
+            self.returns.append((txn, match.original))
+            self.pending_cases.add(match.original.case_id)
             summary.returned += 1
-            return
+        elif match.status == NAME_LATER:
+            self.names_later.append((self.position, txn))
+        else:
+            self._queue(txn, match)
+        if len(self.pending) + len(self.returns) >= BOOK_CHUNK:
+            self.flush()
+
+    def _queue(self, txn: BankTransaction, match: Match) -> None:
         txn.status = match.status
         txn.match_rule = match.rule
         txn.confidence = match.confidence
@@ -235,21 +250,36 @@ class _Batch:
         txn.case = match.case if match.status == TransactionStatus.SUGGESTED else None
         self.queued.append(txn)
         if match.status == TransactionStatus.SUGGESTED:
-            summary.suggested += 1
+            self.summary.suggested += 1
         elif match.status == TransactionStatus.IGNORED:
-            summary.ignored += 1
+            self.summary.ignored += 1
         else:
-            summary.unmatched += 1
+            self.summary.unmatched += 1
 
     def flush(self) -> None:
         if self.pending:
-            for txn in transactions_book(self.pending, actor=self.actor):
+            requests = [request for _position, request in self.pending]
+            for (position, _request), txn in zip(
+                self.pending, transactions_book(requests, actor=self.actor), strict=True
+            ):
                 if txn.case is not None and txn.case.state == CaseState.CLOSED:
-                    self.cache.case_closed(txn.case.pk)
-            self.pending, self.pending_cases, self.pending_amounts = [], set(), set()
+                    self.cache.case_closed(txn.case.pk, position)
+        if self.returns:
+            transactions_return(self.returns, actor=self.actor)
+        self.pending, self.returns, self.pending_cases, self.pending_amounts = [], [], set(), set()
         if self.queued:
             bulk_set(self.queued, ["status", "match_rule", "confidence", "reason", "case"])
             self.queued = []
+
+    def finish(self) -> None:
+        """Book what is waiting, then the name rule for the transactions nothing else placed."""
+        self.flush()
+        for (_position, txn), match in zip(
+            self.names_later, names_match(self.names_later, self.cache.closed), strict=True
+        ):
+            self._queue(txn, match)
+        self.names_later = []
+        self.flush()
 
 
 @transaction.atomic

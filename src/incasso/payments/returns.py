@@ -1,0 +1,128 @@
+"""Returned direct debits in bulk: `booking.transaction_return` for many (return, original) pairs with
+a fixed number of queries (plus the arrangement and direct-debit hooks, only where there is something
+to undo). Same rows as the one-by-one path: the original's live payment entries reversed (one reversal
+and one `ledger` event each), the return allocated to the reversals, both transactions returned, a
+`payment` event and a review task per return; nothing is reopened. The caller holds the database
+transaction and makes sure no two pairs take back the same original."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F
+from django.utils import timezone
+
+from incasso.arrangements.models import InstalmentPayment
+from incasso.arrangements.services import instalment_payment_reverse
+from incasso.cases.models import Bucket, Case, EntryKind, EventKind, LedgerEntry
+from incasso.cases.services import EventRow, TaskRow, events_record_many, tasks_create_many
+from incasso.core.exceptions import DomainError
+from incasso.payments.booking import arrangement_source, bulk_set, return_rows
+from incasso.payments.direct_debit import direct_debit_returned
+from incasso.payments.models import Allocation, BankTransaction, DirectDebitLine, TransactionStatus
+
+ZERO = Decimal("0.00")
+
+
+def transactions_return(pairs: list[tuple[BankTransaction, BankTransaction]], *, actor: Any = None) -> None:
+    """`transaction_return(txn=, original=)` for each (txn, original) pair."""
+    if not pairs:
+        return
+    for _txn, original in pairs:
+        if original.case_id is None:
+            raise DomainError("The returned payment was never booked on a case", field="transaction")
+    case_ids = sorted({original.case_id for _txn, original in pairs if original.case_id is not None})
+    cases = {c.pk: c for c in Case.objects.select_for_update().filter(pk__in=case_ids).order_by("id")}
+    originals = [original.pk for _txn, original in pairs]
+    entries_of: dict[int, list[LedgerEntry]] = defaultdict(list)
+    for entry in (
+        LedgerEntry.objects.filter(
+            bank_allocation__transaction_id__in=originals, kind=EntryKind.PAYMENT, reversed_by__isnull=True
+        )
+        .annotate(txn_id=F("bank_allocation__transaction_id"))
+        .order_by("id")
+    ):
+        entries_of[entry.txn_id].append(entry)
+    now = timezone.now()
+    source = getattr(actor, "username", None) or "system"
+    reversals: list[LedgerEntry] = []
+    owners: list[BankTransaction] = []
+    reversed_entries: list[LedgerEntry] = []
+    for txn, original in pairs:
+        reason = f"Storno {txn.return_reason or ''} van betaling {original.pk}".strip()
+        for entry in entries_of[original.pk]:
+            reversals.append(
+                LedgerEntry(
+                    case_id=entry.case_id,
+                    claim_id=entry.claim_id,
+                    bucket=entry.bucket,
+                    kind=EntryKind.REVERSAL,
+                    amount=-entry.amount,
+                    value_on=entry.value_on,
+                    booked_at=now,
+                    source=source,
+                    actor=actor if getattr(actor, "pk", None) else None,
+                    reason=reason,
+                    reverses=entry,
+                )
+            )
+            owners.append(txn)
+            reversed_entries.append(entry)
+    LedgerEntry.objects.bulk_create(reversals, batch_size=2000)
+    Allocation.objects.bulk_create(
+        [Allocation(transaction=t, entry=e) for t, e in zip(owners, reversals, strict=True)], batch_size=2000
+    )
+    events = [
+        EventRow(
+            case=cases[entry.case_id],
+            kind=EventKind.LEDGER,
+            summary=f"Boeking teruggedraaid: {Bucket(entry.bucket).label} {entry.amount}",
+            actor=actor,
+            details={"entry": entry.pk, "reversal": reversal.pk, "reason": reversal.reason},
+        )
+        for entry, reversal in zip(reversed_entries, reversals, strict=True)
+    ]
+    reversed_total: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for txn, reversal in zip(owners, reversals, strict=True):
+        reversed_total[txn.pk] += reversal.amount
+    for _txn, original in pairs:
+        original.status = TransactionStatus.RETURNED
+    bulk_set([original for _txn, original in pairs], ["status"])
+    sources = [arrangement_source(original) for _txn, original in pairs]
+    for counted in sorted(
+        set(InstalmentPayment.objects.filter(source__in=sources).values_list("source", flat=True))
+    ):
+        instalment_payment_reverse(source=counted)  # the instalments are unpaid again
+    ours = set(
+        DirectDebitLine.objects.filter(
+            end_to_end_id__in=[
+                e for txn, original in pairs if (e := txn.end_to_end_id or original.end_to_end_id)
+            ]
+        ).values_list("end_to_end_id", flat=True)
+    )
+    for txn, original in pairs:
+        end_to_end_id = txn.end_to_end_id or original.end_to_end_id
+        if end_to_end_id and end_to_end_id in ours:
+            direct_debit_returned(
+                end_to_end_id=end_to_end_id,
+                mandate_id=txn.mandate_id or original.mandate_id,
+                reason=txn.return_reason,
+            )
+    tasks: list[TaskRow] = []
+    for txn, original in pairs:
+        event, task = return_rows(
+            txn=txn,
+            original=original,
+            case=cases[original.case_id],  # type: ignore[index]
+            reversed_total=reversed_total[txn.pk],
+            actor=actor,
+        )
+        events.append(event)
+        tasks.append(task)
+    bulk_set(
+        [txn for txn, _original in pairs], ["status", "case", "returns", "match_rule", "confidence", "reason"]
+    )
+    events_record_many(events)
+    tasks_create_many(tasks)
