@@ -148,19 +148,24 @@ def reset(due_pct: float, run_date: dt.date) -> None:
     threshold = round(due_pct * 100)  # out of 10,000
     print(f"reset: {due_pct:g} % due on {run_date}", flush=True)
     _timed("truncate run output", "TRUNCATE strategies_outgoingmessage, strategies_stepexecution, "
-           "strategies_dailyrun, cases_task, cases_event")  # fmt: skip
+           "strategies_dailyrun, cases_task, cases_event CASCADE")  # fmt: skip
     _timed("costs", "DELETE FROM cases_ledgerentry WHERE kind = 'costs_charged'")
+    # Only the rows that differ are written (after a run: the due ones), so a reset costs seconds.
     _timed(
         "schedule",
-        """UPDATE cases_case SET state = 'amicable', next_action_on = CASE WHEN id %% 10000 < %s
-             THEN %s::date ELSE %s::date + 1 + (id %% 60)::int END""",
+        """UPDATE cases_case SET state = 'amicable', next_action_on = s.due
+           FROM (SELECT id, CASE WHEN id %% 10000 < %s THEN %s::date ELSE %s::date + 1 + (id %% 60)::int END
+                 AS due FROM cases_case) s
+           WHERE cases_case.id = s.id AND (cases_case.state <> 'amicable'
+                 OR cases_case.next_action_on IS DISTINCT FROM s.due)""",
         [threshold, run_date, run_date],
     )
     _timed(
         "steps",
         """UPDATE strategies_strategyassignment SET next_step_id = (ARRAY[%s, %s, %s, %s]::bigint[])[
-             case_id %% 4 + 1]""",
-        steps,
+             case_id %% 4 + 1]
+           WHERE next_step_id IS DISTINCT FROM (ARRAY[%s, %s, %s, %s]::bigint[])[case_id %% 4 + 1]""",
+        steps + steps,
     )
     _timed("vacuum analyze", "VACUUM ANALYZE")
 
@@ -197,14 +202,23 @@ def run(db: str, due_pct: float, chunk_size: int, profile: str | None) -> None:
         portfolio = cur.fetchone()[0]
     floor_s = floor(run_date)
     queries = 0
+    statements: dict[str, list[float]] = {}  # statement text (first 70 characters) → [count, seconds]
 
     def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
         nonlocal queries
         queries += 1
-        return execute(sql, params, many, context)
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            entry = statements.setdefault(" ".join(sql.split())[:70], [0, 0.0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - began
 
     now = timezone.make_aware(dt.datetime.combine(run_date, dt.time(10, 0)))
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
+    cpu_start = time.process_time()
     start = time.perf_counter()
     with connection.execute_wrapper(count):
         if profile:
@@ -220,6 +234,7 @@ def run(db: str, due_pct: float, chunk_size: int, profile: str | None) -> None:
         else:
             summary = daily_run(run_date=run_date, now=now, chunk_size=chunk_size)
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu_start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = {
         "db": db,
@@ -230,6 +245,7 @@ def run(db: str, due_pct: float, chunk_size: int, profile: str | None) -> None:
         "skipped": dict(summary.skipped),
         "errors": len(summary.errors),
         "seconds": round(seconds, 2),
+        "python_cpu_seconds": round(cpu_seconds, 2),  # this process only; PostgreSQL's share is not in it
         "cases_per_s": round(summary.due / seconds) if seconds and summary.due else None,
         "queries": queries,
         "queries_per_due_case": round(queries / summary.due, 3) if summary.due else None,
@@ -239,8 +255,13 @@ def run(db: str, due_pct: float, chunk_size: int, profile: str | None) -> None:
         "peak_rss_mb": round(peak_mb),
         "rss_before_run_mb": round(rss_before / 1024),
         "chunk_size": chunk_size,
+        "loadavg_before": " ".join(load_before),
+        "loadavg_after": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
     }
     print(json.dumps(result, indent=1), flush=True)
+    print("statements by time (count, seconds in the database call):")
+    for text, (n, secs) in sorted(statements.items(), key=lambda kv: -kv[1][1])[:12]:
+        print(f"  {secs:6.2f} s {n:5d}×  {text}")
     if summary.errors:
         print("first errors:", summary.errors[:3])
 
@@ -258,7 +279,7 @@ def main() -> None:
     )
     p_run = sub.add_parser("run", help="reset the schedule, measure the floor and the daily run")
     p_run.add_argument("--due", type=float, default=5.0, help="percentage of the cases due today")
-    p_run.add_argument("--chunk-size", type=int, default=500)
+    p_run.add_argument("--chunk-size", type=int, default=2000)
     p_run.add_argument("--profile", default=None, help="write a cProfile file here")
     args = parser.parse_args()
     if args.command == "setup":

@@ -24,8 +24,8 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Exists, Field, Model, OuterRef, Q, QuerySet, Sum
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,15 +34,15 @@ from incasso.calculations.costs import collection_costs
 from incasso.cases.models import Bucket, Case, CaseState, EntryKind, LedgerEntry, Task, TaskKind
 from incasso.cases.selectors import case_balance
 from incasso.cases.services import (
-    EventRow,
-    TaskRow,
+    TaskValues,
     case_transition,
     event_record,
-    events_record_many,
+    events_insert_many,
     ledger_book,
     task_create,
-    tasks_create_many,
+    tasks_insert_many,
 )
+from incasso.core.bulk import id_in, insert_rows, update_rows
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_date
 from incasso.debtors.models import Address, ContactPoint
@@ -74,7 +74,7 @@ from incasso.strategies.services import STEP_EVENT
 
 log = logging.getLogger(__name__)
 ONE_DAY = dt.timedelta(days=1)
-DEFAULT_CHUNK_SIZE = 500
+DEFAULT_CHUNK_SIZE = 2000
 FIND_CONTACT_RETRY_DAYS = 7
 VAT_PERCENT = Decimal(21)
 
@@ -113,6 +113,31 @@ class RunContext:
     routes: dict[int, list[Step]] = field(default_factory=dict)  # version id → its steps, by position
 
 
+@dataclass(slots=True)
+class DueCase:
+    """The columns of a locked due case the run needs (plain values: no model instance per case)."""
+
+    pk: int
+    number: str
+    debtor_id: int
+    debtor_role: str
+    officer_id: int | None
+    next_action_on: dt.date | None  # changed in memory by the plan, written in one UPDATE per chunk
+
+
+CASE_COLUMNS = ("pk", "number", "debtor_id", "debtor_role", "officer_id", "next_action_on")
+
+
+@dataclass(slots=True)
+class DueAssignment:
+    """The case's current StrategyAssignment, as far as the run needs it."""
+
+    pk: int
+    version_id: int
+    started_on: dt.date
+    next_step: Step | None
+
+
 @dataclass
 class ChunkFacts:
     """What the guards need for a chunk of cases, read in a few set-based queries after the lock.
@@ -134,11 +159,12 @@ class ChunkFacts:
 
 
 def _chunk_facts(
-    cases: Sequence[Case], assignments: dict[int, StrategyAssignment], ctx: RunContext
+    cases: Sequence[DueCase], assignments: dict[int, DueAssignment], ctx: RunContext
 ) -> ChunkFacts:
-    """A constant number of queries per chunk: five always, three more only when a step needs them."""
-    case_ids = [c.pk for c in cases]
-    debtor_ids = {c.debtor_id for c in cases}
+    """A constant number of queries per chunk: five always, three more only when a step needs them.
+    Ids go in as one array parameter on PostgreSQL (`id_in`)."""
+    case_ids = id_in([c.pk for c in cases])
+    debtor_ids = id_in(sorted({c.debtor_id for c in cases}))
     since = ctx.run_date - dt.timedelta(days=6)
     recent: dict[tuple[int, str], list[dt.date]] = {}
     for debtor_id, channel, queued_on in (
@@ -174,7 +200,9 @@ def _chunk_facts(
     messaging = [pk for pk, s in steps.items() if s.action == StepAction.SEND_MESSAGE]
     if messaging:  # only the invalid-contact guard needs it; cheap to read for all messaging cases
         facts.finding_contact = set(
-            Task.objects.filter(case_id__in=messaging, kind=TaskKind.FIND_CONTACT, done_at__isnull=True)
+            Task.objects.filter(
+                case_id__in=id_in(messaging), kind=TaskKind.FIND_CONTACT, done_at__isnull=True
+            )
             .values_list("case_id", flat=True)
             .distinct()
         )
@@ -188,7 +216,7 @@ def _chunk_facts(
     if costs:  # the latest sent 14-day letter per case (ordered so the last one written wins)
         for case_id, sent_on, delivered_on in (
             OutgoingMessage.objects.filter(
-                case_id__in=costs,
+                case_id__in=id_in(costs),
                 template_code=FOURTEEN_DAY_LETTER,
                 channel=Channel.LETTER,
                 status__in=[MessageStatus.SENT, MessageStatus.DELIVERED],
@@ -202,7 +230,7 @@ def _chunk_facts(
     conditional = [pk for pk, s in steps.items() if s.min_balance is not None]
     if conditional:  # same sum as cases.selectors.case_balance, for the whole chunk
         for case_id, total in (
-            LedgerEntry.objects.filter(case_id__in=conditional)
+            LedgerEntry.objects.filter(case_id__in=id_in(conditional))
             .values("case_id")
             .annotate(total=Sum("amount"))
             .values_list("case_id", "total")
@@ -330,14 +358,14 @@ class CasePlan:
     checks and side effects) are executed one by one in a savepoint after the bulk writes.
     """
 
-    case: Case
+    case: DueCase
     outcome: str  # Outcome.EXECUTED or the skip reason
     due_on: dt.date | None = None
     step: Step | None = None
-    assignment: StrategyAssignment | None = None
+    assignment: DueAssignment | None = None
     record: bool = False  # write a StepExecution (executed or skipped with the reason)
     message: tuple[str, str] | None = None  # (channel, template code)
-    task: TaskRow | None = None
+    task: TaskValues | None = None
     event: tuple[str, dict[str, Any]] | None = None  # (summary, details); the execution id is added on write
     advance: bool = False  # the assignment's next_step changed
     reschedule: bool = False  # the case's next_action_on changed
@@ -347,14 +375,23 @@ class CasePlan:
 def _run_chunk(chunk: Sequence[int], ctx: RunContext, summary: RunSummary) -> None:
     # Lock in id order (the house order: case first), re-checking due-ness under the lock. Only the
     # case rows: what the guards need is read after the lock, for the whole chunk at once.
-    cases = list(_due_base(ctx.run_date).select_for_update().filter(pk__in=chunk).order_by("pk"))
-    assignments = {
-        a.case_id: a
-        for a in StrategyAssignment.objects.filter(case_id__in=[c.pk for c in cases], is_current=True)
+    # Plain column values, not model instances: the hot path builds none per case.
+    cases = [
+        DueCase(*row)
+        for row in _due_base(ctx.run_date)
+        .select_for_update()
+        .filter(pk__in=id_in(chunk))
+        .order_by("pk")
+        .values_list(*CASE_COLUMNS)
+    ]
+    assignments = {  # the steps come from the run's routes, not a join per chunk
+        case_id: DueAssignment(
+            pk, version_id, started_on, _step(version_id, step_id, ctx) if step_id else None
+        )
+        for pk, case_id, version_id, started_on, step_id in StrategyAssignment.objects.filter(
+            case_id__in=id_in([c.pk for c in cases]), is_current=True
+        ).values_list("pk", "case_id", "version_id", "started_on", "next_step_id")
     }
-    for assignment in assignments.values():  # the steps come from the run's routes, not a join per chunk
-        if assignment.next_step_id is not None:
-            assignment.next_step = _step(assignment.version_id, assignment.next_step_id, ctx)
     facts = _chunk_facts(cases, assignments, ctx)
     plans = [_decide(case, assignments.get(case.pk), ctx, facts) for case in cases]
     fast = [p for p in plans if not p.slow]
@@ -380,7 +417,7 @@ def _count(outcome: str, summary: RunSummary) -> None:
         summary.skipped[outcome] += 1
 
 
-def _guarded(case: Case, summary: RunSummary, work: Callable[[], str]) -> None:
+def _guarded(case: DueCase, summary: RunSummary, work: Callable[[], str]) -> None:
     """One case in a savepoint: a refusal rolls back only this case, which stays due and shows as an error."""
     try:
         with transaction.atomic():
@@ -404,9 +441,7 @@ def _step(version_id: int, step_id: int, ctx: RunContext) -> Step:
     return found
 
 
-def _decide(
-    case: Case, assignment: StrategyAssignment | None, ctx: RunContext, facts: ChunkFacts
-) -> CasePlan:
+def _decide(case: DueCase, assignment: DueAssignment | None, ctx: RunContext, facts: ChunkFacts) -> CasePlan:
     """Evaluate the case's current step against the chunk's facts; change nothing in the database."""
     if assignment is None or assignment.next_step is None:
         case.next_action_on = None
@@ -452,32 +487,28 @@ def _decide(
 SLOW_ACTIONS = frozenset({StepAction.ADD_COLLECTION_COSTS, StepAction.CHANGE_STATE, StepAction.HAND_OVER})
 
 
-def _execute(
-    case: Case, step: Step, plan: CasePlan | StepExecution, ctx: RunContext, facts: ChunkFacts
-) -> None:
-    """The step's action. Common actions only fill in the plan (written in bulk with the chunk);
-    the slow ones run through their services at once, with the saved StepExecution."""
+def _execute(case: DueCase, step: Step, plan: CasePlan, ctx: RunContext, facts: ChunkFacts) -> None:
+    """A common action: only fills in the plan (written in bulk with the chunk)."""
     action = step.action
-    if isinstance(plan, CasePlan):
-        if action == StepAction.SEND_MESSAGE:
-            plan.message = (step.channel, step.template_code)
-            # Counted at once, so the frequency limit also counts this chunk's own messages.
-            facts.recent.setdefault((case.debtor_id, step.channel), []).append(ctx.run_date)
-        elif action == StepAction.CREATE_TASK:
-            plan.task = TaskRow(
-                case=case, title=step.name, due_on=ctx.run_date, kind=step.task_kind or TaskKind.OTHER
-            )
-        elif action == StepAction.ASK_CLIENT_APPROVAL:
-            plan.task = TaskRow(
-                case=case,
-                title=f"Akkoord opdrachtgever: {step.name}",
-                due_on=ctx.run_date,
-                kind=TaskKind.APPROVAL,
-            )
-        else:  # pragma: no cover - _decide sends the others down the slow path
-            raise AssertionError(f"{action} is not a bulk action")
-        return
-    execution = plan
+    if action == StepAction.SEND_MESSAGE:
+        plan.message = (step.channel, step.template_code)
+        # Counted at once, so the frequency limit also counts this chunk's own messages.
+        facts.recent.setdefault((case.debtor_id, step.channel), []).append(ctx.run_date)
+    elif action == StepAction.CREATE_TASK:
+        plan.task = TaskValues(
+            case.pk, step.name, ctx.run_date, step.task_kind or TaskKind.OTHER, case.officer_id
+        )
+    elif action == StepAction.ASK_CLIENT_APPROVAL:
+        plan.task = TaskValues(
+            case.pk, f"Akkoord opdrachtgever: {step.name}", ctx.run_date, TaskKind.APPROVAL, case.officer_id
+        )
+    else:  # pragma: no cover - _decide sends the others down the slow path
+        raise AssertionError(f"{action} is not a bulk action")
+
+
+def _execute_slow(case: Case, step: Step, execution: StepExecution, ctx: RunContext) -> None:
+    """A slow action, at once through its services, with the saved StepExecution."""
+    action = step.action
     if action == StepAction.ADD_COLLECTION_COSTS:
         principal = case_balance(case=case).principal
         if principal <= 0:
@@ -504,13 +535,21 @@ def _execute(
 
 def _run_slow(plan: CasePlan, ctx: RunContext, facts: ChunkFacts) -> str:
     """A slow action, in the caller's savepoint: the execution row first (the services refer to it)."""
-    case, step, assignment = plan.case, plan.step, plan.assignment
+    step, assignment = plan.step, plan.assignment
     assert step is not None and assignment is not None
     due_on = plan.due_on
     assert due_on is not None
-    execution = _execution(plan, ctx, timezone.now())
-    execution.save()
-    _execute(case, step, execution, ctx, facts)
+    case = Case.objects.select_related("client").get(pk=plan.case.pk)  # locked by the chunk already
+    execution = StepExecution.objects.create(
+        case=case,
+        step=step,
+        due_on=due_on,
+        run=ctx.run,
+        executed_at=timezone.now(),
+        outcome=Outcome.EXECUTED,
+        reason="",
+    )
+    _execute_slow(case, step, execution, ctx)
     event_record(
         case=case,
         kind=STEP_EVENT,
@@ -524,94 +563,71 @@ def _run_slow(plan: CasePlan, ctx: RunContext, facts: ChunkFacts) -> str:
         },
     )
     _advance_plan(plan, ctx)
-    assignment.save(update_fields=["next_step"])
+    StrategyAssignment.objects.filter(pk=assignment.pk).update(next_step=assignment.next_step)
     # An action may have closed the case (which clears next_action_on): never reopen its schedule.
-    Case.objects.filter(pk=case.pk).exclude(state=CaseState.CLOSED).update(next_action_on=case.next_action_on)
+    Case.objects.filter(pk=case.pk).exclude(state=CaseState.CLOSED).update(
+        next_action_on=plan.case.next_action_on
+    )
     return Outcome.EXECUTED
 
 
-def _execution(plan: CasePlan, ctx: RunContext, now: dt.datetime) -> StepExecution:
-    assert plan.step is not None and plan.due_on is not None
-    executed = plan.outcome == Outcome.EXECUTED
-    return StepExecution(
-        case=plan.case,
-        step=plan.step,
-        due_on=plan.due_on,
-        run=ctx.run,
-        executed_at=now,
-        outcome=Outcome.EXECUTED if executed else Outcome.SKIPPED,
-        reason="" if executed else plan.outcome,
-    )
-
-
 def _write(plans: Sequence[CasePlan], ctx: RunContext) -> None:
-    """Write the decided plans of a chunk: one statement per kind of row, whatever the chunk size.
+    """Write the decided plans of a chunk: one statement per kind of row, whatever the chunk size, with
+    one array parameter per column on PostgreSQL (`core.bulk`), `bulk_create` elsewhere.
 
     Runs under the chunk's lock on the case rows. The StepExecution INSERT does not ignore conflicts:
     should a row for (case, step, due date) exist after all, the insert fails and nothing is doubled.
     """
     now = timezone.now()
     recorded = [p for p in plans if p.record]
-    executions = StepExecution.objects.bulk_create([_execution(p, ctx, now) for p in recorded])
-    execution_of = {p.case.pk: e.pk for p, e in zip(recorded, executions, strict=True)}
-    OutgoingMessage.objects.bulk_create(
-        [
-            OutgoingMessage(
-                case=p.case,
-                debtor_id=p.case.debtor_id,
-                channel=p.message[0],
-                template_code=p.message[1],
-                step_execution_id=execution_of[p.case.pk],
-                queued_on=ctx.run_date,
-            )
-            for p in plans
-            if p.message is not None
-        ]
+    # At most one execution per case in a chunk: the case id finds its execution's id.
+    execution_of: dict[int, int] = dict(
+        (case_id, pk)
+        for pk, case_id in insert_rows(
+            StepExecution,
+            {
+                "case_id": [p.case.pk for p in recorded],
+                "step_id": [p.step.pk if p.step else None for p in recorded],
+                "due_on": [p.due_on for p in recorded],
+                "outcome": [
+                    Outcome.EXECUTED if p.outcome == Outcome.EXECUTED else Outcome.SKIPPED for p in recorded
+                ],
+                "reason": ["" if p.outcome == Outcome.EXECUTED else p.outcome for p in recorded],
+            },
+            constants={"run_id": ctx.run.pk if ctx.run else None, "executed_at": now},
+            returning=("id", "case_id"),
+        )
     )
-    tasks_create_many([p.task for p in plans if p.task is not None])
-    events_record_many(
-        [
-            EventRow(
-                case=p.case,
-                kind=STEP_EVENT,
-                summary=p.event[0],
-                details={"step_execution": execution_of[p.case.pk], **p.event[1]},
-                occurred_at=now,
-            )
-            for p in plans
-            if p.event is not None
-        ]
+    messages = [p for p in plans if p.message is not None]
+    insert_rows(
+        OutgoingMessage,
+        {
+            "case_id": [p.case.pk for p in messages],
+            "debtor_id": [p.case.debtor_id for p in messages],
+            "channel": [p.message[0] for p in messages if p.message],
+            "template_code": [p.message[1] for p in messages if p.message],
+            "step_execution_id": [execution_of[p.case.pk] for p in messages],
+        },
+        constants={"queued_on": ctx.run_date},
     )
-    _bulk_set(
+    tasks_insert_many([p.task for p in plans if p.task is not None])
+    events = [(p, p.event) for p in plans if p.event is not None]
+    events_insert_many(
+        case_ids=[p.case.pk for p, _ in events],
+        kind=STEP_EVENT,
+        summaries=[event[0] for _, event in events],
+        details=[{"step_execution": execution_of[p.case.pk], **event[1]} for p, event in events],
+        occurred_at=now,
+    )
+    advanced = [p.assignment for p in plans if p.advance and p.assignment is not None]
+    update_rows(
         StrategyAssignment,
-        [p.assignment for p in plans if p.advance and p.assignment is not None],
         "next_step",
+        [a.pk for a in advanced],
+        [a.next_step.pk if a.next_step else None for a in advanced],
     )
-    _bulk_set(Case, [p.case for p in plans if p.reschedule], "next_action_on")
-
-
-def _bulk_set(model: type[Model], rows: Sequence[Model], field_name: str) -> None:
-    """One UPDATE setting one column of many rows to their own values.
-
-    On PostgreSQL `UPDATE … FROM unnest(ids, values)`: two array parameters, so the statement text is the
-    same for every chunk and costs nothing to build; elsewhere Django's `bulk_update` (CASE … WHEN).
-    """
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_update(rows, [field_name])
-        return
-    f = model._meta.get_field(field_name)
-    pk = model._meta.pk
-    assert isinstance(f, Field) and pk is not None and f.column and pk.column
-    qn = connection.ops.quote_name
-    sql = (
-        f"UPDATE {qn(model._meta.db_table)} AS t SET {qn(f.column)} = v.val "
-        f"FROM unnest(%s::{pk.db_type(connection)}[], %s::{f.db_type(connection)}[]) AS v(id, val) "
-        f"WHERE t.{qn(pk.column)} = v.id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [[r.pk for r in rows], [getattr(r, f.attname) for r in rows]])
+    rescheduled = [p.case for p in plans if p.reschedule]
+    update_rows(Case, "next_action_on", [c.pk for c in rescheduled], [c.next_action_on for c in rescheduled])
 
 
 def _write_one(plan: CasePlan, ctx: RunContext) -> str:
@@ -619,14 +635,14 @@ def _write_one(plan: CasePlan, ctx: RunContext) -> str:
     return plan.outcome
 
 
-def _check_condition(case: Case, step: Step, facts: ChunkFacts) -> None:
+def _check_condition(case: DueCase, step: Step, facts: ChunkFacts) -> None:
     if step.debtor_condition != DebtorCondition.ANY and step.debtor_condition != case.debtor_role:
         raise _Deferred("condition", None, advance=True)
     if step.min_balance is not None and facts.balances.get(case.pk, Decimal(0)) < step.min_balance:
         raise _Deferred("condition", None, advance=True)
 
 
-def _check_guards(case: Case, step: Step, ctx: RunContext, facts: ChunkFacts, plan: CasePlan) -> None:
+def _check_guards(case: DueCase, step: Step, ctx: RunContext, facts: ChunkFacts, plan: CasePlan) -> None:
     tomorrow = ctx.run_date + ONE_DAY
     if step.action == StepAction.ADD_COLLECTION_COSTS and case.debtor_role == "consumer":
         letter = facts.letters.get(case.pk)
@@ -643,11 +659,12 @@ def _check_guards(case: Case, step: Step, ctx: RunContext, facts: ChunkFacts, pl
     if not _has_valid_contact(case, channel, facts):
         if case.pk not in facts.finding_contact:  # one open find-contact task per case is enough
             facts.finding_contact.add(case.pk)
-            plan.task = TaskRow(
-                case=case,
-                title=f"Contactgegevens zoeken: geen geldig {CONTACT_LABEL[channel]}",
-                due_on=ctx.run_date,
-                kind=TaskKind.FIND_CONTACT,
+            plan.task = TaskValues(
+                case.pk,
+                f"Contactgegevens zoeken: geen geldig {CONTACT_LABEL[channel]}",
+                ctx.run_date,
+                TaskKind.FIND_CONTACT,
+                case.officer_id,
             )
         raise _Deferred("invalid_contact", ctx.run_date + dt.timedelta(days=FIND_CONTACT_RETRY_DAYS))
     if outside_contact_window(ctx.now, channel=channel, window=ctx.window):
@@ -667,7 +684,7 @@ CONTACT_LABEL = {
 }
 
 
-def _has_valid_contact(case: Case, channel: str, facts: ChunkFacts) -> bool:
+def _has_valid_contact(case: DueCase, channel: str, facts: ChunkFacts) -> bool:
     if channel == Channel.LETTER:
         return case.debtor_id in facts.addressed
     kind = "email" if channel == Channel.EMAIL else "phone"

@@ -82,20 +82,20 @@ def test_crash_while_writing_a_chunk_rolls_it_back_whole_and_the_rerun_does_it_o
     class Killed(BaseException):
         pass
 
-    real = run_module.events_record_many
+    real = run_module.events_insert_many
     calls = {"n": 0}
 
-    def dying(rows):
+    def dying(**kwargs):
         calls["n"] += 1
         if calls["n"] == 2:  # the second chunk: executions and messages already inserted
             raise Killed
-        return real(rows)
+        return real(**kwargs)
 
-    monkeypatch.setattr(run_module, "events_record_many", dying)
+    monkeypatch.setattr(run_module, "events_insert_many", dying)
     with pytest.raises(Killed):
         run_on(MONDAY, chunk_size=2)
     assert StepExecution.objects.count() == 2 and OutgoingMessage.objects.count() == 2
-    monkeypatch.setattr(run_module, "events_record_many", real)
+    monkeypatch.setattr(run_module, "events_insert_many", real)
     assert run_on(MONDAY, chunk_size=2).executed == 3
     for case in cases:
         assert StepExecution.objects.filter(case=case).count() == 1
