@@ -52,6 +52,7 @@ from incasso.cases.services import (
     tasks_create_many,
 )
 from incasso.cases.statement import (
+    Periods,
     StatementInputs,
     case_statement_inputs,
     interest_free_periods_for,
@@ -396,6 +397,39 @@ def _booking_date(rows: list[dict[str, Any]], value_date: dt.date) -> dt.date:
 _ENTRY_FIELDS = ("id", "case_id", "claim_id", "bucket", "kind", "amount", "value_on", "source", "reverses_id")
 
 
+def ledger_rows_for(
+    case_ids: list[int],
+) -> tuple[dict[int, list[Claim]], dict[int, list[dict[str, Any]]]]:
+    """The claims (due date, id order) and ledger rows (`_ENTRY_FIELDS` + `reverses__kind`, id order)
+    of many cases, in two queries: what `case_position` reads, for `position_from_rows`."""
+    claims_of: dict[int, list[Claim]] = defaultdict(list)
+    for claim in Claim.objects.filter(case_id__in=case_ids).order_by("case_id", "due_date", "id"):
+        claims_of[claim.case_id].append(claim)
+    rows_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in LedgerEntry.objects.filter(case_id__in=case_ids).order_by("id").values(*_ENTRY_FIELDS):
+        rows_of[row["case_id"]].append(row)
+    kinds: dict[int, str] = {row["id"]: row["kind"] for rows in rows_of.values() for row in rows}
+    for rows in rows_of.values():
+        for row in rows:
+            row["reverses__kind"] = kinds.get(row["reverses_id"]) if row["reverses_id"] else None
+    return claims_of, rows_of
+
+
+def position_from_rows(
+    claims: tuple[Claim, ...] | list[Claim],
+    rows: list[dict[str, Any]],
+    *,
+    interest_free: Periods,
+    as_of: dt.date,
+    tables: Any,
+) -> CasePosition:
+    """`case_position` on rows already read (`ledger_rows_for`)."""
+    if not claims:
+        return CasePosition((), {})
+    inputs = statement_inputs_from_rows(claims, rows, interest_free=interest_free, as_of=as_of)
+    return _position(inputs, rows, as_of=as_of, tables=tables)
+
+
 def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list[BankTransaction]:
     """`transaction_book` for a chunk of matched credits, with a fixed number of queries per chunk
     (plus one `case_transition`-like bulk close, the arrangement hook for cases with an active
@@ -412,16 +446,7 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
     locked: dict[int, Case] = {
         c.pk: c for c in Case.objects.select_for_update().filter(pk__in=case_ids).order_by("id")
     }
-    claims_of: dict[int, list[Claim]] = defaultdict(list)
-    for claim in Claim.objects.filter(case_id__in=case_ids).order_by("case_id", "due_date", "id"):
-        claims_of[claim.case_id].append(claim)
-    rows_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in LedgerEntry.objects.filter(case_id__in=case_ids).order_by("id").values(*_ENTRY_FIELDS):
-        rows_of[row["case_id"]].append(row)
-    kinds: dict[int, str] = {row["id"]: row["kind"] for rows in rows_of.values() for row in rows}
-    for rows in rows_of.values():
-        for row in rows:
-            row["reverses__kind"] = kinds.get(row["reverses_id"]) if row["reverses_id"] else None
+    claims_of, rows_of = ledger_rows_for(case_ids)
     free_of = interest_free_periods_for(case_ids=case_ids)
     tables = rate_tables()
     now = timezone.now()
@@ -436,17 +461,9 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
         by_id = {str(c.pk): c for c in claims}
         value_on = _booking_date(rows, txn.value_date)
         source = _source(txn)
-        if claims:
-            position = _position(
-                statement_inputs_from_rows(
-                    claims, rows, interest_free=free_of.get(case.pk, ()), as_of=value_on
-                ),
-                rows,
-                as_of=value_on,
-                tables=tables,
-            )
-        else:
-            position = CasePosition((), {})
+        position = position_from_rows(
+            claims, rows, interest_free=free_of.get(case.pk, ()), as_of=value_on, tables=tables
+        )
 
         def add(  # the next payment on this case sees this entry (`rows`)
             claim: Claim,

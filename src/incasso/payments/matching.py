@@ -13,11 +13,13 @@ manual queue with the candidates in its reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 from django.db.models.functions import Upper
@@ -26,9 +28,11 @@ from rapidfuzz import fuzz
 from incasso.arrangements.models import ArrangementStatus, Instalment, InstalmentStatus
 from incasso.calculations import is_valid_payment_reference
 from incasso.cases.models import Case, CaseState, Claim
+from incasso.cases.statement import Periods, interest_free_periods_for
 from incasso.debtors.models import BankAccount
-from incasso.payments.booking import case_position
+from incasso.payments.booking import CasePosition, case_position, ledger_rows_for, position_from_rows
 from incasso.payments.models import BankTransaction, MatchRule, TransactionStatus
+from incasso.rates.selectors import rate_tables
 
 NAME_THRESHOLD = 90
 NAME_LATER = "name_later"  # `match_transaction` with a cache: only the name rule is left (asked in bulk)
@@ -75,6 +79,17 @@ def _invoice_tokens(text: str) -> set[str]:
     return {t for t in tokens if len(t) >= 3 and any(ch.isdigit() for ch in t)}
 
 
+@dataclass(frozen=True)
+class _Ledger:
+    """What the IBAN rule reads of the cases it may ask about, read once."""
+
+    claims: dict[int, list[Claim]]
+    rows: dict[int, list[dict[str, Any]]]
+    free: dict[int, Periods]
+    instalments: dict[int, list[Instalment]]  # unpaid, of an active arrangement, by number
+    tables: Any
+
+
 @dataclass
 class MatchCache:
     """What the rules read for a batch of transactions, fetched in bulk (one query per kind and chunk of
@@ -88,10 +103,14 @@ class MatchCache:
     ibans: dict[str, list[Case]] = field(default_factory=dict)
     closed: dict[int, int] = field(default_factory=dict)  # case id -> position of the payment closing it
     touched: set[int] = field(default_factory=set)  # cases the rules looked at since `touched.clear()`
+    iban_cases: set[int] = field(default_factory=set)  # the IBAN rule may need their position
+    changed: set[int] = field(default_factory=set)  # booked on since `build`: positions read afresh
+    _ledger: _Ledger | None = None
 
     @classmethod
     def build(cls, txns: Iterable[BankTransaction]) -> MatchCache:
         cache = cls()
+        txns = list(txns)
         refs: set[str] = set()
         numbers: set[str] = set()
         tokens: set[str] = set()
@@ -133,7 +152,59 @@ class MatchCache:
             for case in Case.objects.filter(_open_cases(), debtor_id__in=list(debtors)):
                 for iban in debtors[case.debtor_id]:
                     cache.ibans.setdefault(iban, []).append(case)
+        for txn in txns:
+            iban = txn.counterparty_iban.replace(" ", "").upper()
+            if txn.amount > 0 and iban in cache.ibans and not cache._placed_before_iban(txn):
+                cache.iban_cases.update(c.pk for c in cache.ibans[iban])
         return cache
+
+    def _placed_before_iban(self, txn: BankTransaction) -> bool:
+        """Whether a reference, case number or invoice number of `txn` is known (an earlier rule decides)."""
+        if any(ref in self.references for ref in _references_in(txn)):
+            return True
+        text = txn.remittance_text
+        return bool(text.strip()) and (
+            any(n in self.numbers for n in CASE_NUMBER_RE.findall(text))
+            or any(t in self.invoices for t in _invoice_tokens(text))
+        )
+
+    def position(self, case: Case, as_of: dt.date) -> CasePosition:
+        """`case_position` for the IBAN rule: from one read of all the cases it may ask about
+        (`iban_cases`), or afresh for a case booked on since."""
+        if case.pk not in self.iban_cases or case.pk in self.changed:
+            return case_position(case=case, as_of=as_of)
+        ledger = self._ledger_read()
+        return position_from_rows(
+            ledger.claims.get(case.pk, []),
+            ledger.rows.get(case.pk, []),
+            interest_free=ledger.free.get(case.pk, ()),
+            as_of=as_of,
+            tables=ledger.tables,
+        )
+
+    def open_instalment_of_amount(self, case: Case, amount: Decimal) -> Instalment | None:
+        if case.pk not in self.iban_cases or case.pk in self.changed:
+            return _open_instalment_of_amount(case, amount)
+        ledger = self._ledger_read()
+        return next((i for i in ledger.instalments.get(case.pk, ()) if i.amount == amount), None)
+
+    def _ledger_read(self) -> _Ledger:
+        if self._ledger is None:
+            case_ids = sorted(self.iban_cases)
+            claims, rows = ledger_rows_for(case_ids)
+            instalments: dict[int, list[Instalment]] = defaultdict(list)
+            for instalment in (
+                Instalment.objects.filter(
+                    arrangement__case_id__in=case_ids, arrangement__status=ArrangementStatus.ACTIVE
+                )
+                .exclude(status=InstalmentStatus.PAID)
+                .select_related("arrangement")
+                .order_by("number", "id")
+            ):
+                instalments[instalment.arrangement.case_id].append(instalment)
+            free = interest_free_periods_for(case_ids=case_ids)
+            self._ledger = _Ledger(claims, rows, free, instalments, rate_tables())
+        return self._ledger
 
     def case_closed(self, case_id: int, position: int = 0) -> None:
         """The import closed `case_id` with the payment at `position` (in file order)."""
@@ -330,7 +401,10 @@ def _by_iban(txn: BankTransaction, cache: MatchCache | None = None) -> Match | N
     if len(cases) > 1:
         return _unmatched(f"IBAN {iban} is bekend bij {len(cases)} open dossiers: {_numbers(cases)}")
     case = cases[0]
-    position = case_position(case=case, as_of=txn.value_date)
+    if cache is not None:
+        position = cache.position(case, txn.value_date)
+    else:
+        position = case_position(case=case, as_of=txn.value_date)
     due = position.total
     booked_total = due - sum(position.interest_to_book.values(), Decimal(0))
     if due > 0 and txn.amount in (due, booked_total):
@@ -341,7 +415,10 @@ def _by_iban(txn: BankTransaction, cache: MatchCache | None = None) -> Match | N
             f"IBAN {iban} van de debiteur, bedrag = openstaand saldo van dossier {case.number}",
             case,
         )
-    instalment = _open_instalment_of_amount(case, txn.amount)
+    if cache is not None:
+        instalment = cache.open_instalment_of_amount(case, txn.amount)
+    else:
+        instalment = _open_instalment_of_amount(case, txn.amount)
     if instalment is not None:
         return Match(
             TransactionStatus.MATCHED,

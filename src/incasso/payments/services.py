@@ -266,6 +266,7 @@ class _Batch:
                     self.cache.case_closed(txn.case.pk, position)
         if self.returns:
             transactions_return(self.returns, actor=self.actor)
+        self.cache.changed |= self.pending_cases
         self.pending, self.returns, self.pending_cases, self.pending_amounts = [], [], set(), set()
         if self.queued:
             bulk_set(self.queued, ["status", "match_rule", "confidence", "reason", "case"])

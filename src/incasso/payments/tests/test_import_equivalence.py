@@ -31,6 +31,7 @@ pytestmark = pytest.mark.django_db
 
 ON = dt.date(2024, 5, 20)
 IBAN_C = "NL91ABNA0417164300"
+IBAN_G = "NL02ABNA0123456789"
 PK_IN_TEXT = re.compile(r"(transactie |betaling )(\d+)")
 
 
@@ -88,7 +89,8 @@ def _file() -> bytes:
     d = worked_case(name="Vandermolen")
     e = worked_case(name="Zonneveld")
     f = worked_case(name="Kleinjan")
-    due = {case.pk: case_amount_due(case=case, as_of=ON) for case in (a, c, f)}
+    g = worked_case(name="Hoogeveen", iban=IBAN_G)
+    due = {case.pk: case_amount_due(case=case, as_of=ON) for case in (a, c, f, g)}
     lines = [
         Line(Decimal("12.00"), name="Brinkhorts"),  # two open cases by that name: manual queue
         Line(due[a.pk], reference=a.payment_reference),  # closes a
@@ -107,6 +109,9 @@ def _file() -> bytes:
         Line(Decimal("9.00"), name="Qqxyzw Onbekend"),
         Line(Decimal("16.00"), iban=IBAN_C, name="Oosterwijk"),  # c closed: no IBAN match, no name
         Line(Decimal("17.00"), name="Zonnevelt"),
+        Line(Decimal("100.00"), reference=g.payment_reference),
+        Line(due[g.pk], iban=IBAN_G, text="betaling"),  # the balance before that payment: a suggestion
+        Line(due[g.pk] - 100, iban=IBAN_G, text="rest"),  # the balance after it: booked by IBAN
     ]
     return camt([line for line in lines], statement_id="EQ")
 
@@ -129,6 +134,6 @@ def test_import_equals_matching_and_booking_one_by_one(chunk: int, monkeypatch: 
     reference, imported = results
     statuses = [t[0] for t in reference["txns"]]
     assert statuses.count("returned") == 4 and "suggested" in statuses and "unmatched" in statuses
-    assert Case.objects.count() == 6
+    assert Case.objects.count() == 7
     for key in reference:
         assert imported[key] == reference[key], key
