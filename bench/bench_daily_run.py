@@ -40,7 +40,7 @@ def _django(db: str) -> None:
     django.setup()
 
 
-def _sql(sql: str, params: list | tuple | None = None) -> int:
+def _sql(sql: str, params: list | tuple | dict | None = None) -> int:
     from django.db import connection
 
     with connection.cursor() as cur:
@@ -188,6 +188,59 @@ def floor(run_date: dt.date) -> float:
     return seconds
 
 
+SAME_WRITES = """
+WITH due AS (
+  SELECT c.id, c.debtor_id, c.officer_id, a.id AS aid, s.id AS step_id, s.action, s.channel, s.template_code,
+         s.task_kind, s.name
+  FROM cases_case c
+  JOIN strategies_strategyassignment a ON a.case_id = c.id AND a.is_current
+  JOIN strategies_step s ON s.id = a.next_step_id
+  WHERE c.next_action_on <= %(d)s AND c.state <> 'closed'
+  FOR UPDATE OF c
+), ex AS (
+  INSERT INTO strategies_stepexecution (case_id, step_id, due_on, run_id, executed_at, outcome, reason, details)
+  SELECT id, step_id, %(d)s, NULL, now(), 'executed', '', '{}'::jsonb FROM due
+  RETURNING id, case_id
+), msg AS (
+  INSERT INTO strategies_outgoingmessage (case_id, debtor_id, channel, template_code, status, step_execution_id,
+    queued_on, sent_on, delivered_on, created_at)
+  SELECT due.id, due.debtor_id, due.channel, due.template_code, 'queued', ex.id, %(d)s, NULL, NULL, now()
+  FROM ex JOIN due ON due.id = ex.case_id WHERE due.action = 'send_message'
+), task AS (
+  INSERT INTO cases_task (case_id, kind, title, due_on, assignee_id, created_by_id, created_at, done_at, done_by_id)
+  SELECT id, task_kind, name, %(d)s, officer_id, NULL, now(), NULL, NULL FROM due WHERE action = 'create_task'
+  RETURNING id, case_id, title
+), ev AS (
+  INSERT INTO cases_event (case_id, kind, occurred_at, actor_id, actor_label, summary, details)
+  SELECT ex.case_id, 'step', now(), NULL::bigint, 'system', 'Stap ' || due.name,
+         jsonb_build_object('step_execution', ex.id, 'step', due.step_id, 'action', due.action, 'due_on', %(d)s)
+  FROM ex JOIN due ON due.id = ex.case_id
+  UNION ALL
+  SELECT case_id, 'task', now(), NULL, 'system', 'Taak: ' || title, jsonb_build_object('task', id) FROM task
+), up AS (
+  UPDATE strategies_strategyassignment a SET next_step_id = due.step_id FROM due WHERE a.id = due.aid
+)
+UPDATE cases_case c SET next_action_on = %(d)s::date + 7 FROM due WHERE c.id = due.id
+"""
+
+
+def floor_same_writes(run_date: dt.date) -> float:
+    """A second, fairer floor: one set-based statement writing the rows the run writes for the due cases
+    (an execution each, a message per letter step, a task per task step, an event per execution and per
+    task, both UPDATEs), without any guard, with the foreign keys checked (as the run's commits do; the
+    first floor rolls back before its deferred checks run). Rolled back."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        _sql("SET CONSTRAINTS ALL IMMEDIATE")
+        start = time.perf_counter()
+        rows = _sql(SAME_WRITES, {"d": run_date})
+        seconds = time.perf_counter() - start
+        transaction.set_rollback(True)
+    print(f"floor with the run's writes: {rows:,} cases in {seconds:.2f} s", flush=True)
+    return seconds
+
+
 def run(db: str, due_pct: float, chunk_size: int, profile: str | None) -> None:
     _django(db)
     from django.db import connection
@@ -201,6 +254,7 @@ def run(db: str, due_pct: float, chunk_size: int, profile: str | None) -> None:
         cur.execute("SELECT count(*) FROM cases_case")
         portfolio = cur.fetchone()[0]
     floor_s = floor(run_date)
+    writes_floor_s = floor_same_writes(run_date)
     queries = 0
     statements: dict[str, list[float]] = {}  # statement text (first 70 characters) → [count, seconds]
 
@@ -252,6 +306,8 @@ def run(db: str, due_pct: float, chunk_size: int, profile: str | None) -> None:
         "queries_per_chunk": round(queries / -(-summary.due // chunk_size), 1) if summary.due else None,
         "floor_seconds": round(floor_s, 2),
         "ratio_to_floor": round(seconds / floor_s, 1) if floor_s else None,
+        "same_writes_floor_seconds": round(writes_floor_s, 2),
+        "ratio_to_same_writes_floor": round(seconds / writes_floor_s, 1) if writes_floor_s else None,
         "peak_rss_mb": round(peak_mb),
         "rss_before_run_mb": round(rss_before / 1024),
         "chunk_size": chunk_size,
