@@ -527,14 +527,27 @@ def events_insert_many(
     summaries: Sequence[str],
     details: Sequence[dict[str, Any]],
     occurred_at: dt.datetime | None = None,
+    actor: Any = None,
+    actor_labels: Sequence[str] | None = None,
 ) -> None:
-    """`events_record_many` for batch runs, by the system: one kind, case ids instead of model
-    instances (one array INSERT on PostgreSQL, see `core.bulk`). The caller owns the transaction."""
-    insert_rows(
-        Event,
-        {"case_id": case_ids, "summary": [s[:300] for s in summaries], "details": details},
-        constants={"kind": kind, "occurred_at": occurred_at or timezone.now(), "actor_label": "system"},
-    )
+    """`events_record_many` for batch runs: one kind and actor, case ids instead of model instances
+    (one array INSERT on PostgreSQL, see `core.bulk`). `actor_labels` per event (as `EventRow.actor_label`;
+    the actor's username wins, as in `event_record`), default "system". The caller owns the transaction."""
+    columns: dict[str, Sequence[Any]] = {
+        "case_id": case_ids,
+        "summary": [s[:300] for s in summaries],
+        "details": details,
+    }
+    constants: dict[str, Any] = {
+        "kind": kind,
+        "occurred_at": occurred_at or timezone.now(),
+        "actor_id": actor.pk if getattr(actor, "pk", None) else None,
+    }
+    if actor_labels is None or getattr(actor, "username", None):
+        constants["actor_label"] = _actor_label(actor, "system")
+    else:
+        columns["actor_label"] = actor_labels
+    insert_rows(Event, columns, constants=constants)
 
 
 @transaction.atomic

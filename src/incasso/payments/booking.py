@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -45,6 +45,7 @@ from incasso.cases.services import (
     TaskRow,
     case_transition,
     event_record,
+    events_insert_many,
     events_record_many,
     ledger_book,
     ledger_reverse,
@@ -59,6 +60,7 @@ from incasso.cases.statement import (
     statement_inputs_from_rows,
 )
 from incasso.cases.states import check_transition
+from incasso.core.bulk import insert_rows
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money
 from incasso.payments.direct_debit import direct_debit_returned
@@ -377,6 +379,57 @@ def return_rows(
 
 
 @dataclass
+class _Entries:
+    """The ledger entries of a chunk as columns (no model instances), with the transaction of each."""
+
+    owner: list[int] = field(default_factory=list)
+    case_id: list[int] = field(default_factory=list)
+    claim_id: list[int] = field(default_factory=list)
+    bucket: list[str] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    amount: list[Decimal] = field(default_factory=list)
+    value_on: list[dt.date] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+    reason: list[str] = field(default_factory=list)
+
+    def add(self, txn: BankTransaction, *values: Any) -> None:
+        self.owner.append(txn.pk)
+        for column, value in zip(_ENTRY_COLUMNS, values, strict=True):
+            getattr(self, column).append(value)
+
+    def insert(self, *, actor: Any, now: dt.datetime) -> None:
+        """The entries, their allocations and what `ledger_book` records per entry (a `ledger` event)."""
+        ids = [
+            pk
+            for (pk,) in insert_rows(
+                LedgerEntry,
+                {column: getattr(self, column) for column in _ENTRY_COLUMNS},
+                constants={"booked_at": now, "actor_id": actor.pk if getattr(actor, "pk", None) else None},
+                returning=("id",),
+            )
+        ]
+        insert_rows(Allocation, {"transaction_id": self.owner, "entry_id": ids})
+        events_insert_many(
+            case_ids=self.case_id,
+            kind=EventKind.LEDGER,
+            summaries=[
+                f"{EntryKind(kind).label}: {Bucket(bucket).label} {amount}"
+                for kind, bucket, amount in zip(self.kind, self.bucket, self.amount, strict=True)
+            ],
+            details=[
+                {"entry": pk, "bucket": bucket, "amount": str(amount), "reason": reason}
+                for pk, bucket, amount, reason in zip(ids, self.bucket, self.amount, self.reason, strict=True)
+            ],
+            occurred_at=now,
+            actor=actor,
+            actor_labels=self.source,
+        )
+
+
+_ENTRY_COLUMNS = ("case_id", "claim_id", "bucket", "kind", "amount", "value_on", "source", "reason")
+
+
+@dataclass
 class BookRequest:
     """One matched credit for `transactions_book`: the arguments `transaction_book` takes."""
 
@@ -450,8 +503,7 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
     free_of = interest_free_periods_for(case_ids=case_ids)
     tables = rate_tables()
     now = timezone.now()
-    entries: list[LedgerEntry] = []
-    owner: list[BankTransaction] = []  # the transaction of each entry
+    entries = _Entries()
     per_txn: list[tuple[BookRequest, dt.date, list[dict[str, str]], Decimal]] = []
     close_on: dict[int, dt.date] = {}
     for request in requests:
@@ -478,21 +530,7 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
             value_on: dt.date = value_on,
             source: str = source,
         ) -> None:
-            entries.append(
-                LedgerEntry(
-                    case=case,
-                    claim=claim,
-                    bucket=bucket,
-                    kind=kind,
-                    amount=amount,
-                    value_on=value_on,
-                    booked_at=now,
-                    source=source,
-                    actor=actor if getattr(actor, "pk", None) else None,
-                    reason=reason,
-                )
-            )
-            owner.append(txn)
+            entries.add(txn, case.pk, claim.pk, bucket, kind, amount, value_on, source, reason)
             rows.append(
                 {
                     "id": None,
@@ -545,49 +583,32 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
             and sum((r["amount"] for r in rows), ZERO) == 0
         ):
             close_on[case.pk] = value_on  # paid off by this payment: closed on its date (nothing reopens it)
-    LedgerEntry.objects.bulk_create(entries, batch_size=2000)
-    Allocation.objects.bulk_create(
-        [Allocation(transaction=t, entry=e) for t, e in zip(owner, entries, strict=True)], batch_size=2000
+    entries.insert(actor=actor, now=now)
+    payments: list[tuple[BookRequest, dt.date, list[dict[str, str]], Decimal]] = per_txn
+    events_insert_many(
+        case_ids=[r.case.pk for r, _on, _split, _u in payments],
+        kind=EventKind.PAYMENT,
+        summaries=[
+            f"Betaling {format_money(r.txn.amount)} ontvangen ({MatchRule(r.rule).label})"
+            + (f", {format_money(unallocated)} te veel betaald" if unallocated else "")
+            for r, _on, _split, unallocated in payments
+        ],
+        details=[
+            {
+                "transaction": r.txn.pk,
+                "amount": str(r.txn.amount),
+                "value_date": r.txn.value_date.isoformat(),
+                "booked_on": value_on.isoformat(),
+                "rule": r.rule,
+                "split": split,
+                "unallocated": str(unallocated),
+            }
+            for r, value_on, split, unallocated in payments
+        ],
+        occurred_at=now,
+        actor=actor,
+        actor_labels=["bank"] * len(payments),
     )
-    events: list[EventRow] = []
-    by_txn: dict[int, list[LedgerEntry]] = defaultdict(list)
-    for t, e in zip(owner, entries, strict=True):
-        by_txn[t.pk].append(e)
-    for request, value_on, split, unallocated in per_txn:
-        txn = request.txn
-        for e in by_txn[txn.pk]:  # what ledger_book records per entry
-            events.append(
-                EventRow(
-                    case=txn.case,  # type: ignore[arg-type]
-                    kind=EventKind.LEDGER,
-                    summary=f"{EntryKind(e.kind).label}: {Bucket(e.bucket).label} {e.amount}",
-                    actor=actor,
-                    actor_label=e.source,
-                    details={"entry": e.pk, "bucket": e.bucket, "amount": str(e.amount), "reason": e.reason},
-                    occurred_at=now,
-                )
-            )
-        events.append(
-            EventRow(
-                case=txn.case,  # type: ignore[arg-type]
-                kind=EventKind.PAYMENT,
-                summary=f"Betaling {format_money(txn.amount)} ontvangen ({MatchRule(request.rule).label})"
-                + (f", {format_money(unallocated)} te veel betaald" if unallocated else ""),
-                actor=actor,
-                actor_label="bank",
-                details={
-                    "transaction": txn.pk,
-                    "amount": str(txn.amount),
-                    "value_date": txn.value_date.isoformat(),
-                    "booked_on": value_on.isoformat(),
-                    "rule": request.rule,
-                    "split": split,
-                    "unallocated": str(unallocated),
-                },
-                occurred_at=now,
-            )
-        )
-    events_record_many(events)
     bulk_set(
         [r.txn for r in requests],
         ["status", "case", "match_rule", "confidence", "reason", "unallocated", "matched_by"],

@@ -100,6 +100,7 @@ class MatchCache:
     numbers: dict[str, Case] = field(default_factory=dict)
     invoices: dict[str, set[int]] = field(default_factory=dict)  # upper invoice number -> case ids
     invoice_cases: dict[int, Case] = field(default_factory=dict)
+    invoice_numbers: dict[int, set[str]] = field(default_factory=dict)  # case id -> its invoices named
     ibans: dict[str, list[Case]] = field(default_factory=dict)
     closed: dict[int, int] = field(default_factory=dict)  # case id -> position of the payment closing it
     touched: set[int] = field(default_factory=set)  # cases the rules looked at since `touched.clear()`
@@ -137,8 +138,9 @@ class MatchCache:
                 cache.numbers[case.number] = case
         for chunk in _chunks(tokens):
             rows = Claim.objects.annotate(upper=Upper("invoice_number")).filter(upper__in=chunk)
-            for upper, case_id in rows.values_list("upper", "case_id"):
+            for upper, case_id, number in rows.values_list("upper", "case_id", "invoice_number"):
                 cache.invoices.setdefault(upper, set()).add(case_id)
+                cache.invoice_numbers.setdefault(case_id, set()).add(number)
         case_ids = {pk for ids in cache.invoices.values() for pk in ids}
         for chunk in _chunks(case_ids):  # type: ignore[arg-type]
             for case in Case.objects.filter(_open_cases(), pk__in=chunk):
@@ -375,9 +377,11 @@ def _by_numbers(txn: BankTransaction, cache: MatchCache | None = None) -> Match 
             f"dossiernummer {case.number} in omschrijving",
             case,
         )
-    invoices = ", ".join(
-        sorted(c.invoice_number for c in case.claims.all() if c.invoice_number.upper() in tokens)
-    )
+    if cache is not None:
+        named = cache.invoice_numbers.get(case.pk, set())
+    else:
+        named = {c.invoice_number for c in case.claims.all()}
+    invoices = ", ".join(sorted(n for n in named if n.upper() in tokens))
     return Match(
         TransactionStatus.MATCHED,
         MatchRule.INVOICE_NUMBER,
@@ -486,20 +490,26 @@ def name_suggestion(name: str, score: float, case: Case, debtor_name: str) -> Ma
 def _match_return(txn: BankTransaction, cache: MatchCache | None = None) -> Match:
     """Find the booked payment a returned direct debit takes back: by end-to-end id, then by mandate
     id and amount, then by reference (case) and amount. Exactly one candidate or none."""
-    booked = BankTransaction.objects.filter(status=TransactionStatus.BOOKED, amount=-txn.amount)
+
+    def booked(**lookup: Any) -> list[BankTransaction]:
+        # by the one indexed column, then status and amount here (the status index is no help on
+        # a statement that has just booked thousands)
+        return [
+            t
+            for t in BankTransaction.objects.filter(**lookup).order_by("id")
+            if t.status == TransactionStatus.BOOKED and t.amount == -txn.amount
+        ]
+
     candidates: list[BankTransaction] = []
     how = ""
     if txn.end_to_end_id and txn.end_to_end_id.upper() != "NOTPROVIDED":
-        candidates, how = (
-            list(booked.filter(end_to_end_id=txn.end_to_end_id)),
-            f"end-to-end id {txn.end_to_end_id}",
-        )
+        candidates, how = booked(end_to_end_id=txn.end_to_end_id), f"end-to-end id {txn.end_to_end_id}"
     if not candidates and txn.mandate_id:
-        candidates, how = list(booked.filter(mandate_id=txn.mandate_id)), f"machtiging {txn.mandate_id}"
+        candidates, how = booked(mandate_id=txn.mandate_id), f"machtiging {txn.mandate_id}"
     if not candidates:
         reference = _by_reference(txn, cache)
         if reference is not None and reference.case is not None:
-            candidates, how = list(booked.filter(case=reference.case)), f"dossier {reference.case.number}"
+            candidates, how = booked(case=reference.case), f"dossier {reference.case.number}"
     if len(candidates) == 1:
         return Match(
             TransactionStatus.RETURNED,

@@ -11,7 +11,6 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F
 from django.utils import timezone
 
 from incasso.arrangements.models import InstalmentPayment
@@ -36,15 +35,18 @@ def transactions_return(pairs: list[tuple[BankTransaction, BankTransaction]], *,
     case_ids = sorted({original.case_id for _txn, original in pairs if original.case_id is not None})
     cases = {c.pk: c for c in Case.objects.select_for_update().filter(pk__in=case_ids).order_by("id")}
     originals = [original.pk for _txn, original in pairs]
+    # Three plain index lookups (one joined query let the planner walk the whole ledger by id).
+    owner_of = dict(
+        Allocation.objects.filter(transaction_id__in=originals).values_list("entry_id", "transaction_id")
+    )
+    gone = set(
+        LedgerEntry.objects.filter(reverses_id__in=list(owner_of)).values_list("reverses_id", flat=True)
+    )
     entries_of: dict[int, list[LedgerEntry]] = defaultdict(list)
-    for entry in (
-        LedgerEntry.objects.filter(
-            bank_allocation__transaction_id__in=originals, kind=EntryKind.PAYMENT, reversed_by__isnull=True
-        )
-        .annotate(txn_id=F("bank_allocation__transaction_id"))
-        .order_by("id")
-    ):
-        entries_of[entry.txn_id].append(entry)
+    for entry in LedgerEntry.objects.filter(
+        pk__in=[pk for pk in owner_of if pk not in gone], kind=EntryKind.PAYMENT
+    ).order_by("id"):
+        entries_of[owner_of[entry.pk]].append(entry)
     now = timezone.now()
     source = getattr(actor, "username", None) or "system"
     reversals: list[LedgerEntry] = []
