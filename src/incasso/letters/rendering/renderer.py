@@ -23,11 +23,21 @@ from incasso.calculations.sheet import group_by_four
 from incasso.letters.rendering.data import Language, LetterData
 from incasso.letters.rendering.epc import epc_qr_svg
 from incasso.letters.rendering.formatting import format_date, format_money
+from incasso.letters.rendering.textwidth import text_width
 
 HERE = Path(__file__).resolve().parent
 LAYOUT = HERE / "layout.typ"
 FONTS = HERE / "fonts"
 DEFAULT_PPI = 144.0
+
+# Sizes in layout.typ that the column widths below depend on (points; 1 mm = 72 / 25.4 pt).
+_MM = 72 / 25.4
+_TABLE_TEXT = 8.5
+_TABLE_INSET = 1.6 * _MM  # each side of a cell
+_TABLE_WIDTH = (210 - 25 - 20) * _MM  # the text width of an A4 page between the margins
+_MIN_DESCRIPTION = 25 * _MM
+_REFS_TEXT = 8.5
+_CONTACT_TEXT = 8.0
 
 LABELS: dict[Language, dict[str, str]] = {
     "nl": {
@@ -111,6 +121,30 @@ def _address_lines(data: LetterData) -> list[str]:
     return lines
 
 
+def _claims_columns(header: list[str], rows: list[list[tuple[str, bool]]]) -> list[float | str]:
+    """Widths in points of the claims table's columns (the description takes the rest: "fr").
+
+    What typst's ``auto`` would give, measured here (see ``textwidth``): the widest cell of each
+    column plus the cell insets. When the fixed columns would squeeze the description below
+    25 mm, every column stays ``"auto"`` and typst shares the width out itself.
+    """
+    widths = [text_width(label, _TABLE_TEXT, bold=True) for label in header]
+    for row in rows:
+        for i, (value, bold) in enumerate(row):
+            widths[i] = max(widths[i], text_width(value, _TABLE_TEXT, bold=bold))
+    columns: list[float | str] = [round(w + 2 * _TABLE_INSET + 0.01, 3) for w in widths]
+    columns[1] = "fr"
+    fixed = sum(w for w in columns if isinstance(w, float))
+    if fixed > _TABLE_WIDTH - _MIN_DESCRIPTION:
+        return ["auto", "fr", "auto", "auto", "auto", "auto", "auto"]
+    return columns
+
+
+def _label_column(labels: list[str], size_pt: float) -> float:
+    """The width in points of a label column set at ``size_pt`` (what ``auto`` would give)."""
+    return round(max(text_width(label, size_pt) for label in labels) + 0.01, 3)
+
+
 def letter_context(data: LetterData) -> dict[str, Any]:
     """Everything the layout prints, formatted and translated: the JSON the template reads."""
     lang = data.language
@@ -153,6 +187,37 @@ def letter_context(data: LetterData) -> dict[str, Any]:
     if head.website:
         contact.append((labels["website"], head.website))
 
+    claims = [
+        {
+            "invoice": c.invoice_number,
+            "description": c.description,
+            "date": format_date(c.invoice_date),
+            "principal": money(c.principal),
+            "interest": money(c.interest),
+            "costs": money(c.costs),
+            "total": money(c.total),
+        }
+        for c in data.claims
+    ]
+    sums = {
+        "principal": money(t.principal),
+        "interest": money(t.interest),
+        "costs": money(t.costs),
+        "subtotal": money(t.principal + t.interest + t.costs),
+        "total": money(t.total),
+    }
+    header = [labels[k] for k in ("invoice", "description", "invoice_date", "principal", "interest", "costs")]
+    header.append(labels["total"])
+    measured = [
+        [(c[k], False) for k in ("invoice", "description", "date", "principal", "interest", "costs", "total")]
+        for c in claims
+    ]
+    # The totals rows: the first three columns are one spanning cell, so they do not count.
+    buckets = [("", False)] * 3 + [(sums[k], False) for k in ("principal", "interest", "costs")]
+    measured.append([*buckets, (sums["subtotal"], False)])
+    measured.extend([("", False)] * 6 + [(value, False)] for _, value in extra)
+    measured.append([("", False)] * 6 + [(sums["total"], True)])
+
     return {
         "language": lang,
         "labels": labels,
@@ -176,25 +241,12 @@ def letter_context(data: LetterData) -> dict[str, Any]:
         "salutation": data.salutation,
         "paragraphs": list(data.paragraphs),
         "paragraphs_after": list(data.paragraphs_after),
-        "claims": [
-            {
-                "invoice": c.invoice_number,
-                "description": c.description,
-                "date": format_date(c.invoice_date),
-                "principal": money(c.principal),
-                "interest": money(c.interest),
-                "costs": money(c.costs),
-                "total": money(c.total),
-            }
-            for c in data.claims
-        ],
-        "totals": {
-            "principal": money(t.principal),
-            "interest": money(t.interest),
-            "costs": money(t.costs),
-            "subtotal": money(t.principal + t.interest + t.costs),
-            "extra": extra,
-            "total": money(t.total),
+        "claims": claims,
+        "totals": {**sums, "extra": extra},
+        "columns": {
+            "claims": _claims_columns(header, measured),
+            "refs": _label_column([k for k, _ in refs], _REFS_TEXT),
+            "contact": _label_column([k for k, _ in contact], _CONTACT_TEXT),
         },
         "payment": {"rows": pay_rows, "qr_svg": qr_svg, "show": data.payment_box},
         "closing": data.closing,
