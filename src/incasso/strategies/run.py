@@ -163,13 +163,13 @@ def _chunk_facts(
 ) -> ChunkFacts:
     """A constant number of queries per chunk: five always, three more only when a step needs them.
     Ids go in as one array parameter on PostgreSQL (`id_in`)."""
-    case_ids = id_in([c.pk for c in cases])
-    debtor_ids = id_in(sorted({c.debtor_id for c in cases}))
+    case_ids = [c.pk for c in cases]
+    debtor_ids = sorted({c.debtor_id for c in cases})
     since = ctx.run_date - dt.timedelta(days=6)
     recent: dict[tuple[int, str], list[dt.date]] = {}
     for debtor_id, channel, queued_on in (
         OutgoingMessage.objects.filter(
-            debtor_id__in=debtor_ids, queued_on__gte=since, queued_on__lte=ctx.run_date
+            id_in("debtor_id", debtor_ids), queued_on__gte=since, queued_on__lte=ctx.run_date
         )
         .exclude(status=MessageStatus.CANCELLED)
         .values_list("debtor_id", "channel", "queued_on")
@@ -177,20 +177,22 @@ def _chunk_facts(
         recent.setdefault((debtor_id, channel), []).append(queued_on)
     facts = ChunkFacts(
         done=set(
-            StepExecution.objects.filter(case_id__in=case_ids).values_list("case_id", "step_id", "due_on")
+            StepExecution.objects.filter(id_in("case_id", case_ids)).values_list(
+                "case_id", "step_id", "due_on"
+            )
         ),
         opt_outs=set(
-            ChannelOptOut.objects.filter(debtor_id__in=debtor_ids).values_list("debtor_id", "channel")
+            ChannelOptOut.objects.filter(id_in("debtor_id", debtor_ids)).values_list("debtor_id", "channel")
         ),
         # Same rule as debtors.selectors.debtor_current_address (a valid address without end date),
         # for the whole chunk at once.
         addressed=set(
             Address.objects.filter(
-                debtor_id__in=debtor_ids, valid_until__isnull=True, is_valid=True
+                id_in("debtor_id", debtor_ids), valid_until__isnull=True, is_valid=True
             ).values_list("debtor_id", flat=True)
         ),
         contactable=set(
-            ContactPoint.objects.filter(debtor_id__in=debtor_ids, is_valid=True).values_list(
+            ContactPoint.objects.filter(id_in("debtor_id", debtor_ids), is_valid=True).values_list(
                 "debtor_id", "kind"
             )
         ),
@@ -200,9 +202,7 @@ def _chunk_facts(
     messaging = [pk for pk, s in steps.items() if s.action == StepAction.SEND_MESSAGE]
     if messaging:  # only the invalid-contact guard needs it; cheap to read for all messaging cases
         facts.finding_contact = set(
-            Task.objects.filter(
-                case_id__in=id_in(messaging), kind=TaskKind.FIND_CONTACT, done_at__isnull=True
-            )
+            Task.objects.filter(id_in("case_id", messaging), kind=TaskKind.FIND_CONTACT, done_at__isnull=True)
             .values_list("case_id", flat=True)
             .distinct()
         )
@@ -216,7 +216,7 @@ def _chunk_facts(
     if costs:  # the latest sent 14-day letter per case (ordered so the last one written wins)
         for case_id, sent_on, delivered_on in (
             OutgoingMessage.objects.filter(
-                case_id__in=id_in(costs),
+                id_in("case_id", costs),
                 template_code=FOURTEEN_DAY_LETTER,
                 channel=Channel.LETTER,
                 status__in=[MessageStatus.SENT, MessageStatus.DELIVERED],
@@ -230,7 +230,7 @@ def _chunk_facts(
     conditional = [pk for pk, s in steps.items() if s.min_balance is not None]
     if conditional:  # same sum as cases.selectors.case_balance, for the whole chunk
         for case_id, total in (
-            LedgerEntry.objects.filter(case_id__in=id_in(conditional))
+            LedgerEntry.objects.filter(id_in("case_id", conditional))
             .values("case_id")
             .annotate(total=Sum("amount"))
             .values_list("case_id", "total")
@@ -380,7 +380,7 @@ def _run_chunk(chunk: Sequence[int], ctx: RunContext, summary: RunSummary) -> No
         DueCase(*row)
         for row in _due_base(ctx.run_date)
         .select_for_update()
-        .filter(pk__in=id_in(chunk))
+        .filter(id_in("pk", chunk))
         .order_by("pk")
         .values_list(*CASE_COLUMNS)
     ]
@@ -389,7 +389,7 @@ def _run_chunk(chunk: Sequence[int], ctx: RunContext, summary: RunSummary) -> No
             pk, version_id, started_on, _step(version_id, step_id, ctx) if step_id else None
         )
         for pk, case_id, version_id, started_on, step_id in StrategyAssignment.objects.filter(
-            case_id__in=id_in([c.pk for c in cases]), is_current=True
+            id_in("case_id", [c.pk for c in cases]), is_current=True
         ).values_list("pk", "case_id", "version_id", "started_on", "next_step_id")
     }
     facts = _chunk_facts(cases, assignments, ctx)
