@@ -84,6 +84,10 @@ class Letterhead(models.Model):
     email = models.EmailField(_("e-mail"))
     website = models.CharField(_("website"), max_length=200, blank=True)
     complaint_line = models.TextField(_("complaint procedure"))
+    # English letters print these; empty: the return address gets an English label, the complaint
+    # line stays Dutch (there is no sound automatic translation of a legal text).
+    return_address_en = models.CharField(_("return address (English letters)"), max_length=200, blank=True)
+    complaint_line_en = models.TextField(_("complaint procedure (English letters)"), blank=True)
     signer_name = models.CharField(_("signed by"), max_length=100, default="Afdeling incasso")
 
     class Meta:

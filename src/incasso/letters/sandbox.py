@@ -3,12 +3,12 @@
 A template is compiled by its own `Engine` that has no loaders and only the tags and filters of
 `sandbox_library` (if, for, a few text filters), with autoescaping off (the output is plain text
 that goes into the PDF, the e-mail and the SMS, never into HTML unescaped). The context is a plain
-dict of strings (and a list of dicts of strings for the claims) built by
+dict of strings (and lists of dicts of strings for the claims and the instalments) built by
 `selectors.letter_fields` from one case, so a template can read this case's figures and nothing else:
 there is no model object to walk from, and no function to call.
 
 Before saving, `template_check` parses the text and walks every variable: the name must be one of
-`FIELDS` (or a loop variable over `claims` with a claim field). The error names the line and the
+`FIELDS` (or a loop variable over `claims` or `instalments` with one of their fields). The error names the line and the
 field. At render time `string_if_invalid` is a marker, so anything unknown that slipped through
 still refuses the letter instead of printing an empty gap.
 """
@@ -54,7 +54,28 @@ FIELDS: dict[str, str] = {
     "wki_registration": "Wki-registratienummer",
     "claim_count": "aantal facturen",
     "claims": "lijst van facturen (gebruik in {% for claim in claims %})",
+    # Betalingsregeling (leeg als het dossier geen regeling heeft): zie selectors.arrangement_fields.
+    "instalment_count": "aantal termijnen van de regeling",
+    "instalment_amount": "het gewone termijnbedrag",
+    "last_instalment_amount": "het bedrag van de laatste termijn (kan afwijken door afronding)",
+    "instalment_frequency": "hoe vaak: 'per maand', 'elke vier weken' of 'per week'",
+    "first_instalment_due": "vervaldatum van de eerste termijn",
+    "last_instalment_due": "vervaldatum van de laatste termijn",
+    "next_instalment_number": "nummer van de eerstvolgende termijn (op of na de briefdatum)",
+    "next_instalment_amount": "bedrag dat nog open staat van de eerstvolgende termijn",
+    "next_instalment_due": "vervaldatum van de eerstvolgende termijn",
+    "amount_overdue": "wat van de vervallen termijnen nog open staat (leeg als niets)",
+    "instalments_overdue": "aantal vervallen termijnen die nog open staan",
+    "instalments": "lijst van termijnen (gebruik in {% for termijn in instalments %})",
 }
+INSTALMENT_FIELDS: dict[str, str] = {
+    "number": "nummer",
+    "due_on": "vervaldatum",
+    "amount": "bedrag",
+    "paid": "al betaald",
+    "open": "nog te betalen",
+}
+
 CLAIM_FIELDS: dict[str, str] = {
     "invoice_number": "factuurnummer",
     "invoice_date": "factuurdatum",
@@ -64,6 +85,7 @@ CLAIM_FIELDS: dict[str, str] = {
     "costs": "kosten",
     "total": "totaal",
 }
+LIST_FIELDS: dict[str, dict[str, str]] = {"claims": CLAIM_FIELDS, "instalments": INSTALMENT_FIELDS}
 LOOP_FIELDS = frozenset({"counter", "counter0", "first", "last", "revcounter", "revcounter0"})
 
 
@@ -151,7 +173,7 @@ def _check_uses(template: Template) -> None:
                 for use in uses:
                     root, *rest = use.lookups
                     if root in loops:
-                        if loops[root] == "claims" and len(rest) == 1 and rest[0] in CLAIM_FIELDS:
+                        if len(rest) == 1 and rest[0] in LIST_FIELDS[loops[root]]:
                             continue
                         where = f"regel {use.line}: " if use.line else ""
                         raise TemplateRefused(
@@ -162,9 +184,10 @@ def _check_uses(template: Template) -> None:
             if isinstance(node, ForNode):
                 seq = node.sequence.var  # type: ignore[union-attr]
                 source = ".".join(seq.lookups) if isinstance(seq, Variable) and seq.lookups else ""
-                if source != "claims":
+                if source not in LIST_FIELDS:
                     raise TemplateRefused(
-                        f"regel {line}: 'for' kan alleen over 'claims' lopen, niet over '{source}'",
+                        f"regel {line}: 'for' kan alleen over 'claims' of 'instalments' lopen, "
+                        f"niet over '{source}'",
                         field=source,
                     )
                 for name in node.loopvars:

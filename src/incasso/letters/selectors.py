@@ -8,6 +8,7 @@ strings for the template sandbox. No model object leaves this module towards a t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from incasso.arrangements.models import ArrangementStatus
+from incasso.arrangements.selectors import arrangement_for_case, instalments_with_paid
 from incasso.calculations.costs import collection_costs_for_letter
 from incasso.calculations.deadlines import fourteen_day_term
 from incasso.cases.models import Case
@@ -25,6 +28,7 @@ from incasso.debtors.selectors import debtor_current_address
 from incasso.letters.models import Letterhead, LetterTemplate, SentLetter, TemplateCode
 from incasso.letters.rendering import Addressee, ClaimRow, Totals
 from incasso.letters.rendering import Letterhead as LetterheadData
+from incasso.letters.rendering.data import Language as LetterLanguage
 from incasso.letters.rendering.formatting import format_date, format_money
 from incasso.strategies.models import OutgoingMessage
 
@@ -71,7 +75,23 @@ def letterhead_for_client(*, client: Any) -> Letterhead:
     return head
 
 
+RETURN_ADDRESS_LABEL = re.compile(r"^\s*retouradres\s*:?\s*", re.IGNORECASE)
+
+
+def _return_address(head: Letterhead, language: str) -> str:
+    """The line above the window; an English letter gets the English one, or at least an English label."""
+    if language != "en":
+        return head.return_address
+    if head.return_address_en.strip():
+        return head.return_address_en
+    if RETURN_ADDRESS_LABEL.match(head.return_address):
+        return RETURN_ADDRESS_LABEL.sub("Return address: ", head.return_address, count=1)
+    return head.return_address
+
+
 def letterhead_data(*, head: Letterhead, client_name: str, language: str) -> LetterheadData:
+    """The sender as printed, in the letter's language (return address and complaint line)."""
+    english = language == "en"
     return LetterheadData(
         name=head.name,
         address_lines=tuple(head.address.splitlines()),
@@ -83,9 +103,11 @@ def letterhead_data(*, head: Letterhead, client_name: str, language: str) -> Let
         phone=head.phone,
         email=head.email,
         website=head.website,
-        complaint_line=head.complaint_line,
+        complaint_line=head.complaint_line_en
+        if english and head.complaint_line_en.strip()
+        else head.complaint_line,
         client_name=client_name,
-        return_address=head.return_address,
+        return_address=_return_address(head, language),
     )
 
 
@@ -146,6 +168,113 @@ def case_addressee(*, case: Case) -> Addressee:
         postcode=address.postcode,
         city=address.city,
         country=country,
+    )
+
+
+FREQUENCY = {
+    "nl": {"monthly": "per maand", "four_weekly": "elke vier weken", "weekly": "per week"},
+    "en": {"monthly": "monthly", "four_weekly": "every four weeks", "weekly": "weekly"},
+}
+ARRANGEMENT_FIELDS = (
+    "instalment_count",
+    "instalment_amount",
+    "last_instalment_amount",
+    "instalment_frequency",
+    "first_instalment_due",
+    "last_instalment_due",
+    "next_instalment_number",
+    "next_instalment_amount",
+    "next_instalment_due",
+    "amount_overdue",
+    "instalments_overdue",
+)
+
+
+def arrangement_fields(*, case: Case, on: dt.date, language: str) -> dict[str, Any]:
+    """The case's payment arrangement as template fields, on the letter date; empty without one.
+
+    "Overdue" is every instalment due before ``on`` that is not fully paid (what is still open of
+    it); the "next" instalment is the first one due on or after ``on`` that is not fully paid.
+    A rejected proposal is no arrangement.
+    """
+    empty: dict[str, Any] = dict.fromkeys(ARRANGEMENT_FIELDS, "")
+    empty["instalments"] = []
+    arrangement = arrangement_for_case(case=case)
+    if arrangement is None or arrangement.status == ArrangementStatus.REJECTED:
+        return empty
+    instalments = list(instalments_with_paid(arrangement=arrangement))
+    if not instalments:
+        return empty
+    lang: LetterLanguage = "nl" if language == "nl" else "en"
+
+    def money(value: Decimal) -> str:
+        return format_money(value, lang)
+
+    rows = []
+    overdue, overdue_count, upcoming = ZERO, 0, None
+    for instalment in instalments:
+        paid = min(_q(instalment.paid), instalment.amount)
+        still_open = instalment.amount - paid
+        if still_open > 0 and instalment.due_on < on:
+            overdue += still_open
+            overdue_count += 1
+        elif still_open > 0 and upcoming is None:
+            upcoming = (instalment, still_open)
+        rows.append(
+            {
+                "number": str(instalment.number),
+                "due_on": format_date(instalment.due_on),
+                "amount": money(instalment.amount),
+                "paid": money(paid),
+                "open": money(still_open),
+            }
+        )
+    first, last = instalments[0], instalments[-1]
+    return {
+        "instalment_count": str(len(instalments)),
+        "instalment_amount": money(first.amount),
+        "last_instalment_amount": money(last.amount),
+        "instalment_frequency": FREQUENCY[lang].get(arrangement.frequency, arrangement.frequency),
+        "first_instalment_due": format_date(first.due_on),
+        "last_instalment_due": format_date(last.due_on),
+        "next_instalment_number": str(upcoming[0].number) if upcoming else "",
+        "next_instalment_amount": money(upcoming[1]) if upcoming else "",
+        "next_instalment_due": format_date(upcoming[0].due_on) if upcoming else "",
+        "amount_overdue": money(overdue) if overdue else "",
+        "instalments_overdue": str(overdue_count),
+        "instalments": rows,
+    }
+
+
+DUTCH_POSTCODE_TOWN = re.compile(r"^(\d{4}\s?[A-Za-z]{2})\s+(\S.*)$")
+ATTENTION = {"nl": "t.a.v.", "en": "Attn."}
+
+
+def client_addressee(*, client: Any, language: str) -> Addressee:
+    """The client (opdrachtgever) as addressee: its name, its first contact person and the postal
+    address in its letterhead text (the lines after the name, the last one "1234 AB Town")."""
+    lines = [line.strip() for line in client.letterhead_text.splitlines() if line.strip()]
+    if lines and lines[0].casefold() == client.name.strip().casefold():
+        lines = lines[1:]
+    match = DUTCH_POSTCODE_TOWN.match(lines[-1]) if lines else None
+    if match is None or len(lines) < 2:
+        raise NoAddress(
+            _(
+                "Client %(name)s has no postal address (street or PO box, then postcode and town) in its letterhead text"
+            )
+            % {"name": client.name},
+            field="address",
+        )
+    contact = client.contacts.order_by("pk").first()
+    attention = [f"{ATTENTION.get(language, ATTENTION['nl'])} {contact.name}"] if contact else []
+    postcode = match.group(1).upper()
+    if " " not in postcode:
+        postcode = f"{postcode[:4]} {postcode[4:]}"
+    return Addressee(
+        name=client.name,
+        address_lines=(*attention, *lines[:-1]),
+        postcode=postcode,
+        city=match.group(2),
     )
 
 
@@ -225,5 +354,6 @@ def case_letter_facts(
             }
             for r in rows
         ],
+        **arrangement_fields(case=case, on=on, language=language),
     }
     return CaseLetterFacts(addressee, tuple(rows), totals, pay_by, costs_if_unpaid, fields)

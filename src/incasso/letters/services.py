@@ -29,6 +29,7 @@ from incasso.letters.rendering import LetterData, render_letter_pdf
 from incasso.letters.sandbox import TemplateRefused, template_compile, template_render
 from incasso.letters.selectors import (
     case_letter_facts,
+    client_addressee,
     letterhead_data,
     letterhead_for_client,
     template_active,
@@ -45,6 +46,7 @@ class LetterAmountsChanged(TemplateRefused):
 
 # Letters that ask for no payment carry no payment box or QR code.
 NO_PAYMENT_BOX = frozenset({"dispute_acknowledgement", "payment_confirmation", "client_progress_report"})
+CLIENT_SALUTATION = {"nl": "Geachte heer, mevrouw,", "en": "Dear Sir or Madam,"}
 
 
 def template_check(*, code: str, subject: str, body: str, short_text: str = "") -> None:
@@ -142,9 +144,14 @@ def letter_compose(
 
     `template` may be an unsaved `LetterTemplate` (the editor's live preview)."""
     template = template or template_active(code=template_code, language=language)
+    to_client = template.code == TemplateCode.CLIENT_PROGRESS_REPORT
     head = letterhead_for_client(client=case.client)
-    head_data = letterhead_data(head=head, client_name=case.client.name, language=language)
+    # A report to the client is not written "on behalf of" that client.
+    head_data = letterhead_data(
+        head=head, client_name="" if to_client else case.client.name, language=language
+    )
     facts = case_letter_facts(case=case, code=template.code, language=language, on=on, head=head_data)
+    addressee = client_addressee(client=case.client, language=language) if to_client else facts.addressee
     subject = " ".join(template_render(template.subject, facts.fields, label="onderwerp").split())
     body = template_render(template.body, facts.fields, label="tekst")
     sms = " ".join(template_render(template.short_text, facts.fields, label="sms-tekst").split())
@@ -153,12 +160,14 @@ def letter_compose(
         raise TemplateRefused(gettext("text: the letter has no text before the overview"), field="body")
     data = LetterData(
         letterhead=head_data,
-        addressee=facts.addressee,
+        addressee=addressee,
         letter_date=on,
         our_reference=case.number,
         client_reference=case.client_reference,
         subject=subject,
-        salutation=facts.fields["salutation"],
+        salutation=CLIENT_SALUTATION.get(language, CLIENT_SALUTATION["nl"])
+        if to_client
+        else facts.fields["salutation"],
         paragraphs=before,
         paragraphs_after=after,
         claims=facts.claims,
@@ -170,6 +179,7 @@ def letter_compose(
         signer_name=signer_name or head.signer_name,
         language="en" if language == "en" else "nl",
         payment_box=template.code not in NO_PAYMENT_BOX,
+        to_client=to_client,
     )
     return data, template, sms, facts.costs_if_unpaid
 

@@ -23,7 +23,7 @@ from incasso.cases.selectors import case_get_for_user
 from incasso.core.exceptions import DomainError
 from incasso.letters.models import Language, Letterhead, LetterTemplate, SentLetter, TemplateCode
 from incasso.letters.rendering import render_letter_png
-from incasso.letters.sandbox import CLAIM_FIELDS, FIELDS
+from incasso.letters.sandbox import CLAIM_FIELDS, FIELDS, INSTALMENT_FIELDS
 from incasso.letters.selectors import messages_for_case, template_active, template_list, template_versions
 from incasso.letters.services import letter_compose, template_check, template_save
 
@@ -89,6 +89,7 @@ def template_edit(request: HttpRequest, code: str, language: str) -> HttpRespons
             "versions": template_versions(code=code, language=language)[:10],
             "fields": FIELDS,
             "claim_fields": CLAIM_FIELDS,
+            "instalment_fields": INSTALMENT_FIELDS,
             "code": code,
             "language": language,
         },
@@ -133,6 +134,7 @@ class LetterheadForm(forms.ModelForm):  # type: ignore[type-arg]
             "name",
             "address",
             "return_address",
+            "return_address_en",
             "wki_registration",
             "kvk",
             "iban",
@@ -142,6 +144,7 @@ class LetterheadForm(forms.ModelForm):  # type: ignore[type-arg]
             "email",
             "website",
             "complaint_line",
+            "complaint_line_en",
             "signer_name",
         ]
 

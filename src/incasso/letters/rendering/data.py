@@ -196,6 +196,9 @@ class LetterData:
     # False for letters that ask for no payment (a dispute acknowledgement, a payment confirmation):
     # no payment box and no QR code.
     payment_box: bool = True
+    # True for a report to the client (opdrachtgever): the table reads "outstanding" and "paid by the
+    # debtor" instead of addressing the reader as the one who owes.
+    to_client: bool = False
 
     def __post_init__(self) -> None:
         for attr, kind in (

@@ -57,6 +57,10 @@ LABELS: dict[Language, dict[str, str]] = {
         "costs_vat": "Btw over incassokosten",
         "paid": "Al door u betaald",
         "total_due": "Totaal te betalen",
+        "paid_by_debtor": "Al betaald door de schuldenaar",
+        "outstanding": "Totaal openstaand",
+        "kvk": "KvK",
+        "your_reference": "Uw kenmerk",
         "pay_title": "Zo betaalt u",
         "amount": "Bedrag",
         "iban": "Naar rekening (IBAN)",
@@ -89,6 +93,10 @@ LABELS: dict[Language, dict[str, str]] = {
         "costs_vat": "VAT on collection costs",
         "paid": "Already paid by you",
         "total_due": "Total to pay",
+        "paid_by_debtor": "Already paid by the debtor",
+        "outstanding": "Total outstanding",
+        "kvk": "CoC",  # Chamber of Commerce (KvK): the long form wraps the footer
+        "your_reference": "Your reference",
         "pay_title": "How to pay",
         "amount": "Amount",
         "iban": "To account (IBAN)",
@@ -157,14 +165,18 @@ def letter_context(data: LetterData) -> dict[str, Any]:
 
     refs = [(labels["date"], format_date(data.letter_date)), (labels["our_reference"], data.our_reference)]
     if data.client_reference:
-        refs.append((labels["client_reference"], data.client_reference))
+        refs.append(
+            (labels["your_reference" if data.to_client else "client_reference"], data.client_reference)
+        )
     refs.append((labels["contact"], head.phone))
 
     extra = []
     if t.costs_vat:
         extra.append((labels["costs_vat"], money(t.costs_vat)))
     if t.paid:
-        extra.append((labels["paid"], money(-t.paid)))
+        extra.append((labels["paid_by_debtor" if data.to_client else "paid"], money(-t.paid)))
+    if data.to_client:
+        labels = {**labels, "total_due": labels["outstanding"]}
 
     pay_rows = [
         (labels["amount"], money(t.total)),

@@ -29,6 +29,7 @@ def letterhead(db):
         email="info@noordhoekincasso.nl",
         website="www.noordhoekincasso.nl",
         complaint_line="Een klacht? Lees op noordhoekincasso.nl/klachten hoe u die indient.",
+        complaint_line_en="A complaint? Read on noordhoekincasso.nl/complaints how to file it.",
         signer_name="M. Bakker",
     )
 
@@ -41,7 +42,14 @@ def make_letter_case(case, *, number: int):
 
 @pytest.fixture
 def zorg_letter_case(zorg_case, letterhead):
-    """Zorggroep Noord's case: one invoice of € 1.250,00, debtor at 1234 AB Utrecht."""
+    """Zorggroep Noord's case: one invoice of € 1.250,00, debtor at 1234 AB Utrecht. The client has
+    a postal address and a contact person, for the progress report addressed to it."""
+    from incasso.clients.models import ClientContact
+
+    client = zorg_case.client
+    client.letterhead_text = "Zorggroep Noord\nPostbus 500\n9700 AM  Groningen"
+    client.save(update_fields=["letterhead_text"])
+    ClientContact.objects.create(client=client, name="A. Jansen", role="financiële administratie")
     return make_letter_case(zorg_case, number=2026_000101)
 
 

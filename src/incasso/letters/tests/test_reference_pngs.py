@@ -77,10 +77,30 @@ def reference_case(frozen: None, zorg_letter_case: Any) -> Any:
     return case
 
 
+ARRANGEMENT_LETTERS = (
+    TemplateCode.ARRANGEMENT_CONFIRMATION,
+    TemplateCode.ARRANGEMENT_REMINDER,
+    TemplateCode.BROKEN_ARRANGEMENT,
+)
+
+
+def _four_monthly_instalments(case: Any) -> None:
+    """The arrangement letters show a real schedule: the balance in four monthly instalments,
+    the first due on the letter day."""
+    from incasso.arrangements.schedule import build_schedule
+    from incasso.arrangements.services import arrangement_propose
+    from incasso.cases.selectors import case_balance
+
+    schedule = build_schedule(balance=case_balance(case=case).total, count=4, start_on=LETTER_DAY)
+    arrangement_propose(case=case, schedule=schedule, officer=case.officer, today=LETTER_DAY)
+
+
 @pytest.mark.parametrize(("code", "language"), LETTERS, ids=[f"{c}-{lang}" for c, lang in LETTERS])
 def test_page_one_looks_like_the_reviewed_reference(
     reference_case: Any, code: str, language: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
+    if code in ARRANGEMENT_LETTERS:
+        _four_monthly_instalments(reference_case)
     data, template, _sms, _costs = letter_compose(
         case=reference_case, template_code=code, language=language, on=LETTER_DAY
     )
