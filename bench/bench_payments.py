@@ -371,6 +371,20 @@ def _undo(import_id: int) -> None:
         )
 
 
+def _backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        return int(cur.fetchone()[0])
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process (the PostgreSQL backend serving us: same machine)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(keep: bool) -> None:
     from django.db import connection
 
@@ -378,13 +392,24 @@ def run(keep: bool) -> None:
     from incasso.payments.services import statement_import
 
     truth = {str(t["n"] + 1): t for t in json.loads(TRUTH.read_text())}  # position in the statement
+    backend = _backend_pid()
+    print(f"load average before: {Path('/proc/loadavg').read_text().strip()}", flush=True)
+    server_cpu = _cpu_seconds(backend)
+    cpu = time.process_time()
     start = time.perf_counter()
     summary = statement_import(path=FILE, name=FILE.name)
     took = time.perf_counter() - start
+    cpu = time.process_time() - cpu
+    server_cpu = _cpu_seconds(backend) - server_cpu
     print(
         f"import + match + book: {summary.read:,} entries in {took:.1f} s ({summary.read / took:,.0f}/s): "
         f"booked {summary.booked:,}, returned {summary.returned:,}, suggested {summary.suggested:,}, "
         f"unmatched {summary.unmatched:,}, ignored {summary.ignored:,}",
+        flush=True,
+    )
+    print(
+        f"CPU: python {cpu:.1f} s + PostgreSQL backend {server_cpu:.1f} s = {cpu + server_cpu:.1f} s;"
+        f" load average after: {Path('/proc/loadavg').read_text().strip()}",
         flush=True,
     )
     wrong, auto, matchable, auto_matchable, by_kind = 0, 0, 0, 0, {}

@@ -60,11 +60,11 @@ from incasso.cases.statement import (
     statement_inputs_from_rows,
 )
 from incasso.cases.states import check_transition
-from incasso.core.bulk import insert_rows
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money
 from incasso.payments.direct_debit import direct_debit_returned
 from incasso.payments.models import Allocation, BankTransaction, MatchRule, TransactionStatus
+from incasso.payments.writes import copy_rows
 from incasso.rates.selectors import rate_tables
 
 ZERO = Decimal("0.00")
@@ -399,16 +399,13 @@ class _Entries:
 
     def insert(self, *, actor: Any, now: dt.datetime) -> None:
         """The entries, their allocations and what `ledger_book` records per entry (a `ledger` event)."""
-        ids = [
-            pk
-            for (pk,) in insert_rows(
-                LedgerEntry,
-                {column: getattr(self, column) for column in _ENTRY_COLUMNS},
-                constants={"booked_at": now, "actor_id": actor.pk if getattr(actor, "pk", None) else None},
-                returning=("id",),
-            )
-        ]
-        insert_rows(Allocation, {"transaction_id": self.owner, "entry_id": ids})
+        ids = copy_rows(
+            LedgerEntry,
+            {column: getattr(self, column) for column in _ENTRY_COLUMNS},
+            constants={"booked_at": now, "actor_id": actor.pk if getattr(actor, "pk", None) else None},
+            ids=True,
+        )
+        copy_rows(Allocation, {"transaction_id": self.owner, "entry_id": ids})
         events_insert_many(
             case_ids=self.case_id,
             kind=EventKind.LEDGER,

@@ -26,7 +26,6 @@ from django.utils import timezone
 from incasso.bankfiles import ParseResult, StatementEntry, StatementFileError, parse_statement_bytes
 from incasso.cases.models import CaseState
 from incasso.cases.selectors import case_get_for_user
-from incasso.core.bulk import insert_rows
 from incasso.core.exceptions import DomainError
 from incasso.payments.booking import (
     BookRequest,
@@ -38,6 +37,7 @@ from incasso.payments.matching import NAME_LATER, Match, MatchCache, match_trans
 from incasso.payments.models import BankStatementImport, BankTransaction, MatchRule, TransactionStatus
 from incasso.payments.names import names_match
 from incasso.payments.returns import transactions_return
+from incasso.payments.writes import copy_rows
 
 CHUNK = 2000  # rows per bulk INSERT / values per lookup query
 BOOK_CHUNK = 500  # matched credits booked together (`booking.transactions_book`)
@@ -165,12 +165,10 @@ def _insert(txns: list[BankTransaction]) -> list[BankTransaction]:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 for txn in chunk:
                     f.pre_save(txn, True)  # the timestamps, on the instances too (as `bulk_create`)
-        ids = insert_rows(
-            BankTransaction,
-            {f.attname: [getattr(t, f.attname) for t in chunk] for f in fields},
-            returning=("id",),
+        ids = copy_rows(
+            BankTransaction, {f.attname: [getattr(t, f.attname) for t in chunk] for f in fields}, ids=True
         )
-        for txn, (pk,) in zip(chunk, ids, strict=True):
+        for txn, pk in zip(chunk, ids, strict=True):
             txn.pk = pk
             txn._state.adding = False
             txn._state.db = "default"
