@@ -327,9 +327,13 @@ def parse() -> None:
 
     data = FILE.read_bytes()
     for _ in range(2):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = parse_statement_bytes(data, FILE.name)
-        print(f"parser: {len(result.entries):,} entries in {time.perf_counter() - start:.2f} s", flush=True)
+        print(
+            f"parser: {len(result.entries):,} entries in {time.perf_counter() - start:.2f} s"
+            f" ({time.process_time() - cpu:.2f} s CPU; load average {Path('/proc/loadavg').read_text().strip()})",
+            flush=True,
+        )
 
 
 def _undo(import_id: int) -> None:
