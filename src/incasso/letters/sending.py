@@ -35,7 +35,7 @@ from incasso.core.exceptions import DomainError
 from incasso.debtors.models import ContactPoint
 from incasso.debtors.services import contact_point_mark_invalid
 from incasso.letters.compose import letter_data_from_json, letter_data_to_json, plain_text
-from incasso.letters.models import Delivery, LetterTemplate
+from incasso.letters.models import Delivery, LetterTemplate, TemplateCode
 from incasso.letters.rendering import LetterData, render_letter_pdf
 from incasso.letters.rendering.formatting import format_date, format_money
 from incasso.letters.selectors import NoAddress
@@ -64,6 +64,12 @@ class _Failure(Exception):
         self.reason = reason
         self.permanent = permanent
         self.invalid_contact = invalid_contact
+
+
+CLIENT_REPORT_BY_POST = (
+    "de voortgangsrapportage is voor de opdrachtgever: alleen per post, "
+    "niet per e-mail of sms aan de schuldenaar"
+)
 
 
 def due_message_ids(*, now: dt.datetime) -> list[int]:
@@ -103,6 +109,9 @@ def message_send(*, message_id: int, now: dt.datetime) -> str:
             return "skipped"
         if outside_contact_window(timezone.localtime(now), channel=message.channel):
             return "skipped"  # Wki: no contact at night, on Sundays or holidays; the next run sends it
+        if message.template_code == TemplateCode.CLIENT_PROGRESS_REPORT:
+            # The report is for the client; the contact points here are the debtor's.
+            return _fail(message, delivery, CLIENT_REPORT_BY_POST, now)
         contact = _contact(message)
         if contact is None:
             return _fail(message, delivery, "geen geldig " + _contact_label(message.channel), now, task=True)

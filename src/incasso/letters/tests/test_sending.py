@@ -202,3 +202,12 @@ def test_an_sms_refused_by_the_provider_fails_with_its_reason(sms_api, sms_messa
     sms_message.refresh_from_db()
     assert sms_message.status == MessageStatus.FAILED
     assert sms_message.delivery.failure_reason == "HTTP 422: no (correct) recipients found"
+
+
+def test_a_progress_report_is_never_emailed_to_the_debtor(smtp, zorg_letter_case):
+    ContactPoint.objects.create(debtor=zorg_letter_case.debtor, kind="email", value="jan@example.nl")
+    message = queue_message(zorg_letter_case, channel="email", template_code="client_progress_report")
+    assert messages_process(now=MONDAY_10).failed == 1
+    message.refresh_from_db()
+    assert message.status == MessageStatus.FAILED
+    assert smtp.messages == [] and not SentLetter.objects.exists()
