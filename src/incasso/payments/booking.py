@@ -60,6 +60,7 @@ from incasso.cases.statement import (
     statement_inputs_from_rows,
 )
 from incasso.cases.states import check_transition
+from incasso.core.bulk import id_in
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money
 from incasso.payments.direct_debit import direct_debit_returned
@@ -453,10 +454,10 @@ def ledger_rows_for(
     """The claims (due date, id order) and ledger rows (`_ENTRY_FIELDS` + `reverses__kind`, id order)
     of many cases, in two queries: what `case_position` reads, for `position_from_rows`."""
     claims_of: dict[int, list[Claim]] = defaultdict(list)
-    for claim in Claim.objects.filter(case_id__in=case_ids).order_by("case_id", "due_date", "id"):
+    for claim in Claim.objects.filter(id_in("case_id", case_ids)).order_by("case_id", "due_date", "id"):
         claims_of[claim.case_id].append(claim)
     rows_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in LedgerEntry.objects.filter(case_id__in=case_ids).order_by("id").values(*_ENTRY_FIELDS):
+    for row in LedgerEntry.objects.filter(id_in("case_id", case_ids)).order_by("id").values(*_ENTRY_FIELDS):
         rows_of[row["case_id"]].append(row)
     kinds: dict[int, str] = {row["id"]: row["kind"] for rows in rows_of.values() for row in rows}
     for rows in rows_of.values():
@@ -494,7 +495,7 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
             raise DomainError("This transaction has already been booked", field="transaction")
     case_ids = sorted({r.case.pk for r in requests})
     locked: dict[int, Case] = {
-        c.pk: c for c in Case.objects.select_for_update().filter(pk__in=case_ids).order_by("id")
+        c.pk: c for c in Case.objects.select_for_update().filter(id_in("id", case_ids)).order_by("id")
     }
     claims_of, rows_of = ledger_rows_for(case_ids)
     free_of = interest_free_periods_for(case_ids=case_ids)
@@ -612,7 +613,7 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
     )
     # The arrangement hook, per booked payment, only where there is something to count it on.
     arranged = set(
-        Arrangement.objects.filter(case_id__in=case_ids, status=ArrangementStatus.ACTIVE).values_list(
+        Arrangement.objects.filter(id_in("case_id", case_ids), status=ArrangementStatus.ACTIVE).values_list(
             "case_id", flat=True
         )
     )

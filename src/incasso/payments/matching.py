@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 from rapidfuzz import fuzz
 
@@ -29,6 +31,7 @@ from incasso.arrangements.models import ArrangementStatus, Instalment, Instalmen
 from incasso.calculations import is_valid_payment_reference
 from incasso.cases.models import Case, CaseState, Claim
 from incasso.cases.statement import Periods, interest_free_periods_for
+from incasso.core.bulk import id_in
 from incasso.debtors.models import BankAccount
 from incasso.payments.booking import CasePosition, case_position, ledger_rows_for, position_from_rows
 from incasso.payments.models import BankTransaction, MatchRule, TransactionStatus
@@ -56,10 +59,18 @@ class Match:
 IN_CHUNK = 5000
 
 
-def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
+def _chunks[T: (str, int)](values: Iterable[T]) -> Iterable[list[T]]:
     items = sorted(set(values))
     for start in range(0, len(items), IN_CHUNK):
         yield items[start : start + IN_CHUNK]
+
+
+def _text_in(values: list[str]) -> Any:
+    """The right-hand side of an `__in` on a text column: one array parameter on PostgreSQL (as
+    `core.bulk.id_in` for ids: no statement with 5,000 placeholders to build and bind), else the list."""
+    if connection.vendor != "postgresql":
+        return values
+    return RawSQL("SELECT unnest(%s::text[])", (values,))
 
 
 def _references_in(txn: BankTransaction) -> set[str]:
@@ -125,33 +136,33 @@ class MatchCache:
             if len(iban) >= 15 and "*" not in iban:
                 ibans.add(iban)
         for chunk in _chunks(refs):
-            for case in Case.objects.filter(payment_reference__in=chunk):
+            for case in Case.objects.filter(payment_reference__in=_text_in(chunk)):
                 cache.references[case.payment_reference] = (case, None)
             for instalment in Instalment.objects.select_related("arrangement__case").filter(
-                payment_reference__in=chunk
+                payment_reference__in=_text_in(chunk)
             ):
                 cache.references.setdefault(
                     instalment.payment_reference, (instalment.arrangement.case, instalment)
                 )
         for chunk in _chunks(numbers):
-            for case in Case.objects.filter(_open_cases(), number__in=chunk):
+            for case in Case.objects.filter(_open_cases(), number__in=_text_in(chunk)):
                 cache.numbers[case.number] = case
         for chunk in _chunks(tokens):
-            rows = Claim.objects.annotate(upper=Upper("invoice_number")).filter(upper__in=chunk)
+            rows = Claim.objects.annotate(upper=Upper("invoice_number")).filter(upper__in=_text_in(chunk))
             for upper, case_id, number in rows.values_list("upper", "case_id", "invoice_number"):
                 cache.invoices.setdefault(upper, set()).add(case_id)
                 cache.invoice_numbers.setdefault(case_id, set()).add(number)
         case_ids = {pk for ids in cache.invoices.values() for pk in ids}
-        for chunk in _chunks(case_ids):  # type: ignore[arg-type]
-            for case in Case.objects.filter(_open_cases(), pk__in=chunk):
+        for id_chunk in _chunks(case_ids):
+            for case in Case.objects.filter(_open_cases(), id_in("id", id_chunk)):
                 cache.invoice_cases[case.pk] = case
         for chunk in _chunks(ibans):
             debtors: dict[int, set[str]] = defaultdict(set)
-            for debtor_id, iban in BankAccount.objects.filter(iban__in=chunk).values_list(
+            for debtor_id, iban in BankAccount.objects.filter(iban__in=_text_in(chunk)).values_list(
                 "debtor_id", "iban"
             ):
                 debtors[debtor_id].add(iban)
-            for case in Case.objects.filter(_open_cases(), debtor_id__in=list(debtors)):
+            for case in Case.objects.filter(_open_cases(), id_in("debtor_id", list(debtors))):
                 for iban in debtors[case.debtor_id]:
                     cache.ibans.setdefault(iban, []).append(case)
         for txn in txns:
