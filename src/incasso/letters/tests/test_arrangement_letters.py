@@ -70,7 +70,10 @@ def test_reminder_names_what_is_overdue_and_the_next_instalment(arrangement_case
         case=arrangement_case, template_code="arrangement_reminder", language="nl", on=on
     )
     text = " ".join(data.paragraphs)
-    assert "Van uw regeling staat nu € 525,00 aan vervallen termijnen open (2 termijnen)." in text
+    assert (
+        "Van uw regeling staat nu € 525,00 aan vervallen termijnen open (2 termijnen). Wilt u dat bedrag"
+        in text
+    )
     assert "de volgende termijn, € 312,50, uiterlijk op 16-05-2026." in " ".join(data.paragraphs)
 
 
