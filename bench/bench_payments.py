@@ -78,6 +78,8 @@ LAST = ["de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "Smit", "Meije
 
 def _django() -> None:
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
+    # As in production: with DEBUG on, Django keeps the last 9,000 statements with their parameters
+    os.environ.setdefault("INCASSO_DEBUG", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "incasso.config.settings")
     import django
 
