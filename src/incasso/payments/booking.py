@@ -407,11 +407,14 @@ class _Entries:
             ids=True,
         )
         copy_rows(Allocation, {"transaction_id": self.owner, "entry_id": ids})
+        # each label translated once per chunk, not once per entry (a lazy string is translated per use)
+        kind_label = {k: str(EntryKind(k).label) for k in set(self.kind)}
+        bucket_label = {b: str(Bucket(b).label) for b in set(self.bucket)}
         events_insert_many(
             case_ids=self.case_id,
             kind=EventKind.LEDGER,
             summaries=[
-                f"{EntryKind(kind).label}: {Bucket(bucket).label} {amount}"
+                f"{kind_label[kind]}: {bucket_label[bucket]} {amount}"
                 for kind, bucket, amount in zip(self.kind, self.bucket, self.amount, strict=True)
             ],
             details=[
@@ -583,11 +586,12 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
             close_on[case.pk] = value_on  # paid off by this payment: closed on its date (nothing reopens it)
     entries.insert(actor=actor, now=now)
     payments: list[tuple[BookRequest, dt.date, list[dict[str, str]], Decimal]] = per_txn
+    rule_label = {rule: str(MatchRule(rule).label) for rule in {r.rule for r, _on, _s, _u in payments}}
     events_insert_many(
         case_ids=[r.case.pk for r, _on, _split, _u in payments],
         kind=EventKind.PAYMENT,
         summaries=[
-            f"Betaling {format_money(r.txn.amount)} ontvangen ({MatchRule(r.rule).label})"
+            f"Betaling {format_money(r.txn.amount)} ontvangen ({rule_label[r.rule]})"
             + (f", {format_money(unallocated)} te veel betaald" if unallocated else "")
             for r, _on, _split, unallocated in payments
         ],
