@@ -277,8 +277,12 @@ def ledger_book(
     actor: Any = None,
     reason: str = "",
     claim: Claim | None = None,
+    record_event: bool = True,
 ) -> LedgerEntry:
-    """Book one money fact. Positive raises what is owed, negative lowers it."""
+    """Book one money fact. Positive raises what is owed, negative lowers it.
+
+    `record_event=False` leaves the timeline to the caller: a bank payment books several entries and
+    records one `payment` event with the whole split (`payments.booking`)."""
     if not isinstance(amount, Decimal):
         raise TypeError(f"amount must be a Decimal, got {type(amount).__name__}")
     if amount == 0:
@@ -300,20 +304,22 @@ def ledger_book(
         actor=actor if getattr(actor, "pk", None) else None,
         reason=reason,
     )
-    event_record(
-        case=case,
-        kind=EventKind.LEDGER,
-        summary=f"{EntryKind(kind).label}: {Bucket(bucket).label} {amount}",
-        actor=actor,
-        actor_label=source,
-        details={"entry": entry.pk, "bucket": bucket, "amount": str(amount), "reason": reason},
-    )
+    if record_event:
+        event_record(
+            case=case,
+            kind=EventKind.LEDGER,
+            summary=f"{EntryKind(kind).label}: {Bucket(bucket).label} {amount}",
+            actor=actor,
+            actor_label=source,
+            details={"entry": entry.pk, "bucket": bucket, "amount": str(amount), "reason": reason},
+        )
     return entry
 
 
 @transaction.atomic
-def ledger_reverse(*, entry: LedgerEntry, actor: Any, reason: str) -> LedgerEntry:
-    """Cancel an entry by booking its opposite. An entry can be reversed once; a reversal never."""
+def ledger_reverse(*, entry: LedgerEntry, actor: Any, reason: str, record_event: bool = True) -> LedgerEntry:
+    """Cancel an entry by booking its opposite. An entry can be reversed once; a reversal never.
+    `record_event=False`: as for `ledger_book` (a returned payment records one event itself)."""
     Case.objects.select_for_update().filter(pk=entry.case_id).first()
     if entry.kind == EntryKind.REVERSAL:
         raise DomainError(_("A reversal cannot itself be reversed; book a new entry"), field="entry")
@@ -334,13 +340,14 @@ def ledger_reverse(*, entry: LedgerEntry, actor: Any, reason: str) -> LedgerEntr
         reason=reason,
         reverses=entry,
     )
-    event_record(
-        case=entry.case,
-        kind=EventKind.LEDGER,
-        summary=f"Boeking teruggedraaid: {Bucket(entry.bucket).label} {entry.amount}",
-        actor=actor,
-        details={"entry": entry.pk, "reversal": reversal.pk, "reason": reason},
-    )
+    if record_event:
+        event_record(
+            case=entry.case,
+            kind=EventKind.LEDGER,
+            summary=f"Boeking teruggedraaid: {Bucket(entry.bucket).label} {entry.amount}",
+            actor=actor,
+            details={"entry": entry.pk, "reversal": reversal.pk, "reason": reason},
+        )
     return reversal
 
 

@@ -168,10 +168,64 @@ def _source(txn: BankTransaction) -> str:
 
 
 def _book(txn: BankTransaction, entries: list[LedgerEntry], **kwargs: Any) -> LedgerEntry:
-    entry = ledger_book(source=_source(txn), **kwargs)
+    # no `ledger` event per entry: the payment's one `payment` event carries the split
+    entry = ledger_book(source=_source(txn), record_event=False, **kwargs)
     Allocation.objects.create(transaction=txn, entry=entry)
     entries.append(entry)
     return entry
+
+
+Split = list[tuple[str, str, Decimal]]  # a payment's parts: (claim invoice number, bucket, amount)
+
+_BUCKET_WORD = {Bucket.COSTS: "kosten", Bucket.INTEREST: "rente", Bucket.PRINCIPAL: "hoofdsom"}
+
+
+def _split_words(split: Split) -> str:
+    """'kosten € 48,40, rente € 3,12, hoofdsom € 198,48': the parts per bucket over all claims."""
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for _claim, bucket, amount in split:
+        totals[bucket] += amount
+    return ", ".join(f"{_BUCKET_WORD[b]} {format_money(totals[b])}" for b in BUCKET_ORDER if totals[b])
+
+
+def _split_details(split: Split) -> list[dict[str, str]]:
+    return [{"claim": claim, "bucket": bucket, "amount": str(amount)} for claim, bucket, amount in split]
+
+
+def payment_event(
+    *,
+    txn: BankTransaction,
+    rule: str,
+    rule_label: str,
+    booked_on: dt.date,
+    interest: list[tuple[str, Decimal]],
+    split: Split,
+    unallocated: Decimal,
+) -> tuple[str, dict[str, Any]]:
+    """Summary and details of the one `payment` event a booked payment records (both paths): the
+    interest booked up to the booking date per claim (invoice number), the payment's parts per claim
+    and bucket (costs, interest, principal: the ledger entries it booked) and what was left over."""
+    summary = f"Betaling {format_money(txn.amount)} ontvangen ({rule_label})"
+    if words := _split_words(split):
+        summary += f": {words}"
+    if unallocated:
+        summary += f", {format_money(unallocated)} te veel betaald"
+    if interest:
+        total = sum((amount for _claim, amount in interest), ZERO)
+        summary += f"; rente t/m {booked_on:%d-%m-%Y} bijgeboekt {format_money(total)}"
+    if booked_on != txn.value_date:
+        summary += f"; valutadatum {txn.value_date:%d-%m-%Y}, geboekt per {booked_on:%d-%m-%Y}"
+    details = {
+        "transaction": txn.pk,
+        "amount": str(txn.amount),
+        "value_date": txn.value_date.isoformat(),
+        "booked_on": booked_on.isoformat(),
+        "rule": rule,
+        "interest_booked": [{"claim": claim, "amount": str(amount)} for claim, amount in interest],
+        "split": _split_details(split),
+        "unallocated": str(unallocated),
+    }
+    return summary, details
 
 
 def arrangement_source(txn: BankTransaction) -> str:
@@ -221,7 +275,9 @@ def transaction_book(
     position = case_position(case=locked, as_of=value_on)
     claims = {str(c.pk): c for c in Claim.objects.filter(case=locked)}
     entries: list[LedgerEntry] = []
+    interest: list[tuple[str, Decimal]] = []
     for claim_id, delta in sorted(position.interest_to_book.items()):
+        interest.append((claims[str(claim_id)].invoice_number, delta))
         _book(
             txn,
             entries,
@@ -235,7 +291,7 @@ def transaction_book(
             reason=f"Rente t/m {value_on:%d-%m-%Y}",
         )
     allocation = allocate_payment(to_cents(txn.amount), position.open_claims)
-    split: list[dict[str, str]] = []
+    split: Split = []
     for part in allocation.parts:
         for bucket, value in zip(BUCKET_ORDER, (part.costs, part.interest, part.principal), strict=True):
             if value:
@@ -252,7 +308,7 @@ def transaction_book(
                     actor=actor,
                     reason=f"Betaling {txn.counterparty_name or ''}".strip(),
                 )
-                split.append({"claim": claim.invoice_number, "bucket": str(bucket), "amount": str(value)})
+                split.append((claim.invoice_number, str(bucket), value))
     txn.status = TransactionStatus.BOOKED
     txn.case = locked
     txn.match_rule = rule
@@ -262,22 +318,17 @@ def transaction_book(
     if rule == MatchRule.MANUAL:
         txn.matched_by = actor
     txn.save()
+    summary, details = payment_event(
+        txn=txn,
+        rule=rule,
+        rule_label=str(MatchRule(rule).label),
+        booked_on=value_on,
+        interest=interest,
+        split=split,
+        unallocated=allocation.unallocated,
+    )
     event_record(
-        case=locked,
-        kind=EventKind.PAYMENT,
-        summary=f"Betaling {format_money(txn.amount)} ontvangen ({MatchRule(rule).label})"
-        + (f", {format_money(allocation.unallocated)} te veel betaald" if allocation.unallocated else ""),
-        actor=actor,
-        actor_label="bank",
-        details={
-            "transaction": txn.pk,
-            "amount": str(txn.amount),
-            "value_date": txn.value_date.isoformat(),
-            "booked_on": value_on.isoformat(),
-            "rule": rule,
-            "split": split,
-            "unallocated": str(allocation.unallocated),
-        },
+        case=locked, kind=EventKind.PAYMENT, summary=summary, actor=actor, actor_label="bank", details=details
     )
     _arrangement_record(txn, locked, instalment)
     if allocation.unallocated > 0:
@@ -311,14 +362,20 @@ def transaction_return(
         raise DomainError("The returned payment was never booked on a case", field="transaction")
     case = Case.objects.select_for_update().get(pk=original.case_id)
     reason = f"Storno {txn.return_reason or ''} van betaling {original.pk}".strip()
-    payment_entries: Iterable[LedgerEntry] = LedgerEntry.objects.filter(
-        bank_allocation__transaction=original, kind=EntryKind.PAYMENT, reversed_by__isnull=True
-    ).order_by("id")
-    reversed_total = ZERO
+    payment_entries = (
+        LedgerEntry.objects.filter(
+            bank_allocation__transaction=original, kind=EntryKind.PAYMENT, reversed_by__isnull=True
+        )
+        .select_related("claim")
+        .order_by("id")
+    )
+    reversed_parts: Split = []
     for entry in payment_entries:
-        reversal = ledger_reverse(entry=entry, actor=actor, reason=reason)
+        reversal = ledger_reverse(entry=entry, actor=actor, reason=reason, record_event=False)
         Allocation.objects.create(transaction=txn, entry=reversal)
-        reversed_total += reversal.amount
+        reversed_parts.append(
+            (entry.claim.invoice_number if entry.claim else "", entry.bucket, reversal.amount)
+        )
     original.status = TransactionStatus.RETURNED
     original.save(update_fields=["status"])
     instalment_payment_reverse(source=arrangement_source(original))  # the instalments are unpaid again
@@ -327,9 +384,7 @@ def transaction_return(
         mandate_id=txn.mandate_id or original.mandate_id,
         reason=txn.return_reason,
     )
-    event, task = return_rows(
-        txn=txn, original=original, case=case, reversed_total=reversed_total, actor=actor
-    )
+    event, task = return_rows(txn=txn, original=original, case=case, reversed=reversed_parts, actor=actor)
     txn.save()
     events_record_many([event])
     tasks_create_many([task])
@@ -337,9 +392,15 @@ def transaction_return(
 
 
 def return_rows(
-    *, txn: BankTransaction, original: BankTransaction, case: Case, reversed_total: Decimal, actor: Any
+    *,
+    txn: BankTransaction,
+    original: BankTransaction,
+    case: Case,
+    reversed: Split,
+    actor: Any,
 ) -> tuple[EventRow, TaskRow]:
-    """Mark `txn` (in memory) as the return of `original` on `case`; its `payment` event and the
+    """Mark `txn` (in memory) as the return of `original` on `case`; its one `payment` event (with
+    the reversed parts per claim and bucket: (invoice number, bucket, amount owed again)) and the
     officer's review task (shared with `returns.transactions_return`)."""
     txn.status = TransactionStatus.RETURNED
     txn.case = case
@@ -347,13 +408,20 @@ def return_rows(
     txn.match_rule = MatchRule.RETURN
     txn.confidence = Decimal("1.00")
     txn.reason = f"Storno van transactie {original.pk} ({txn.return_reason or 'teruggeboekt'})"
+    words = _split_words(reversed)
     event = EventRow(
         case=case,
         kind=EventKind.PAYMENT,
         actor=actor,
         actor_label="bank",
-        summary=f"Betaling {format_money(original.amount)} gestorneerd ({txn.return_reason or 'teruggeboekt'})",
-        details={"transaction": txn.pk, "original": original.pk, "reversed": str(reversed_total)},
+        summary=f"Betaling {format_money(original.amount)} gestorneerd ({txn.return_reason or 'teruggeboekt'})"
+        + (f", teruggedraaid: {words}" if words else ""),
+        details={
+            "transaction": txn.pk,
+            "original": original.pk,
+            "reversed": str(sum((amount for _c, _b, amount in reversed), ZERO)),
+            "split": _split_details(reversed),
+        },
     )
     task = TaskRow(
         case=case,
@@ -399,7 +467,8 @@ class _Entries:
             getattr(self, column).append(value)
 
     def insert(self, *, actor: Any, now: dt.datetime) -> None:
-        """The entries, their allocations and what `ledger_book` records per entry (a `ledger` event)."""
+        """The entries and their allocations (no `ledger` event per entry: each payment records one
+        `payment` event with its split, as `transaction_book` does)."""
         ids = copy_rows(
             LedgerEntry,
             {column: getattr(self, column) for column in _ENTRY_COLUMNS},
@@ -407,24 +476,6 @@ class _Entries:
             ids=True,
         )
         copy_rows(Allocation, {"transaction_id": self.owner, "entry_id": ids})
-        # each label translated once per chunk, not once per entry (a lazy string is translated per use)
-        kind_label = {k: str(EntryKind(k).label) for k in set(self.kind)}
-        bucket_label = {b: str(Bucket(b).label) for b in set(self.bucket)}
-        events_insert_many(
-            case_ids=self.case_id,
-            kind=EventKind.LEDGER,
-            summaries=[
-                f"{kind_label[kind]}: {bucket_label[bucket]} {amount}"
-                for kind, bucket, amount in zip(self.kind, self.bucket, self.amount, strict=True)
-            ],
-            details=[
-                {"entry": pk, "bucket": bucket, "amount": str(amount), "reason": reason}
-                for pk, bucket, amount, reason in zip(ids, self.bucket, self.amount, self.reason, strict=True)
-            ],
-            occurred_at=now,
-            actor=actor,
-            actor_labels=self.source,
-        )
 
 
 _ENTRY_COLUMNS = ("case_id", "claim_id", "bucket", "kind", "amount", "value_on", "source", "reason")
@@ -505,7 +556,8 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
     tables = rate_tables()
     now = timezone.now()
     entries = _Entries()
-    per_txn: list[tuple[BookRequest, dt.date, list[dict[str, str]], Decimal]] = []
+    # per payment: request, booking date, interest booked, split, unallocated
+    per_txn: list[tuple[BookRequest, dt.date, list[tuple[str, Decimal]], Split, Decimal]] = []
     close_on: dict[int, dt.date] = {}
     for request in requests:
         txn, case = request.txn, locked[request.case.pk]
@@ -547,7 +599,9 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
                 }
             )
 
+        interest: list[tuple[str, Decimal]] = []
         for claim_id, delta in sorted(position.interest_to_book.items()):
+            interest.append((by_id[str(claim_id)].invoice_number, delta))
             add(
                 by_id[str(claim_id)],
                 Bucket.INTEREST,
@@ -556,7 +610,7 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
                 f"Rente t/m {value_on:%d-%m-%Y}",
             )
         allocation = allocate_payment(to_cents(txn.amount), position.open_claims)
-        split: list[dict[str, str]] = []
+        split: Split = []
         for part in allocation.parts:
             for bucket, value in zip(BUCKET_ORDER, (part.costs, part.interest, part.principal), strict=True):
                 if value:
@@ -568,7 +622,7 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
                         -value,
                         f"Betaling {txn.counterparty_name or ''}".strip(),
                     )
-                    split.append({"claim": claim.invoice_number, "bucket": str(bucket), "amount": str(value)})
+                    split.append((claim.invoice_number, str(bucket), value))
         txn.status = TransactionStatus.BOOKED
         txn.case = case
         txn.match_rule = request.rule
@@ -577,7 +631,7 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
         txn.unallocated = allocation.unallocated
         if request.rule == MatchRule.MANUAL:
             txn.matched_by = actor
-        per_txn.append((request, value_on, split, allocation.unallocated))
+        per_txn.append((request, value_on, interest, split, allocation.unallocated))
         if (
             case.state != CaseState.CLOSED
             and case.pk not in close_on
@@ -585,31 +639,28 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
         ):
             close_on[case.pk] = value_on  # paid off by this payment: closed on its date (nothing reopens it)
     entries.insert(actor=actor, now=now)
-    payments: list[tuple[BookRequest, dt.date, list[dict[str, str]], Decimal]] = per_txn
-    rule_label = {rule: str(MatchRule(rule).label) for rule in {r.rule for r, _on, _s, _u in payments}}
+    # each label translated once per chunk, not once per payment (a lazy string is translated per use)
+    rule_label = {rule: str(MatchRule(rule).label) for rule in {r.rule for r in requests}}
+    events = [
+        payment_event(
+            txn=r.txn,
+            rule=r.rule,
+            rule_label=rule_label[r.rule],
+            booked_on=value_on,
+            interest=interest,
+            split=split,
+            unallocated=unallocated,
+        )
+        for r, value_on, interest, split, unallocated in per_txn
+    ]
     events_insert_many(
-        case_ids=[r.case.pk for r, _on, _split, _u in payments],
+        case_ids=[r.case.pk for r in requests],
         kind=EventKind.PAYMENT,
-        summaries=[
-            f"Betaling {format_money(r.txn.amount)} ontvangen ({rule_label[r.rule]})"
-            + (f", {format_money(unallocated)} te veel betaald" if unallocated else "")
-            for r, _on, _split, unallocated in payments
-        ],
-        details=[
-            {
-                "transaction": r.txn.pk,
-                "amount": str(r.txn.amount),
-                "value_date": r.txn.value_date.isoformat(),
-                "booked_on": value_on.isoformat(),
-                "rule": r.rule,
-                "split": split,
-                "unallocated": str(unallocated),
-            }
-            for r, value_on, split, unallocated in payments
-        ],
+        summaries=[summary for summary, _details in events],
+        details=[details for _summary, details in events],
         occurred_at=now,
         actor=actor,
-        actor_labels=["bank"] * len(payments),
+        actor_labels=["bank"] * len(events),
     )
     bulk_set(
         [r.txn for r in requests],
@@ -635,7 +686,7 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
                 due_on=timezone.localdate(),
                 created_by=actor,
             )
-            for request, _value_on, _split, unallocated in per_txn
+            for request, _value_on, _interest, _split, unallocated in per_txn
             if unallocated > 0
         ]
     )

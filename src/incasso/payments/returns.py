@@ -1,8 +1,8 @@
 """Returned direct debits in bulk: `booking.transaction_return` for many (return, original) pairs with
 a fixed number of queries (plus the arrangement and direct-debit hooks, only where there is something
 to undo). Same rows as the one-by-one path: the original's live payment entries reversed (one reversal
-and one `ledger` event each), the return allocated to the reversals, both transactions returned, a
-`payment` event and a review task per return; nothing is reopened. The caller holds the database
+each), the return allocated to the reversals, both transactions returned, one `payment` event per return
+(with the reversed parts) and a review task; nothing is reopened. The caller holds the database
 transaction and makes sure no two pairs take back the same original."""
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from incasso.arrangements.models import InstalmentPayment
 from incasso.arrangements.services import instalment_payment_reverse
-from incasso.cases.models import Bucket, Case, EntryKind, EventKind, LedgerEntry
+from incasso.cases.models import Case, Claim, EntryKind, LedgerEntry
 from incasso.cases.services import EventRow, TaskRow, events_record_many, tasks_create_many
 from incasso.core.exceptions import DomainError
-from incasso.payments.booking import arrangement_source, bulk_set, return_rows
+from incasso.payments.booking import Split, arrangement_source, bulk_set, return_rows
 from incasso.payments.direct_debit import direct_debit_returned
 from incasso.payments.models import Allocation, BankTransaction, DirectDebitLine, TransactionStatus
 
@@ -51,7 +51,6 @@ def transactions_return(pairs: list[tuple[BankTransaction, BankTransaction]], *,
     source = getattr(actor, "username", None) or "system"
     reversals: list[LedgerEntry] = []
     owners: list[BankTransaction] = []
-    reversed_entries: list[LedgerEntry] = []
     for txn, original in pairs:
         reason = f"Storno {txn.return_reason or ''} van betaling {original.pk}".strip()
         for entry in entries_of[original.pk]:
@@ -71,24 +70,19 @@ def transactions_return(pairs: list[tuple[BankTransaction, BankTransaction]], *,
                 )
             )
             owners.append(txn)
-            reversed_entries.append(entry)
     LedgerEntry.objects.bulk_create(reversals, batch_size=2000)
+    invoice_of = dict(
+        Claim.objects.filter(pk__in={e.claim_id for e in reversals if e.claim_id}).values_list(
+            "id", "invoice_number"
+        )
+    )
     Allocation.objects.bulk_create(
         [Allocation(transaction=t, entry=e) for t, e in zip(owners, reversals, strict=True)], batch_size=2000
     )
-    events = [
-        EventRow(
-            case=cases[entry.case_id],
-            kind=EventKind.LEDGER,
-            summary=f"Boeking teruggedraaid: {Bucket(entry.bucket).label} {entry.amount}",
-            actor=actor,
-            details={"entry": entry.pk, "reversal": reversal.pk, "reason": reversal.reason},
-        )
-        for entry, reversal in zip(reversed_entries, reversals, strict=True)
-    ]
-    reversed_total: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    reversed_parts: dict[int, Split] = defaultdict(list)
     for txn, reversal in zip(owners, reversals, strict=True):
-        reversed_total[txn.pk] += reversal.amount
+        invoice = invoice_of.get(reversal.claim_id, "") if reversal.claim_id else ""
+        reversed_parts[txn.pk].append((invoice, reversal.bucket, reversal.amount))
     for _txn, original in pairs:
         original.status = TransactionStatus.RETURNED
     bulk_set([original for _txn, original in pairs], ["status"])
@@ -112,13 +106,14 @@ def transactions_return(pairs: list[tuple[BankTransaction, BankTransaction]], *,
                 mandate_id=txn.mandate_id or original.mandate_id,
                 reason=txn.return_reason,
             )
+    events: list[EventRow] = []
     tasks: list[TaskRow] = []
     for txn, original in pairs:
         event, task = return_rows(
             txn=txn,
             original=original,
             case=cases[original.case_id],  # type: ignore[index]
-            reversed_total=reversed_total[txn.pk],
+            reversed=reversed_parts[txn.pk],
             actor=actor,
         )
         events.append(event)

@@ -5,6 +5,7 @@ transaction, event, task and closing, for random payments (several per case, bac
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from decimal import Decimal
 from typing import Any
@@ -79,7 +80,20 @@ def _snapshot(txn_ids: list[int]) -> dict[str, Any]:
         (t.status, t.case_id, t.match_rule, t.confidence, t.reason, t.unallocated)
         for t in sorted(BankTransaction.objects.filter(pk__in=txn_ids), key=lambda t: index[t.pk])
     ]
-    events = sorted((e.case_id, e.kind, e.summary, src(e.actor_label)) for e in Event.objects.all())
+
+    def details(event: Event) -> str:  # transaction ids by their place in the list
+        return json.dumps(
+            {
+                k: f"#{index.get(v)}" if k in ("transaction", "original") else v
+                for k, v in event.details.items()
+            },
+            sort_keys=True,
+        )
+
+    events = sorted(
+        (e.case_id, e.kind, e.summary, src(e.actor_label), details(e) if e.kind == "payment" else "")
+        for e in Event.objects.all()
+    )
     tasks = sorted((t.case_id, t.kind, t.title, t.due_on) for t in Task.objects.all())
     states = sorted(Case.objects.values_list("id", "state", "closed_on", "closing_reason", "next_action_on"))
     return {
