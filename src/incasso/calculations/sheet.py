@@ -145,6 +145,7 @@ def _line_row(line: StatementLine) -> list[str]:
             LineKind.ALLOCATION: f"  toegerekend aan {BUCKET_LABEL.get(str(line.bucket), '')}",
             LineKind.UNALLOCATED: "  niet toegerekend",
             LineKind.INTEREST_FREE: line.description or "rente bevroren",
+            LineKind.REDUCTION: f"{line.description or 'afboeking'} ({BUCKET_LABEL.get(str(line.bucket), '')})",
         }
         what = labels.get(line.kind, str(line.kind))
     return [format_date(line.on), line.claim_id, what, format_money(line.amount)]
@@ -155,17 +156,25 @@ def render_statement(statement: Statement, *, title: str = "Renteberekening") ->
     rows = [_line_row(line) for line in statement.lines]
     out += table(["datum", "vordering", "omschrijving", "bedrag"], rows, [False, False, False, True])
     out += ["", "Totalen"]
+    buckets = (("hoofdsom", statement.principal), ("rente", statement.interest), ("kosten", statement.costs))
+    written_off = any(bucket.written_off for _, bucket in buckets)
     total_rows = []
-    for label, bucket in (
-        ("hoofdsom", statement.principal),
-        ("rente", statement.interest),
-        ("kosten", statement.costs),
-    ):
-        total_rows.append(
-            [label, *(format_money(v) for v in (bucket.charged, bucket.paid, bucket.outstanding))]
+    for label, bucket in buckets:
+        values = (
+            bucket.charged,
+            bucket.paid,
+            *((bucket.written_off,) if written_off else ()),
+            bucket.outstanding,
         )
-    total_rows.append(["totaal", "", format_money(statement.payments), format_money(statement.outstanding)])
-    out += table(["", "berekend", "betaald", "openstaand"], total_rows, [False, True, True, True])
+        total_rows.append([label, *(format_money(v) for v in values)])
+    off = sum((bucket.written_off for _, bucket in buckets), Decimal(0))
+    total_rows.append(
+        ["totaal", "", format_money(statement.payments)]
+        + ([format_money(off)] if written_off else [])
+        + [format_money(statement.outstanding)]
+    )
+    headers = ["", "berekend", "betaald", *(["afgeboekt"] if written_off else []), "openstaand"]
+    out += table(headers, total_rows, [False, *([True] * (len(headers) - 1))])
     if statement.unallocated:
         out.append(
             f"Niet toegerekend (terug te betalen of te verrekenen): {format_money(statement.unallocated)}"

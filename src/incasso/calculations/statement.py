@@ -76,6 +76,20 @@ class Bucket(StrEnum):
     COSTS = "costs"
 
 
+@dataclass(frozen=True, slots=True)
+class ReductionFact:
+    """Part of a claim let go from a day on: a write-off, a credit note from the client, a settlement's
+    remainder. A principal reduction stops the interest on that part from the next day; an interest or
+    costs reduction lowers what is owed in that bucket. More than is open in the bucket is capped at
+    what is open (the ledger's own checks refuse it before it gets here)."""
+
+    claim_id: str
+    amount: Decimal
+    on: dt.date
+    bucket: Bucket = Bucket.PRINCIPAL
+    description: str = "afboeking"
+
+
 class LineKind(StrEnum):
     PRINCIPAL = "principal"
     COSTS = "costs"
@@ -85,6 +99,7 @@ class LineKind(StrEnum):
     ALLOCATION = "allocation"
     UNALLOCATED = "unallocated"
     INTEREST_FREE = "interest_free"
+    REDUCTION = "reduction"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +117,11 @@ class StatementLine:
 class BucketTotals:
     charged: Decimal
     paid: Decimal
+    written_off: Decimal = Decimal("0.00")
 
     @property
     def outstanding(self) -> Decimal:
-        return self.charged - self.paid
+        return self.charged - self.paid - self.written_off
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +180,7 @@ _ORDER = {
     LineKind.PAYMENT: 4,
     LineKind.ALLOCATION: 4,
     LineKind.UNALLOCATED: 4,
+    LineKind.REDUCTION: 5,
 }
 
 
@@ -181,6 +198,7 @@ class _ClaimState:
             self.principal, claim.first_interest_day, accrual_table, day_basis=day_basis, compound=compound
         )
         self.costs_charged = self.costs_paid = self.interest_paid = self.principal_paid = 0
+        self.written_off: dict[Bucket, int] = {b: 0 for b in Bucket}
 
     def accrue_through(self, day: dt.date) -> None:
         if day >= self.claim.first_interest_day:
@@ -208,6 +226,19 @@ class _ClaimState:
         self.principal_paid += principal
         self.engine.pay_principal(principal)
 
+    def reduce(self, bucket: Bucket, cents: int) -> int:
+        """Let go of up to `cents` in `bucket`; returns what was open and let go."""
+        if bucket is Bucket.PRINCIPAL:
+            done = min(cents, self.engine.principal)
+            self.engine.pay_principal(done)
+        elif bucket is Bucket.INTEREST:
+            done = min(cents, self.engine.interest_due_cents())
+            self.engine.pay_interest(done)
+        else:
+            done = min(cents, self.costs_charged - self.costs_paid - self.written_off[Bucket.COSTS])
+        self.written_off[bucket] += done
+        return done
+
     def unverified_rows(self, as_of: dt.date) -> list[str]:
         rows = self.table.rows
         found = []
@@ -228,8 +259,10 @@ def build_statement(
     as_of: dt.date,
     tables: Mapping[str, RateTable],
     day_basis: DayBasis | str = DayBasis.ACT_365,
+    reductions: Sequence[ReductionFact] = (),
 ) -> Statement:
-    """Replay claims, costs and payments up to and including `as_of`."""
+    """Replay claims, costs, payments and reductions up to and including `as_of` (on one day: costs,
+    then payments, then reductions, each in the order given)."""
     basis = DayBasis(day_basis)
     states: dict[str, _ClaimState] = {}
     for claim in claims:
@@ -237,15 +270,18 @@ def build_statement(
             raise CalculationError(f"duplicate claim id {claim.id!r}")
         states[claim.id] = _ClaimState(claim, claim_table(claim, tables), basis)
     lines: list[StatementLine] = []
-    events: list[tuple[dt.date, int, int, CostsFact | PaymentFact]] = [
+    events: list[tuple[dt.date, int, int, CostsFact | PaymentFact | ReductionFact]] = [
         (c.on, 0, i, c) for i, c in enumerate(costs) if c.on <= as_of
     ]
     events += [(p.value_date, 1, i, p) for i, p in enumerate(payments) if p.value_date <= as_of]
+    events += [(r.on, 2, i, r) for i, r in enumerate(reductions) if r.on <= as_of]
     events.sort(key=lambda e: e[:3])
     unallocated = 0
     for _, _, _, fact in events:
         if isinstance(fact, CostsFact):
             _charge(states, fact, lines)
+        elif isinstance(fact, ReductionFact):
+            _reduce(states, fact, lines)
         else:
             unallocated += _pay(states, fact, lines)
     for state in states.values():
@@ -263,6 +299,28 @@ def _charge(states: Mapping[str, _ClaimState], fact: CostsFact, lines: list[Stat
     lines.append(
         StatementLine(fact.on, LineKind.COSTS, fact.claim_id, amount, Bucket.COSTS, fact.description)
     )
+
+
+def _reduce(states: Mapping[str, _ClaimState], fact: ReductionFact, lines: list[StatementLine]) -> None:
+    if fact.claim_id not in states:
+        raise CalculationError(f"reduction for unknown claim {fact.claim_id!r}")
+    amount = from_cents(to_cents(money(fact.amount, name="reduction")))
+    if amount <= 0:
+        raise CalculationError(f"a reduction must be positive, got {amount}")
+    state = states[fact.claim_id]
+    state.accrue_through(fact.on)
+    done = state.reduce(Bucket(fact.bucket), to_cents(amount))
+    if done:
+        lines.append(
+            StatementLine(
+                fact.on,
+                LineKind.REDUCTION,
+                fact.claim_id,
+                from_cents(done),
+                Bucket(fact.bucket),
+                fact.description,
+            )
+        )
 
 
 def _pay(states: Mapping[str, _ClaimState], fact: PaymentFact, lines: list[StatementLine]) -> int:
@@ -317,9 +375,21 @@ def _claim_statement(state: _ClaimState, lines: list[StatementLine], as_of: dt.d
         lines.append(StatementLine(start, LineKind.INTEREST_FREE, claim.id, Decimal("0.00"), None, text))
     return ClaimStatement(
         claim=claim,
-        principal=BucketTotals(from_cents(state.principal), from_cents(state.principal_paid)),
-        interest=BucketTotals(from_cents(engine.interest_total_cents()), from_cents(state.interest_paid)),
-        costs=BucketTotals(from_cents(state.costs_charged), from_cents(state.costs_paid)),
+        principal=BucketTotals(
+            from_cents(state.principal),
+            from_cents(state.principal_paid),
+            from_cents(state.written_off[Bucket.PRINCIPAL]),
+        ),
+        interest=BucketTotals(
+            from_cents(engine.interest_total_cents()),
+            from_cents(state.interest_paid),
+            from_cents(state.written_off[Bucket.INTEREST]),
+        ),
+        costs=BucketTotals(
+            from_cents(state.costs_charged),
+            from_cents(state.costs_paid),
+            from_cents(state.written_off[Bucket.COSTS]),
+        ),
         segments=tuple(engine.segments),
         capitalisations=tuple(engine.capitalisations),
         rate_table=state.table.name,
@@ -341,7 +411,9 @@ def _assemble(
     def total(pick: str) -> BucketTotals:
         buckets: list[BucketTotals] = [getattr(c, pick) for c in per_claim]
         return BucketTotals(
-            sum((b.charged for b in buckets), Decimal(0)), sum((b.paid for b in buckets), Decimal(0))
+            sum((b.charged for b in buckets), Decimal(0)),
+            sum((b.paid for b in buckets), Decimal(0)),
+            sum((b.written_off for b in buckets), Decimal(0)),
         )
 
     payments = sum((line.amount for line in lines if line.kind is LineKind.PAYMENT), Decimal(0))

@@ -1,7 +1,7 @@
 """The case's calculation sheet: its ledger facts replayed by the calculation core.
 
 `case_statement_inputs` turns a case's claims and live ledger entries (collection costs charged,
-payments not reversed) into the frozen facts `calculations.build_statement` takes; `case_statement`
+payments, and write-offs / credit notes (negative corrections), none of them reversed) into the frozen facts `calculations.build_statement` takes; `case_statement`
 replays them to a date. The case's interest freezes (`InterestFreeze`, e.g. during a payment
 arrangement that freezes interest) go to every claim as `ClaimFacts.interest_free`. This is the one bridge from the database to the law's arithmetic, so the
 screen, the letters, the payments and the summons show the same figures.
@@ -17,6 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from incasso.calculations import ClaimFacts, CostsFact, InterestBasis, PaymentFact, Statement, build_statement
+from incasso.calculations.statement import Bucket as SheetBucket
+from incasso.calculations.statement import ReductionFact
 from incasso.cases.models import Case, Claim, EntryKind, InterestFreeze, LedgerEntry
 from incasso.rates.selectors import rate_tables
 
@@ -29,6 +31,18 @@ class StatementInputs:
     facts: tuple[ClaimFacts, ...]
     costs: tuple[CostsFact, ...]
     payments: tuple[PaymentFact, ...]
+    reductions: tuple[ReductionFact, ...] = ()
+
+    def statement(self, *, as_of: dt.date, tables: Any) -> Statement:
+        """Replay these facts to `as_of` (callers outside this module use this, so no fact is left out)."""
+        return build_statement(
+            list(self.facts),
+            list(self.costs),
+            list(self.payments),
+            as_of=as_of,
+            tables=tables,
+            reductions=list(self.reductions),
+        )
 
 
 type Periods = tuple[tuple[dt.date, dt.date | None], ...]
@@ -66,7 +80,8 @@ def interest_free_periods_for(*, case_ids: Iterable[int]) -> dict[int, Periods]:
     return {case_id: tuple(periods) for case_id, periods in found.items()}
 
 
-LEDGER_FIELDS = ("id", "claim_id", "kind", "amount", "value_on", "source", "reverses_id")
+LEDGER_FIELDS = ("id", "claim_id", "bucket", "kind", "amount", "value_on", "source", "reverses_id")
+REDUCING = (EntryKind.WRITE_OFF, EntryKind.CORRECTION)  # negative ones let part of a claim go
 
 
 def statement_inputs_from_rows(
@@ -82,9 +97,10 @@ def statement_inputs_from_rows(
     first = claims[0].pk
     reversed_ids = {e["reverses_id"] for e in entries if e["kind"] == EntryKind.REVERSAL}
     costs: list[CostsFact] = []
+    reductions: list[ReductionFact] = []
     payments: dict[tuple[str, dt.date], Decimal] = defaultdict(lambda: ZERO)
     for e in entries:
-        if e["kind"] not in (EntryKind.COSTS_CHARGED, EntryKind.PAYMENT):
+        if e["kind"] not in (EntryKind.COSTS_CHARGED, EntryKind.PAYMENT, *REDUCING):
             continue
         if e["id"] in reversed_ids or e["value_on"] > as_of:
             continue
@@ -92,6 +108,17 @@ def statement_inputs_from_rows(
             costs.append(CostsFact(invoice[e["claim_id"] or first], e["amount"], e["value_on"]))
         elif e["kind"] == EntryKind.PAYMENT:
             payments[(e["source"], e["value_on"])] -= e["amount"]
+        elif e["amount"] < 0:
+            label = "afboeking" if e["kind"] == EntryKind.WRITE_OFF else "creditering"
+            reductions.append(
+                ReductionFact(
+                    invoice[e["claim_id"] or first],
+                    -e["amount"],
+                    e["value_on"],
+                    SheetBucket(e["bucket"]),
+                    label,
+                )
+            )
     return StatementInputs(
         claims=tuple(claims),
         facts=tuple(claim_facts(c, interest_free=interest_free) for c in claims),
@@ -101,6 +128,7 @@ def statement_inputs_from_rows(
             for (source, on), amount in sorted(payments.items(), key=lambda item: item[0][1])
             if amount > 0
         ),
+        reductions=tuple(reductions),
     )
 
 
@@ -108,7 +136,7 @@ def case_statement_inputs(*, case: Case, as_of: dt.date) -> StatementInputs:
     claims = tuple(Claim.objects.filter(case=case).order_by("due_date", "id"))
     if not claims:
         return StatementInputs((), (), (), ())
-    kinds = [EntryKind.COSTS_CHARGED, EntryKind.PAYMENT, EntryKind.REVERSAL]
+    kinds = [EntryKind.COSTS_CHARGED, EntryKind.PAYMENT, EntryKind.REVERSAL, *REDUCING]
     rows = LedgerEntry.objects.filter(case=case, kind__in=kinds).order_by("id").values(*LEDGER_FIELDS)
     return statement_inputs_from_rows(
         claims, rows, interest_free=interest_free_periods(case=case), as_of=as_of
@@ -120,6 +148,4 @@ def case_statement(*, case: Case, as_of: dt.date) -> Statement | None:
     inputs = case_statement_inputs(case=case, as_of=as_of)
     if not inputs.claims:
         return None
-    return build_statement(
-        list(inputs.facts), list(inputs.costs), list(inputs.payments), as_of=as_of, tables=rate_tables()
-    )
+    return inputs.statement(as_of=as_of, tables=rate_tables())

@@ -208,3 +208,32 @@ def test_write_off_beyond_the_principal_is_refused(zorg_case, officer):
     dispute = dispute_open(case=zorg_case, reason="quality", description="x", officer=officer)
     with pytest.raises(Exception, match=r"hoger dan de openstaande hoofdsom \(€ 1\.250,00\)"):
         dispute_resolve(dispute=dispute, resolution="partial_write_off", amount=D("1250.01"), officer=officer)
+
+
+def test_a_write_off_and_a_credit_note_reach_the_calculation_sheet(zorg_case, officer):
+    """The sheet, the letters and the summons replay the ledger: what was let go is not claimed again,
+    and interest stops on it from the next day."""
+    import dataclasses
+
+    from incasso.cases.statement import case_statement, case_statement_inputs
+    from incasso.rates.selectors import rate_tables
+
+    on = dt.date(2026, 11, 24)
+    before = case_statement(case=zorg_case, as_of=on)
+    d1 = dispute_open(case=zorg_case, reason="quality", description="x", officer=officer)
+    dispute_resolve(dispute=d1, resolution="partial_write_off", amount=D("200.00"), officer=officer, today=on)
+    d2 = dispute_open(case=zorg_case, reason="wrong_amount", description="y", officer=officer)
+    dispute_resolve(dispute=d2, resolution="credit_note", amount=D("50.00"), officer=officer, today=on)
+    after = case_statement(case=zorg_case, as_of=on)
+    assert before is not None and after is not None
+    assert after.principal.written_off == D("250.00")
+    assert after.outstanding == before.outstanding - D("250.00")
+    later_on = on + dt.timedelta(days=30)
+    later = case_statement(case=zorg_case, as_of=later_on)
+    inputs = case_statement_inputs(case=zorg_case, as_of=later_on)
+    without = dataclasses.replace(inputs, reductions=()).statement(as_of=later_on, tables=rate_tables())
+    assert later is not None
+    # from the day after, interest runs on 250.00 less: 30 days x 4 % (2026) x 250.00 / 365 = 0.82
+    difference = without.interest.charged - later.interest.charged
+    assert abs(difference - D("0.82")) <= D("0.01")
+    assert zorg_case.claims.get().principal == D("1250.00")  # the claim itself is as handed over

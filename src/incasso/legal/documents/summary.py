@@ -35,12 +35,22 @@ def party_rows(role: str, party: Party) -> list[tuple[str, str]]:
 def totals_block(d: Dossier) -> Block:
     s = d.statement
     assert s is not None
+    buckets = (("Hoofdsom", s.principal), ("Rente", s.interest), ("Kosten", s.costs))
+    off = any(b.written_off for _, b in buckets)
     rows = [
-        [label, format_money(b.charged), format_money(b.paid), format_money(b.outstanding)]
-        for label, b in (("Hoofdsom", s.principal), ("Rente", s.interest), ("Kosten", s.costs))
+        [label, format_money(b.charged), format_money(b.paid)]
+        + ([format_money(b.written_off)] if off else [])
+        + [format_money(b.outstanding)]
+        for label, b in buckets
     ]
-    rows.append(["Totaal", "", format_money(s.payments), format_money(s.outstanding)])
-    return table(["", "berekend", "betaald", "openstaand"], rows, [False, True, True, True], bold_last=True)
+    total_off = sum((b.written_off for _, b in buckets), Decimal(0))
+    rows.append(
+        ["Totaal", "", format_money(s.payments)]
+        + ([format_money(total_off)] if off else [])
+        + [format_money(s.outstanding)]
+    )
+    headers = ["", "berekend", "betaald", *(["afgeboekt"] if off else []), "openstaand"]
+    return table(headers, rows, [False, *([True] * (len(headers) - 1))], bold_last=True)
 
 
 def _line(line: StatementLine) -> list[str]:
@@ -55,6 +65,8 @@ def _line(line: StatementLine) -> list[str]:
         what = line.description or "kosten"
     elif line.kind is LineKind.INTEREST_FREE:
         what = line.description or "rente bevroren"
+    elif line.kind is LineKind.REDUCTION:
+        what = f"{line.description or 'afboeking'} ({line.bucket})"
     else:
         what = LINE_LABEL.get(line.kind, str(line.kind))
     return [format_date(line.on), line.claim_id, what, format_money(line.amount)]
