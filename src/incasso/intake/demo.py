@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 from schwifty import IBAN
 
@@ -25,7 +26,7 @@ from incasso.arrangements.schedule import propose_schedules
 from incasso.arrangements.services import arrangement_propose, policy_for_client
 from incasso.calculations import CalculationError
 from incasso.calculations.costs import collection_costs
-from incasso.cases.models import Bucket, Case, Claim, DebtType, EntryKind, TaskKind
+from incasso.cases.models import Bucket, Case, DebtType, EntryKind, TaskKind
 from incasso.cases.selectors import case_balance
 from incasso.cases.services import (
     ClaimInput,
@@ -48,10 +49,13 @@ from incasso.debtors.services import (
     debtor_create,
     debtor_move,
 )
+from incasso.payments.booking import case_amount_due, transaction_book
+from incasso.payments.models import BankStatementImport, BankTransaction, MatchRule
 from incasso.strategies.seeds import strategies_assign_unassigned, strategies_seed_defaults
 
 DEMO_PASSWORD = "incasso-demo"
 SOURCE = "demo"
+DEMO_ACCOUNT = "NL20INGB0001234567"  # the agency's (fictitious) collection account on the demo statement
 CENT = Decimal("0.01")
 VAT_PERCENT = Decimal(21)
 BANKS = ("ABNA", "INGB", "RABO", "SNSB", "ASNB", "TRIO", "KNAB", "BUNQ", "RBRB")
@@ -253,6 +257,19 @@ class _Builder:
         self.today = today
         self.debtors: list[tuple[Debtor, bool]] = []  # (debtor, is organisation)
         self.invoice_seq: Counter[str] = Counter()
+        self._statement: BankStatementImport | None = None
+
+    def statement(self) -> BankStatementImport:
+        """The demo's bank statement: the payments the demo books arrive on it, as from a real import."""
+        if self._statement is None:
+            self._statement = BankStatementImport.objects.create(
+                file_name="demo-afschrift.xml",
+                sha256="0" * 64,
+                format="demo",
+                imported_at=timezone.now(),
+                by_label="demo",
+            )
+        return self._statement
 
     # --- people and places -----------------------------------------------------------------
 
@@ -367,36 +384,39 @@ class _Builder:
 
 
 def _pay(
-    builder: _Builder, case: Case, officer: User, share: float, on_from: dt.date, until: dt.date
-) -> None:
-    """Book payments worth `share` of the principal (1.0: everything, costs first)."""
-    balance = case_balance(case=case)
-    if share >= 1 and balance.costs > 0:
-        ledger_book(
-            case=case,
-            bucket=Bucket.COSTS,
-            kind=EntryKind.PAYMENT,
-            amount=-balance.costs,
-            value_on=builder.day_between(on_from, until),
-            source=SOURCE,
-            actor=officer,
-            reason="Betaling ontvangen",
-        )
-    for claim in Claim.objects.filter(case=case).order_by("due_date", "id"):
-        amount = claim.principal if share >= 1 else (claim.principal * Decimal(str(share))).quantize(CENT)
-        if amount <= 0:
-            continue
-        ledger_book(
-            case=case,
-            claim=claim,
-            bucket=Bucket.PRINCIPAL,
-            kind=EntryKind.PAYMENT,
-            amount=-amount,
-            value_on=builder.day_between(on_from, until),
-            source=SOURCE,
-            actor=officer,
-            reason="Betaling ontvangen",
-        )
+    builder: _Builder, case: Case, share: float, on_from: dt.date, until: dt.date
+) -> BankTransaction | None:
+    """A payment of `share` of what the case owes on the payment day (1.0: everything, running
+    interest included), arriving from the debtor's bank with the case's betalingskenmerk on the demo
+    statement, and booked exactly as the statement import books it: interest to that day first, then
+    costs -> interest -> principal (6:44 BW). A payment that clears the case closes it as paid."""
+    pay_on = builder.day_between(on_from, until)
+    due = case_amount_due(case=case, as_of=pay_on)
+    amount = due if share >= 1 else (due * Decimal(str(share))).quantize(CENT)
+    if amount <= 0:
+        return None
+    debtor = case.debtor
+    iban = debtor.bank_accounts.values_list("iban", flat=True).first() or ""
+    txn = BankTransaction.objects.create(
+        statement_import=builder.statement(),
+        account_iban=DEMO_ACCOUNT,
+        key=f"demo-{case.number}-{pay_on:%Y%m%d}",
+        statement_id=f"DEMO-{pay_on:%Y%m%d}",
+        booking_date=pay_on,
+        value_date=pay_on,
+        amount=amount,
+        counterparty_iban=iban,
+        counterparty_name=debtor.display_name,
+        remittance_text=f"Betaling dossier {case.number}",
+        structured_reference=case.payment_reference,
+    )
+    return transaction_book(
+        txn=txn,
+        case=case,
+        rule=MatchRule.REFERENCE,
+        confidence=Decimal("1.00"),
+        reason="betalingskenmerk van het dossier (demo-afschrift)",
+    )
 
 
 def _arrangement(builder: _Builder, case: Case, officer: User) -> None:
@@ -456,12 +476,13 @@ def _case(
             + (", incl. 21% btw" if costs.vat else ""),
         )
     closed_on = builder.day_between(opened_on, builder.today)
+    # payments come after the costs were charged (a payment before them would leave the costs open)
+    paid_from = min(opened_on + dt.timedelta(days=16), builder.today) if state != "new" else opened_on
     if state == "arrangement":
-        _pay(builder, case, officer, rng.choice((0.1, 0.2, 0.3)), opened_on, builder.today)
+        _pay(builder, case, rng.choice((0.1, 0.2, 0.3)), paid_from, builder.today)
     elif state in {"amicable", "on_hold", "legal"} and rng.random() < 0.25:
-        _pay(builder, case, officer, rng.choice((0.05, 0.1, 0.25)), opened_on, builder.today)
-    elif state == "closed" and closing_reason in {"paid", "settled"}:
-        _pay(builder, case, officer, 1.0 if closing_reason == "paid" else 0.7, opened_on, closed_on)
+        _pay(builder, case, rng.choice((0.05, 0.1, 0.25)), paid_from, builder.today)
+    closed_on = max(closed_on, paid_from)
     for step in PATHS[state]:
         reason = rng.choice(REASONS.get(step, ("",)))
         if step == "arrangement":
@@ -469,9 +490,18 @@ def _case(
             case.refresh_from_db()
             continue
         if step == "closed":
+            if closing_reason in {"paid", "settled"}:
+                _pay(builder, case, 1.0 if closing_reason == "paid" else 0.7, paid_from, closed_on)
+                case.refresh_from_db()
+            if case.state == "closed":  # the payment cleared it and closed it as paid
+                continue
             if closing_reason == "settled":
                 rest = case_balance(case=case)
-                for bucket, amount in ((Bucket.PRINCIPAL, rest.principal), (Bucket.COSTS, rest.costs)):
+                for bucket, amount in (
+                    (Bucket.PRINCIPAL, rest.principal),
+                    (Bucket.INTEREST, rest.interest),
+                    (Bucket.COSTS, rest.costs),
+                ):
                     if amount > 0:
                         ledger_book(
                             case=case,
