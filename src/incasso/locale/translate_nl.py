@@ -17,6 +17,21 @@ import re
 from pathlib import Path
 
 NL: dict[str, str | tuple[str, str]] = {
+    # JSON API and its tokens
+    "JSON API": "JSON-API",
+    "What the token is for, e.g. 'ERP link'.": "Waarvoor de sleutel dient, bijv. 'ERP-koppeling'.",
+    "SHA-256 of the token": "SHA-256 van de sleutel",
+    "last used at": "laatst gebruikt op",
+    "revoked at": "ingetrokken op",
+    "API token": "API-sleutel",
+    "API tokens": "API-sleutels",
+    "A token needs a name that says what it is for": "Een sleutel heeft een naam nodig die zegt waarvoor hij dient",
+    "User %(user)s is not active": "Gebruiker %(user)s is niet actief",
+    "No API token with prefix %(prefix)s": "Geen API-sleutel met begin %(prefix)s",
+    # letterheads for English letters, the client progress report
+    "return address (English letters)": "retouradres (Engelse brieven)",
+    "complaint procedure (English letters)": "klachtenregeling (Engelse brieven)",
+    "Client %(name)s has no postal address (street or PO box, then postcode and town) in its letterhead text": "Opdrachtgever %(name)s heeft geen postadres (straat of postbus, dan postcode en plaats) in de briefhoofdtekst",
     # roles and users
     "collection officer": "incassomedewerker",
     "supervisor": "teamleider",
