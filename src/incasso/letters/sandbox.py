@@ -44,7 +44,9 @@ FIELDS: dict[str, str] = {
     "collection_costs": "incassokosten die nu al gerekend zijn",
     "collection_costs_if_unpaid": "incassokosten die wij rekenen als u niet op tijd betaalt",
     "paid": "al betaald",
-    "payment_reference": "betalingskenmerk",
+    "payment_amount": "het bedrag in het betaalvak en de QR-code (regeling: de termijn of wat vervallen is)",
+    "payment_reference": "betalingskenmerk in het betaalvak (regeling: dat van de termijn)",
+    "case_payment_reference": "betalingskenmerk van het dossier",
     "iban": "IBAN om naar te betalen",
     "account_holder": "ten name van",
     "agency_name": "naam van het incassobureau",
@@ -74,6 +76,7 @@ INSTALMENT_FIELDS: dict[str, str] = {
     "amount": "bedrag",
     "paid": "al betaald",
     "open": "nog te betalen",
+    "payment_reference": "betalingskenmerk van de termijn",
 }
 
 CLAIM_FIELDS: dict[str, str] = {

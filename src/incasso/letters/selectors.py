@@ -16,10 +16,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from incasso.arrangements.models import ArrangementStatus
+from incasso.arrangements.models import OPEN_STATUSES, ArrangementStatus
 from incasso.arrangements.selectors import arrangement_for_case, instalments_with_paid
 from incasso.calculations.costs import collection_costs_for_letter
 from incasso.calculations.deadlines import fourteen_day_term
+from incasso.calculations.sheet import group_by_four
 from incasso.cases.models import Case
 from incasso.cases.statement import case_statement
 from incasso.core.exceptions import DomainError
@@ -126,6 +127,17 @@ def sent_letters_for_case(*, case: Case) -> QuerySet[SentLetter]:
 
 
 @dataclass(frozen=True)
+class PaymentRequest:
+    """What the payment box and the EPC QR code ask for: amount, betalingskenmerk (digits), pay-by date.
+    `instalment` is the number of the instalment whose reference it carries (None: the case's own)."""
+
+    amount: Decimal
+    reference: str
+    pay_by: dt.date
+    instalment: int | None = None
+
+
+@dataclass(frozen=True)
 class CaseLetterFacts:
     """A case's letter figures on one date, already decided."""
 
@@ -135,6 +147,7 @@ class CaseLetterFacts:
     pay_by: dt.date
     costs_if_unpaid: Decimal
     fields: dict[str, Any]
+    payment: PaymentRequest
 
 
 def _q(value: Decimal) -> Decimal:
@@ -190,6 +203,69 @@ ARRANGEMENT_FIELDS = (
 )
 
 
+@dataclass(frozen=True)
+class InstalmentState:
+    """One instalment on the letter date: what it asks, what is paid of it, what is still open."""
+
+    number: int
+    due_on: dt.date
+    amount: Decimal
+    paid: Decimal
+    open: Decimal
+    reference: str
+
+
+def _arrangement_state(*, case: Case) -> tuple[Any, list[InstalmentState]]:
+    """The case's latest arrangement (None when none, or only a rejected proposal) and its instalments."""
+    arrangement = arrangement_for_case(case=case)
+    if arrangement is None or arrangement.status == ArrangementStatus.REJECTED:
+        return None, []
+    states = []
+    for instalment in instalments_with_paid(arrangement=arrangement):
+        paid = min(_q(instalment.paid), instalment.amount)
+        states.append(
+            InstalmentState(
+                number=instalment.number,
+                due_on=instalment.due_on,
+                amount=instalment.amount,
+                paid=paid,
+                open=instalment.amount - paid,
+                reference=instalment.payment_reference,
+            )
+        )
+    return arrangement, states
+
+
+# Letters whose payment box asks for instalments (with an instalment's reference), not the balance.
+INSTALMENT_BOX = frozenset({TemplateCode.ARRANGEMENT_CONFIRMATION, TemplateCode.ARRANGEMENT_REMINDER})
+
+
+def instalment_payment_request(
+    *, code: str, instalments: list[InstalmentState], on: dt.date, pay_by: dt.date, balance: Decimal
+) -> PaymentRequest | None:
+    """What an arrangement letter's payment box asks for; None: the whole balance with the case's
+    reference (every other letter, the broken-arrangement letter, or no instalment left open).
+
+    Confirmation: the first instalment still open (normally number 1), by its due date (not before
+    the letter date). Reminder: everything open of the instalments due before the letter date, with
+    the reference of the oldest of them, by the letter's pay-by date; nothing due yet: the next
+    instalment. A payment with an instalment's reference pays that instalment first and then the
+    next ones in order (`arrangements.services.instalment_record_payment`), and the oldest unpaid
+    instalment has none unpaid before it, so the overdue sum books exactly on the overdue
+    instalments. Never more than the balance."""
+    if code not in INSTALMENT_BOX or balance <= 0:
+        return None
+    still_open = [i for i in instalments if i.open > 0]
+    if not still_open:
+        return None
+    first = still_open[0]
+    if code == TemplateCode.ARRANGEMENT_CONFIRMATION:
+        return PaymentRequest(min(first.open, balance), first.reference, max(first.due_on, on), first.number)
+    overdue = sum((i.open for i in still_open if i.due_on < on), ZERO)
+    amount = overdue if overdue else first.open
+    return PaymentRequest(min(amount, balance), first.reference, max(first.due_on, pay_by), first.number)
+
+
 def arrangement_fields(*, case: Case, on: dt.date, language: str) -> dict[str, Any]:
     """The case's payment arrangement as template fields, on the letter date; empty without one.
 
@@ -197,13 +273,15 @@ def arrangement_fields(*, case: Case, on: dt.date, language: str) -> dict[str, A
     it); the "next" instalment is the first one due on or after ``on`` that is not fully paid.
     A rejected proposal is no arrangement.
     """
+    return _arrangement_fields(*_arrangement_state(case=case), on=on, language=language)
+
+
+def _arrangement_fields(
+    arrangement: Any, instalments: list[InstalmentState], *, on: dt.date, language: str
+) -> dict[str, Any]:
     empty: dict[str, Any] = dict.fromkeys(ARRANGEMENT_FIELDS, "")
     empty["instalments"] = []
-    arrangement = arrangement_for_case(case=case)
-    if arrangement is None or arrangement.status == ArrangementStatus.REJECTED:
-        return empty
-    instalments = list(instalments_with_paid(arrangement=arrangement))
-    if not instalments:
+    if arrangement is None or not instalments:
         return empty
     lang: LetterLanguage = "nl" if language == "nl" else "en"
 
@@ -213,20 +291,19 @@ def arrangement_fields(*, case: Case, on: dt.date, language: str) -> dict[str, A
     rows = []
     overdue, overdue_count, upcoming = ZERO, 0, None
     for instalment in instalments:
-        paid = min(_q(instalment.paid), instalment.amount)
-        still_open = instalment.amount - paid
-        if still_open > 0 and instalment.due_on < on:
-            overdue += still_open
+        if instalment.open > 0 and instalment.due_on < on:
+            overdue += instalment.open
             overdue_count += 1
-        elif still_open > 0 and upcoming is None:
-            upcoming = (instalment, still_open)
+        elif instalment.open > 0 and upcoming is None:
+            upcoming = instalment
         rows.append(
             {
                 "number": str(instalment.number),
                 "due_on": format_date(instalment.due_on),
                 "amount": money(instalment.amount),
-                "paid": money(paid),
-                "open": money(still_open),
+                "paid": money(instalment.paid),
+                "open": money(instalment.open),
+                "payment_reference": group_by_four(instalment.reference),
             }
         )
     first, last = instalments[0], instalments[-1]
@@ -237,9 +314,9 @@ def arrangement_fields(*, case: Case, on: dt.date, language: str) -> dict[str, A
         "instalment_frequency": FREQUENCY[lang].get(arrangement.frequency, arrangement.frequency),
         "first_instalment_due": format_date(first.due_on),
         "last_instalment_due": format_date(last.due_on),
-        "next_instalment_number": str(upcoming[0].number) if upcoming else "",
-        "next_instalment_amount": money(upcoming[1]) if upcoming else "",
-        "next_instalment_due": format_date(upcoming[0].due_on) if upcoming else "",
+        "next_instalment_number": str(upcoming.number) if upcoming else "",
+        "next_instalment_amount": money(upcoming.open) if upcoming else "",
+        "next_instalment_due": format_date(upcoming.due_on) if upcoming else "",
         "amount_overdue": money(overdue) if overdue else "",
         "instalments_overdue": str(overdue_count),
         "instalments": rows,
@@ -314,6 +391,15 @@ def case_letter_facts(
     )
     addressee = case_addressee(case=case)
     pay_by = pay_by_date(code=code, on=on)
+    arrangement, instalments = _arrangement_state(case=case)
+    active = arrangement is not None and arrangement.status in OPEN_STATUSES
+    payment = (
+        instalment_payment_request(
+            code=code, instalments=instalments, on=on, pay_by=pay_by, balance=totals.total
+        )
+        if active
+        else None
+    ) or PaymentRequest(totals.total, case.payment_reference, pay_by)
 
     def money(value: Decimal) -> str:
         return format_money(value, "nl" if language == "nl" else "en")
@@ -325,15 +411,17 @@ def case_letter_facts(
         "client_name": case.client.name,
         "client_reference": case.client_reference,
         "letter_date": format_date(on),
-        "pay_by": format_date(pay_by),
+        "pay_by": format_date(payment.pay_by),
         "payment_term": PAYMENT_TERM["nl" if language == "nl" else "en"],
         "amount_owed": money(totals.total),
+        "payment_amount": money(payment.amount),
         "principal": money(p),
         "interest": money(i),
         "collection_costs": money(c),
         "collection_costs_if_unpaid": money(costs_if_unpaid),
         "paid": money(paid) if paid else "",
-        "payment_reference": " ".join(case.payment_reference[k : k + 4] for k in range(0, 16, 4)),
+        "payment_reference": group_by_four(payment.reference),
+        "case_payment_reference": group_by_four(case.payment_reference),
         "iban": " ".join(head.iban[k : k + 4] for k in range(0, len(head.iban), 4)),
         "account_holder": head.account_holder,
         "agency_name": head.name,
@@ -354,6 +442,6 @@ def case_letter_facts(
             }
             for r in rows
         ],
-        **arrangement_fields(case=case, on=on, language=language),
+        **_arrangement_fields(arrangement, instalments, on=on, language=language),
     }
-    return CaseLetterFacts(addressee, tuple(rows), totals, pay_by, costs_if_unpaid, fields)
+    return CaseLetterFacts(addressee, tuple(rows), totals, payment.pay_by, costs_if_unpaid, fields, payment)

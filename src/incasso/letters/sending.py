@@ -196,7 +196,7 @@ def _contact_label(channel: str) -> str:
 
 def _summary(data: LetterData) -> str:
     lang = data.language
-    money = format_money(data.totals.total, lang)
+    money = format_money(data.amount_to_pay, lang)
     iban = group_by_four(data.payment_iban)
     ref = group_by_four(data.payment_reference)
     if lang == "nl":

@@ -172,7 +172,7 @@ def letter_compose(
         paragraphs_after=after,
         claims=facts.claims,
         totals=facts.totals,
-        payment_reference=case.payment_reference,
+        payment_reference=facts.payment.reference,
         pay_by=facts.pay_by,
         payment_iban=head_data.iban,
         closing=CLOSING.get(language, CLOSING["nl"]),
@@ -180,6 +180,7 @@ def letter_compose(
         language="en" if language == "en" else "nl",
         payment_box=template.code not in NO_PAYMENT_BOX,
         to_client=to_client,
+        payment_amount=facts.payment.amount if facts.payment.instalment is not None else None,
     )
     return data, template, sms, facts.costs_if_unpaid
 
@@ -209,9 +210,15 @@ def letter_send_check(*, case: Case, data: LetterData, template: LetterTemplate,
     head = letterhead_data(
         head=letterhead_for_client(client=case.client), client_name=case.client.name, language=data.language
     )
-    fresh = case_letter_facts(case=case, code=template.code, language=data.language, on=on, head=head).totals
-    for bucket in ("principal", "interest", "costs", "costs_vat", "paid", "total"):
-        stated, now = getattr(data.totals, bucket), getattr(fresh, bucket)
+    facts = case_letter_facts(case=case, code=template.code, language=data.language, on=on, head=head)
+    fresh = facts.totals
+    # The payment box: an arrangement letter asks for an instalment (or what is overdue) with that
+    # instalment's reference, checked against the schedule and the payments counted on it.
+    stated_box = {"payment_amount": data.amount_to_pay, "payment_reference": data.payment_reference}
+    fresh_box = {"payment_amount": facts.payment.amount, "payment_reference": facts.payment.reference}
+    for bucket in ("principal", "interest", "costs", "costs_vat", "paid", "total", *stated_box):
+        stated = stated_box[bucket] if bucket in stated_box else getattr(data.totals, bucket)
+        now = fresh_box[bucket] if bucket in fresh_box else getattr(fresh, bucket)
         if stated != now:
             raise LetterAmountsChanged(
                 gettext(
@@ -220,9 +227,9 @@ def letter_send_check(*, case: Case, data: LetterData, template: LetterTemplate,
                 % {
                     "number": case.number,
                     "bucket": bucket,
-                    "stated": format_money(stated),
+                    "stated": format_money(stated) if isinstance(stated, Decimal) else stated,
                     "date": format_date(on),
-                    "now": format_money(now),
+                    "now": format_money(now) if isinstance(now, Decimal) else now,
                 },
                 field=bucket,
             )

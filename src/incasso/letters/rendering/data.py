@@ -199,6 +199,14 @@ class LetterData:
     # True for a report to the client (opdrachtgever): the table reads "outstanding" and "paid by the
     # debtor" instead of addressing the reader as the one who owes.
     to_client: bool = False
+    # What the payment box and the QR code ask for when it is not the whole balance (an arrangement
+    # letter asks for an instalment, or what is overdue); None: ``totals.total``.
+    payment_amount: Decimal | None = None
+
+    @property
+    def amount_to_pay(self) -> Decimal:
+        """The amount in the payment box and the QR code."""
+        return self.totals.total if self.payment_amount is None else self.payment_amount
 
     def __post_init__(self) -> None:
         for attr, kind in (
@@ -242,6 +250,13 @@ class LetterData:
             )
         object.__setattr__(self, "payment_reference", normalize_payment_reference(self.payment_reference))
         object.__setattr__(self, "payment_iban", self.payment_iban.replace(" ", "").upper())
+        if self.payment_amount is not None:
+            _require_money(self, "payment_amount")
+            if not Decimal("0.01") <= self.payment_amount <= self.totals.total:
+                raise ValueError(
+                    f"LetterData.payment_amount {self.payment_amount} must be more than zero "
+                    f"and at most the total {self.totals.total}"
+                )
         for bucket in ("principal", "interest", "costs"):
             rows = sum((getattr(c, bucket) for c in claims), Decimal("0.00"))
             if rows != getattr(self.totals, bucket):

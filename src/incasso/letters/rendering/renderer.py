@@ -175,22 +175,24 @@ def letter_context(data: LetterData) -> dict[str, Any]:
         extra.append((labels["costs_vat"], money(t.costs_vat)))
     if t.paid:
         extra.append((labels["paid_by_debtor" if data.to_client else "paid"], money(-t.paid)))
-    if data.to_client:
+    if data.to_client or data.payment_amount is not None:
+        # To the client, or an arrangement letter whose payment box asks for less than the whole
+        # balance: the table's last line is what is outstanding, not what to pay now.
         labels = {**labels, "total_due": labels["outstanding"]}
 
     pay_rows = [
-        (labels["amount"], money(t.total)),
+        (labels["amount"], money(data.amount_to_pay)),
         (labels["iban"], group_by_four(data.payment_iban)),
         (labels["account_holder"], head.account_holder),
         (labels["payment_reference"], group_by_four(data.payment_reference)),
         (labels["pay_by"], format_date(data.pay_by)),
     ]
     qr_svg = None
-    if data.payment_box and t.total >= Decimal("0.01"):
+    if data.payment_box and data.amount_to_pay >= Decimal("0.01"):
         qr_svg = epc_qr_svg(
             name=head.account_holder,
             iban=data.payment_iban,
-            amount=t.total,
+            amount=data.amount_to_pay,
             reference=data.payment_reference,
             bic=head.bic,
         )

@@ -10,6 +10,7 @@ import pytest
 from incasso.calculations.payment_reference import generate_payment_reference
 
 LETTER_DAY = dt.date(2026, 3, 2)  # a Monday
+FIRST_DUE = dt.date(2026, 3, 16)  # the first instalment of `arrangement_case`
 
 
 @pytest.fixture
@@ -92,3 +93,25 @@ def queue_message(case, *, channel: str, template_code: str = "reminder", on: dt
 
 
 ZERO = Decimal("0.00")
+
+
+@pytest.fixture
+def arrangement_case(time_machine, settings, zorg_letter_case, officer):
+    """Zorggroep Noord's case (€ 1.250,00 principal) on four monthly instalments from 16-03-2026,
+    proposed by its officer within his authority, so active at once (through the services)."""
+    from zoneinfo import ZoneInfo
+
+    from incasso.arrangements.schedule import build_schedule
+    from incasso.arrangements.services import arrangement_propose
+    from incasso.cases.selectors import case_balance
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    at = dt.datetime.combine(LETTER_DAY, dt.time(9), tzinfo=ZoneInfo("Europe/Amsterdam"))
+    time_machine.move_to(at, tick=False)
+    balance = case_balance(case=zorg_letter_case).total
+    schedule = build_schedule(balance=balance, count=4, start_on=FIRST_DUE)
+    arrangement = arrangement_propose(
+        case=zorg_letter_case, schedule=schedule, officer=officer, today=LETTER_DAY
+    )
+    assert arrangement.status == "active"
+    return zorg_letter_case

@@ -4,32 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from incasso.arrangements.schedule import build_schedule
-from incasso.arrangements.services import arrangement_propose, instalment_record_payment
-from incasso.cases.selectors import case_balance
+from incasso.arrangements.services import instalment_record_payment
 from incasso.letters.sandbox import TemplateRefused, template_render
 from incasso.letters.selectors import arrangement_fields
 from incasso.letters.services import letter_compose, letter_render
-from incasso.letters.tests.conftest import LETTER_DAY
+from incasso.letters.tests.conftest import FIRST_DUE, LETTER_DAY
 from incasso.letters.tests.test_render import pdf_text
-
-FIRST_DUE = dt.date(2026, 3, 16)
-
-
-@pytest.fixture
-def arrangement_case(time_machine, settings, zorg_letter_case, officer):
-    """Zorggroep Noord's case (€ 1.250,00 principal) on four monthly instalments from 16-03-2026."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    at = dt.datetime.combine(LETTER_DAY, dt.time(9), tzinfo=ZoneInfo("Europe/Amsterdam"))
-    time_machine.move_to(at, tick=False)
-    balance = case_balance(case=zorg_letter_case).total
-    schedule = build_schedule(balance=balance, count=4, start_on=FIRST_DUE)
-    arrangement_propose(case=zorg_letter_case, schedule=schedule, officer=officer, today=LETTER_DAY)
-    return zorg_letter_case
 
 
 def _words(pdf: bytes) -> str:
