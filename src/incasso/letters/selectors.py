@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from incasso.arrangements.models import OPEN_STATUSES, ArrangementStatus
+from incasso.arrangements.models import ArrangementStatus
 from incasso.arrangements.selectors import arrangement_for_case, instalments_with_paid
 from incasso.calculations.costs import collection_costs_for_letter
 from incasso.calculations.deadlines import fourteen_day_term
@@ -392,7 +392,8 @@ def case_letter_facts(
     addressee = case_addressee(case=case)
     pay_by = pay_by_date(code=code, on=on)
     arrangement, instalments = _arrangement_state(case=case)
-    active = arrangement is not None and arrangement.status in OPEN_STATUSES
+    # Only an active arrangement: the payments app counts instalment payments on nothing else.
+    active = arrangement is not None and arrangement.status == ArrangementStatus.ACTIVE
     payment = (
         instalment_payment_request(
             code=code, instalments=instalments, on=on, pay_by=pay_by, balance=totals.total

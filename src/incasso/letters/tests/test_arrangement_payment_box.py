@@ -231,3 +231,25 @@ def test_a_bank_payment_of_what_the_reminder_qr_asks_pays_exactly_the_overdue_in
         row.refresh_from_db()
     assert [row.status for row in (first, second, third, fourth)] == ["paid", "paid", "open", "open"]
     assert not third.payments.exists() and not fourth.payments.exists()
+
+
+def test_a_proposal_waiting_for_a_supervisor_keeps_the_whole_balance_and_case_reference(
+    zorg_letter_case, officer, time_machine
+):
+    """The payments app counts instalment payments only on an active arrangement."""
+    from incasso.arrangements.models import ArrangementAuthority
+    from incasso.arrangements.schedule import build_schedule
+    from incasso.arrangements.services import arrangement_propose
+    from incasso.cases.selectors import case_balance
+
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), tick=False)
+    ArrangementAuthority.objects.create(user=officer, max_months=1, max_balance=Decimal("100.00"))
+    schedule = build_schedule(balance=case_balance(case=zorg_letter_case).total, count=4, start_on=FIRST_DUE)
+    arrangement = arrangement_propose(
+        case=zorg_letter_case, schedule=schedule, officer=officer, today=LETTER_DAY, motivation="vier maanden"
+    )
+    assert arrangement.status == ArrangementStatus.PENDING
+    data, *_ = letter_compose(
+        case=zorg_letter_case, template_code="arrangement_confirmation", language="nl", on=LETTER_DAY
+    )
+    assert (data.payment_amount, data.payment_reference) == (None, zorg_letter_case.payment_reference)
