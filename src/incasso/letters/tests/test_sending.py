@@ -211,3 +211,21 @@ def test_a_progress_report_is_never_emailed_to_the_debtor(smtp, zorg_letter_case
     message.refresh_from_db()
     assert message.status == MessageStatus.FAILED
     assert smtp.messages == [] and not SentLetter.objects.exists()
+
+
+def test_an_emailed_arrangement_reminder_asks_for_what_is_overdue_with_the_instalment_reference(
+    smtp, arrangement_case
+):
+    tuesday_10 = dt.datetime(2026, 4, 21, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))  # 1 and 2 overdue
+    ContactPoint.objects.create(debtor=arrangement_case.debtor, kind="email", value="jan@example.nl")
+    message = queue_message(
+        arrangement_case, channel="email", template_code="arrangement_reminder", on=tuesday_10.date()
+    )
+    assert messages_process(now=tuesday_10).sent == 1
+    [mail] = smtp.messages
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    first = arrangement_case.arrangements.get().instalments.get(number=1)
+    reference = " ".join(first.payment_reference[i : i + 4] for i in range(0, 16, 4))
+    lines = text.splitlines()
+    assert "Te betalen: € 625,00" in lines and f"Betalingskenmerk: {reference}" in lines
+    assert SentLetter.objects.get(message=message).data["payment_amount"] == {"$decimal": "625.00"}
