@@ -445,6 +445,19 @@ def run(keep: bool) -> None:
     )
     for kind, (count, a, w) in sorted(by_kind.items()):
         print(f"  {kind:22} {count:7,} auto {a:7,} wrong {w}")
+    with connection.cursor() as cur:  # rows the import wrote (the events: by kind)
+        cur.execute(
+            "SELECT count(*) FROM payments_allocation a JOIN payments_banktransaction t ON t.id = a.transaction_id"
+            " WHERE t.statement_import_id = %s",
+            [summary.import_id],
+        )
+        entries = cur.fetchone()[0]
+        cur.execute(
+            "SELECT kind, count(*) FROM cases_event WHERE occurred_at > now() - interval '2 hours' GROUP BY kind"
+            " ORDER BY kind"
+        )
+        events = ", ".join(f"{kind} {n:,}" for kind, n in cur.fetchall())
+    print(f"rows written: {entries:,} ledger entries (= allocations); events: {events}")
     if not keep:
         start = time.perf_counter()
         _undo(summary.import_id)
