@@ -24,7 +24,6 @@ from incasso.arrangements.services import (
     instalment_payment_reverse,
     instalment_record_payment,
 )
-from incasso.calculations import build_statement
 from incasso.calculations.allocation import OpenClaim, allocate_payment
 from incasso.calculations.errors import DateOutOfRangeError
 from incasso.calculations.money import from_cents, to_cents
@@ -118,9 +117,7 @@ def _position(
             e["kind"] == EntryKind.REVERSAL and e["reverses__kind"] == EntryKind.INTEREST_BOOKED
         ):
             interest_booked[claim_id] += e["amount"]
-    statement = build_statement(
-        list(inputs.facts), list(inputs.costs), list(inputs.payments), as_of=as_of, tables=tables
-    )
+    statement = inputs.statement(as_of=as_of, tables=tables)  # write-offs and credit notes included
     to_book: dict[int, Decimal] = {}
     opens: list[OpenClaim] = []
     for claim, fact, claim_statement in zip(claims, inputs.facts, statement.claims, strict=True):
