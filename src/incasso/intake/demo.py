@@ -49,8 +49,9 @@ from incasso.debtors.services import (
     debtor_create,
     debtor_move,
 )
-from incasso.payments.booking import case_amount_due, transaction_book
+from incasso.payments.booking import transaction_book
 from incasso.payments.models import BankStatementImport, BankTransaction, MatchRule
+from incasso.payments.position import case_amount_due
 from incasso.strategies.seeds import strategies_assign_unassigned, strategies_seed_defaults
 
 DEMO_PASSWORD = "incasso-demo"

@@ -33,8 +33,8 @@ from incasso.cases.models import Case, CaseState, Claim
 from incasso.cases.statement import Periods, interest_free_periods_for
 from incasso.core.bulk import id_in
 from incasso.debtors.models import BankAccount
-from incasso.payments.booking import CasePosition, case_position, ledger_rows_for, position_from_rows
 from incasso.payments.models import BankTransaction, MatchRule, TransactionStatus
+from incasso.payments.position import CasePosition, case_position, ledger_rows_for, position_from_rows
 from incasso.rates.selectors import rate_tables
 
 NAME_THRESHOLD = 90

@@ -18,9 +18,10 @@ from incasso.arrangements.services import instalment_payment_reverse
 from incasso.cases.models import Case, Claim, EntryKind, LedgerEntry
 from incasso.cases.services import EventRow, TaskRow, events_record_many, tasks_create_many
 from incasso.core.exceptions import DomainError
-from incasso.payments.booking import Split, arrangement_source, bulk_set, return_rows
+from incasso.payments.booking import Split, arrangement_source, return_rows
 from incasso.payments.direct_debit import direct_debit_returned
 from incasso.payments.models import Allocation, BankTransaction, DirectDebitLine, TransactionStatus
+from incasso.payments.writes import bulk_set
 
 ZERO = Decimal("0.00")
 

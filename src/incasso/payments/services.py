@@ -27,20 +27,16 @@ from incasso.bankfiles import ParseResult, StatementEntry, StatementFileError, p
 from incasso.cases.models import CaseState
 from incasso.cases.selectors import case_get_for_user
 from incasso.core.exceptions import DomainError
-from incasso.payments.booking import (
-    BookRequest,
-    bulk_set,
-    transaction_book,
-    transactions_book,
-)
+from incasso.payments.booking import transaction_book
+from incasso.payments.chunked_booking import BookRequest, transactions_book
 from incasso.payments.matching import NAME_LATER, Match, MatchCache, match_transaction
 from incasso.payments.models import BankStatementImport, BankTransaction, MatchRule, TransactionStatus
 from incasso.payments.names import names_match
 from incasso.payments.returns import transactions_return
-from incasso.payments.writes import copy_rows
+from incasso.payments.writes import bulk_set, copy_rows
 
 CHUNK = 2000  # rows per bulk INSERT / values per lookup query
-BOOK_CHUNK = 500  # matched credits booked together (`booking.transactions_book`)
+BOOK_CHUNK = 500  # matched credits booked together (`chunked_booking.transactions_book`)
 SLOW_ENV = "INCASSO_TEST_SLOW_IMPORT"  # seconds to sleep after each transaction (tests only)
 SLOW_MARK_ENV = "INCASSO_TEST_SLOW_IMPORT_MARK"  # file touched after the first transaction (tests only)
 
@@ -200,7 +196,7 @@ def _transaction_new(record: BankStatementImport, entry: StatementEntry) -> Bank
 @dataclass
 class _Batch:
     """Matches the file's transactions one by one, in file order, and books the matched ones (and the
-    returns) in chunks (`booking.transactions_book`, `returns.transactions_return`). The answers are
+    returns) in chunks (`chunked_booking.transactions_book`, `returns.transactions_return`). The answers are
     those of matching and booking one by one: before a transaction is matched against a case with a
     payment or return still waiting in the chunk (its balance, or whether it is closed, would differ),
     and before a return whose original might be waiting, the chunk is booked first and the transaction

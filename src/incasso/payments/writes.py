@@ -3,7 +3,10 @@ fast as the array INSERT of `core.bulk.insert_rows`, measured on 100,000 events:
 elsewhere `insert_rows` (Django's `bulk_create`). The same rows either way: the columns given, the
 constants, every other field's default (`auto_now`/`auto_now_add`: now). Ids, when asked for, are
 taken from the table's sequence first (COPY returns nothing). No `save()`, no signals: the caller owns
-the transaction, the locks and the rules, as with `bulk_create`."""
+the transaction, the locks and the rules, as with `bulk_create`.
+
+The bulk UPDATE counterpart is `bulk_set` (the chunked booking's and the returns' transactions and
+closed cases)."""
 
 from __future__ import annotations
 
@@ -69,3 +72,32 @@ def copy_rows(
             for row in zip(*values, strict=True):
                 copy.write_row(row)
     return new_ids
+
+
+def bulk_set(objs: list[Any], fields: list[str]) -> None:
+    """`bulk_update` of `fields` on `objs`. On PostgreSQL one `UPDATE ... FROM unnest(arrays)` per call
+    (Django's bulk_update builds a CASE WHEN per field and row: ~0.1 s per 500 rows in Python alone)."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objs, fields, batch_size=1000)
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    pk = meta.pk
+    assert pk is not None
+    arrays = [[o.pk for o in objs]] + [
+        [f.get_db_prep_save(getattr(o, f.attname), connection) for o in objs] for f in columns
+    ]
+    types = [pk.db_type(connection)] + [f.db_type(connection) for f in columns]
+    names = ["id"] + [f"c{i}" for i in range(len(columns))]
+    sql = (
+        f'UPDATE "{meta.db_table}" AS t SET '
+        + ", ".join(f'"{f.column}" = v.c{i}' for i, f in enumerate(columns))
+        + " FROM unnest("
+        + ", ".join(f"%s::{t}[]" for t in types)
+        + f') AS v({", ".join(names)}) WHERE t."{pk.column}" = v.id'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, arrays)

@@ -1,4 +1,4 @@
-"""The chunked booking (`booking.transactions_book`, used by the import) books to the cent what the
+"""The chunked booking (`chunked_booking.transactions_book`, used by the import) books to the cent what the
 one-by-one path (`booking.transaction_book`, the reference) books: every ledger entry, allocation,
 transaction, event, task and closing, for random payments (several per case, back-dated ones)."""
 
@@ -17,7 +17,8 @@ from django.utils import timezone
 from incasso.cases.models import Case, Event, LedgerEntry, Task
 from incasso.cases.tests.factories import ClaimFactory
 from incasso.payments import services
-from incasso.payments.booking import BookRequest, transaction_book, transactions_book
+from incasso.payments.booking import transaction_book
+from incasso.payments.chunked_booking import BookRequest, transactions_book
 from incasso.payments.models import Allocation, BankStatementImport, BankTransaction
 from incasso.payments.services import statement_import
 from incasso.payments.tests.builders import Line, camt

@@ -16,7 +16,8 @@ from django.urls import reverse
 from incasso.cases.models import Bucket, Case, EntryKind, Event, EventKind, LedgerEntry
 from incasso.cases.tests.factories import ClaimFactory
 from incasso.payments import services
-from incasso.payments.booking import BookRequest, transaction_book, transaction_return
+from incasso.payments.booking import transaction_book, transaction_return
+from incasso.payments.chunked_booking import BookRequest
 from incasso.payments.models import BankTransaction, TransactionStatus
 from incasso.payments.services import statement_import, transaction_match_manual
 from incasso.payments.tests.builders import Line, camt

@@ -9,7 +9,7 @@ import pytest
 
 from incasso.arrangements.disputes import dispute_open, dispute_resolve
 from incasso.cases.statement import case_statement
-from incasso.payments.booking import case_amount_due, case_position
+from incasso.payments.position import case_amount_due, case_position
 
 pytestmark = pytest.mark.django_db
 
