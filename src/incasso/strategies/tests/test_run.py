@@ -11,7 +11,7 @@ from django.utils import translation
 from incasso.cases.models import Bucket, Case, Event, LedgerEntry, Task
 from incasso.core.exceptions import DomainError
 from incasso.debtors.models import ContactPoint
-from incasso.strategies import run as run_module
+from incasso.strategies import run_plan
 from incasso.strategies.models import (
     ChannelOptOut,
     DailyRun,
@@ -59,7 +59,7 @@ def test_crash_half_way_then_rerun_executes_every_step_exactly_once(consumer_rou
     class Killed(BaseException):
         """Stands in for a killed process: not an ordinary error the run would catch per case."""
 
-    real_execute = run_module._execute
+    real_execute = run_plan._execute
     calls = {"n": 0}
 
     def dying_execute(*args, **kwargs):
@@ -68,11 +68,11 @@ def test_crash_half_way_then_rerun_executes_every_step_exactly_once(consumer_rou
             raise Killed
         return real_execute(*args, **kwargs)
 
-    monkeypatch.setattr(run_module, "_execute", dying_execute)
+    monkeypatch.setattr(run_plan, "_execute", dying_execute)
     with pytest.raises(Killed):
         run_on(MONDAY, chunk_size=2)
     assert OutgoingMessage.objects.count() == 2  # chunk 1 committed, chunk 2 rolled back whole
-    monkeypatch.setattr(run_module, "_execute", real_execute)
+    monkeypatch.setattr(run_plan, "_execute", real_execute)
 
     summary = run_on(MONDAY, chunk_size=2)
     assert summary.executed == 3

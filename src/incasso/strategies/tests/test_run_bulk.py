@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from incasso.cases.models import Event, Task
 from incasso.debtors.models import ContactPoint
 from incasso.strategies import run as run_module
+from incasso.strategies import run_facts, run_write
 from incasso.strategies.models import OutgoingMessage, Step, StepExecution, StrategyAssignment
 from incasso.strategies.tests.conftest import AMS, MONDAY, make_due_case
 
@@ -82,7 +83,7 @@ def test_crash_while_writing_a_chunk_rolls_it_back_whole_and_the_rerun_does_it_o
     class Killed(BaseException):
         pass
 
-    real = run_module.events_insert_many
+    real = run_write.events_insert_many
     calls = {"n": 0}
 
     def dying(**kwargs):
@@ -91,11 +92,11 @@ def test_crash_while_writing_a_chunk_rolls_it_back_whole_and_the_rerun_does_it_o
             raise Killed
         return real(**kwargs)
 
-    monkeypatch.setattr(run_module, "events_insert_many", dying)
+    monkeypatch.setattr(run_write, "events_insert_many", dying)
     with pytest.raises(Killed):
         run_on(MONDAY, chunk_size=2)
     assert StepExecution.objects.count() == 2 and OutgoingMessage.objects.count() == 2
-    monkeypatch.setattr(run_module, "events_insert_many", real)
+    monkeypatch.setattr(run_write, "events_insert_many", real)
     assert run_on(MONDAY, chunk_size=2).executed == 3
     for case in cases:
         assert StepExecution.objects.filter(case=case).count() == 1
@@ -117,14 +118,14 @@ def test_a_conflicting_execution_fails_the_bulk_insert_and_only_that_case_errs(c
         executed_at=dt.datetime(2026, 3, 2, tzinfo=AMS),
         outcome="executed",
     )
-    real = run_module._chunk_facts
+    real = run_facts.chunk_facts
 
     def forgetful(*args, **kwargs):
         facts = real(*args, **kwargs)
         facts.done.clear()
         return facts
 
-    monkeypatch.setattr(run_module, "_chunk_facts", forgetful)
+    monkeypatch.setattr(run_module, "chunk_facts", forgetful)  # where the run looks it up
     summary = run_on(MONDAY)
     assert summary.executed == 2 and [e["case"] for e in summary.errors] == [cases[1].number]
     assert StepExecution.objects.filter(case=cases[1]).count() == 1

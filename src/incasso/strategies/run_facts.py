@@ -1,0 +1,193 @@
+"""What the daily run reads: the due cases and, per locked chunk, the facts its guards need.
+
+The run's context (`RunContext`), the plain-value rows of a due case and its current assignment, the
+selection of due and held cases (`due_case_ids`, `held_due_count`), and `chunk_facts`, which reads
+everything a chunk's guards need in a constant number of set-based queries after the lock. Split from
+`run.py` so the reads sit apart from the decisions (`run_plan`) and the writes (`run_write`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+
+from incasso.cases.models import Case, CaseState, LedgerEntry, Task, TaskKind
+from incasso.core.bulk import id_in
+from incasso.debtors.models import Address, ContactPoint
+from incasso.strategies.models import (
+    Channel,
+    ChannelOptOut,
+    DailyRun,
+    Hold,
+    MessageStatus,
+    OutgoingMessage,
+    Step,
+    StepAction,
+    StepExecution,
+)
+from incasso.strategies.rules import (
+    FOURTEEN_DAY_LETTER,
+    ContactWindow,
+)
+
+
+@dataclass(frozen=True)
+class RunContext:
+    run_date: dt.date
+    now: dt.datetime
+    window: ContactWindow
+    limits: dict[str, int]
+    run: DailyRun | None
+    routes: dict[int, list[Step]] = field(default_factory=dict)  # version id → its steps, by position
+
+
+@dataclass(slots=True)
+class DueCase:
+    """The columns of a locked due case the run needs (plain values: no model instance per case)."""
+
+    pk: int
+    number: str
+    debtor_id: int
+    debtor_role: str
+    officer_id: int | None
+    next_action_on: dt.date | None  # changed in memory by the plan, written in one UPDATE per chunk
+
+
+CASE_COLUMNS = ("pk", "number", "debtor_id", "debtor_role", "officer_id", "next_action_on")
+
+
+@dataclass(slots=True)
+class DueAssignment:
+    """The case's current StrategyAssignment, as far as the run needs it."""
+
+    pk: int
+    version_id: int
+    started_on: dt.date
+    next_step: Step | None
+
+
+@dataclass
+class ChunkFacts:
+    """What the guards need for a chunk of cases, read in a few set-based queries after the lock.
+
+    `recent` grows as the chunk queues messages, so the frequency limit also counts this run's own;
+    `finding_contact` grows as the chunk plans find-contact tasks.
+    """
+
+    done: set[tuple[int, int, dt.date]]
+    opt_outs: set[tuple[int, str]]
+    addressed: set[int]
+    contactable: set[tuple[int, str]]
+    recent: dict[tuple[int, str], list[dt.date]]
+    finding_contact: set[int] = field(default_factory=set)  # cases with an open find-contact task
+    letters: dict[int, tuple[dt.date, dt.date | None]] = field(
+        default_factory=dict
+    )  # latest sent 14-day letter
+    balances: dict[int, Decimal] = field(default_factory=dict)  # total owed, for min_balance conditions
+
+
+def chunk_facts(
+    cases: Sequence[DueCase], assignments: dict[int, DueAssignment], ctx: RunContext
+) -> ChunkFacts:
+    """A constant number of queries per chunk: five always, three more only when a step needs them.
+    Ids go in as one array parameter on PostgreSQL (`id_in`)."""
+    case_ids = [c.pk for c in cases]
+    debtor_ids = sorted({c.debtor_id for c in cases})
+    since = ctx.run_date - dt.timedelta(days=6)
+    recent: dict[tuple[int, str], list[dt.date]] = {}
+    for debtor_id, channel, queued_on in (
+        OutgoingMessage.objects.filter(
+            id_in("debtor_id", debtor_ids), queued_on__gte=since, queued_on__lte=ctx.run_date
+        )
+        .exclude(status=MessageStatus.CANCELLED)
+        .values_list("debtor_id", "channel", "queued_on")
+    ):
+        recent.setdefault((debtor_id, channel), []).append(queued_on)
+    facts = ChunkFacts(
+        done=set(
+            StepExecution.objects.filter(id_in("case_id", case_ids)).values_list(
+                "case_id", "step_id", "due_on"
+            )
+        ),
+        opt_outs=set(
+            ChannelOptOut.objects.filter(id_in("debtor_id", debtor_ids)).values_list("debtor_id", "channel")
+        ),
+        # Same rule as debtors.selectors.debtor_current_address (a valid address without end date),
+        # for the whole chunk at once.
+        addressed=set(
+            Address.objects.filter(
+                id_in("debtor_id", debtor_ids), valid_until__isnull=True, is_valid=True
+            ).values_list("debtor_id", flat=True)
+        ),
+        contactable=set(
+            ContactPoint.objects.filter(id_in("debtor_id", debtor_ids), is_valid=True).values_list(
+                "debtor_id", "kind"
+            )
+        ),
+        recent=recent,
+    )
+    steps = {pk: a.next_step for pk, a in assignments.items() if a.next_step is not None}
+    messaging = [pk for pk, s in steps.items() if s.action == StepAction.SEND_MESSAGE]
+    if messaging:  # only the invalid-contact guard needs it; cheap to read for all messaging cases
+        facts.finding_contact = set(
+            Task.objects.filter(id_in("case_id", messaging), kind=TaskKind.FIND_CONTACT, done_at__isnull=True)
+            .values_list("case_id", flat=True)
+            .distinct()
+        )
+    costs = [
+        c.pk
+        for c in cases
+        if c.debtor_role == "consumer"
+        and c.pk in steps
+        and steps[c.pk].action == StepAction.ADD_COLLECTION_COSTS
+    ]
+    if costs:  # the latest sent 14-day letter per case (ordered so the last one written wins)
+        for case_id, sent_on, delivered_on in (
+            OutgoingMessage.objects.filter(
+                id_in("case_id", costs),
+                template_code=FOURTEEN_DAY_LETTER,
+                channel=Channel.LETTER,
+                status__in=[MessageStatus.SENT, MessageStatus.DELIVERED],
+                sent_on__isnull=False,
+            )
+            .order_by("case_id", "sent_on", "id")
+            .values_list("case_id", "sent_on", "delivered_on")
+        ):
+            if sent_on is not None:  # always (filtered); for the type checker
+                facts.letters[case_id] = (sent_on, delivered_on)
+    conditional = [pk for pk, s in steps.items() if s.min_balance is not None]
+    if conditional:  # same sum as cases.selectors.case_balance, for the whole chunk
+        for case_id, total in (
+            LedgerEntry.objects.filter(id_in("case_id", conditional))
+            .values("case_id")
+            .annotate(total=Sum("amount"))
+            .values_list("case_id", "total")
+        ):
+            facts.balances[case_id] = Decimal(total).quantize(Decimal("0.01"))
+    return facts
+
+
+def active_holds(run_date: dt.date) -> QuerySet[Hold]:
+    return Hold.objects.filter(
+        Q(until__isnull=True) | Q(until__gte=run_date), released_at__isnull=True, starts_on__lte=run_date
+    )
+
+
+def due_base(run_date: dt.date) -> QuerySet[Case]:
+    return Case.objects.filter(next_action_on__lte=run_date).exclude(state=CaseState.CLOSED)
+
+
+def due_case_ids(run_date: dt.date) -> list[int]:
+    """Ids of the cases a run for `run_date` must look at, oldest due first (one indexed query)."""
+    held = Exists(active_holds(run_date).filter(case_id=OuterRef("pk")))
+    qs = due_base(run_date).exclude(state=CaseState.ON_HOLD).filter(~held)
+    return list(qs.order_by("next_action_on", "pk").values_list("pk", flat=True))
+
+
+def held_due_count(run_date: dt.date) -> int:
+    held = Exists(active_holds(run_date).filter(case_id=OuterRef("pk")))
+    return due_base(run_date).filter(held | Q(state=CaseState.ON_HOLD)).count()
