@@ -8,6 +8,7 @@ Deterministic for a given seed (random.Random + Faker nl_NL seeded); dates are r
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import random
 from collections import Counter
@@ -26,7 +27,7 @@ from incasso.arrangements.schedule import propose_schedules
 from incasso.arrangements.services import arrangement_propose, policy_for_client
 from incasso.calculations import CalculationError
 from incasso.calculations.costs import collection_costs
-from incasso.cases.models import Bucket, Case, DebtType, EntryKind, TaskKind
+from incasso.cases.models import Bucket, Case, DebtType, EntryKind, InterestBasis, TaskKind
 from incasso.cases.selectors import case_balance
 from incasso.cases.services import (
     ClaimInput,
@@ -446,6 +447,9 @@ def _case(
     rng = builder.rng
     debtor, organisation = builder.debtor(spec)
     claims = builder.claims(spec)
+    if organisation and debt_type.default_interest_basis == InterestBasis.CONSUMER_STATUTORY:
+        # as the claims import decides: a business debtor owes the commercial rate (6:119a BW)
+        claims = [dataclasses.replace(c, interest_basis=InterestBasis.COMMERCIAL_STATUTORY) for c in claims]
     officer = rng.choice(staff)
     last_due = max(c.due_date for c in claims)
     opened_on = min(last_due + dt.timedelta(days=rng.randrange(20, 200)), builder.today)

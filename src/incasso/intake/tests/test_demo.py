@@ -50,6 +50,11 @@ def test_demo_builds_a_consistent_portfolio_once():
             statement = case_statement(case=case, as_of=case.closed_on)
             assert statement is not None and statement.outstanding == 0
             assert BankTransaction.objects.filter(case=case, status="booked").exists()
+    business = Claim.objects.filter(
+        case__debtor_role="business", case__debt_type__default_interest_basis="consumer"
+    )
+    assert business.exists()
+    assert set(business.values_list("interest_basis", flat=True)) == {"commercial"}
     paid = BankTransaction.objects.filter(status="booked")
     assert paid.exists() and all(t.match_rule == "reference" for t in paid)
 
