@@ -16,8 +16,8 @@ from ninja.responses import Status
 from incasso.api import schemas as s
 from incasso.api.auth import TokenAuth
 from incasso.cases.selectors import case_balance, case_get_for_user, case_list_for_user
-from incasso.cases.services import note_add
 from incasso.cases.statement import case_statement
+from incasso.cases.timeline import note_add
 from incasso.clients.selectors import client_get_by_code, client_list_for_user
 from incasso.core.access import can_write
 from incasso.core.exceptions import DomainError

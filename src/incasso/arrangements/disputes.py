@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incasso.arrangements.models import Dispute, DisputeReason, DisputeResolution
+from incasso.cases.ledger import ledger_book
 from incasso.cases.models import Bucket, Case, CaseState, Document, EntryKind, EventKind, TaskKind
 from incasso.cases.selectors import case_balance
-from incasso.cases.services import case_transition, event_record, ledger_book, task_create
+from incasso.cases.services import case_transition
+from incasso.cases.timeline import event_record, task_create
 from incasso.core.access import STAFF_ROLES
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money

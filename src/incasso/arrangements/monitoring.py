@@ -24,7 +24,8 @@ from incasso.arrangements.models import (
 from incasso.arrangements.monitor_rules import InstalmentFact, decide
 from incasso.arrangements.services import arrangement_end, policy_for_client
 from incasso.cases.models import Case, CaseState, EventKind, TaskKind
-from incasso.cases.services import case_transition, event_record, task_create
+from incasso.cases.services import case_transition
+from incasso.cases.timeline import event_record, task_create
 
 ZERO = Decimal("0.00")
 

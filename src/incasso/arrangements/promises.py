@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from incasso.arrangements.models import PaymentPromise, PromiseStatus
 from incasso.cases.models import Case, CaseState, EntryKind, EventKind, LedgerEntry, TaskKind
-from incasso.cases.services import event_record, task_create
+from incasso.cases.timeline import event_record, task_create
 from incasso.core.access import STAFF_ROLES
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money

@@ -37,7 +37,8 @@ from incasso.calculations.payment_reference import generate_payment_reference
 from incasso.cases.freezes import interest_freeze_end, interest_freeze_start
 from incasso.cases.models import Case, CaseState, EventKind
 from incasso.cases.selectors import case_balance
-from incasso.cases.services import case_transition, event_record
+from incasso.cases.services import case_transition
+from incasso.cases.timeline import event_record
 from incasso.core.access import STAFF_ROLES, SUPERVISOR_ROLES
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from incasso.cases.models import Case, EventKind, InterestFreeze
-from incasso.cases.services import event_record
+from incasso.cases.timeline import event_record
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_date
 

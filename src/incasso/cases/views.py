@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from incasso.calculations import CalculationError
 from incasso.calculations.sheet import group_by_four, render_statement
-from incasso.cases import selectors, services
+from incasso.cases import selectors, services, timeline
 from incasso.cases.forms import (
     CalculationDateForm,
     CaseOpenForm,
@@ -131,7 +131,7 @@ def note_add(request: HttpRequest, case: Case) -> HttpResponse:
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.note_add(case=case, author=request.user, text=form.cleaned_data["text"])
+            timeline.note_add(case=case, author=request.user, text=form.cleaned_data["text"])
         except DomainError as exc:
             add_domain_error(form, exc)
     return _section_response(request, case, "notes", "note_form", form)
@@ -142,7 +142,7 @@ def task_add(request: HttpRequest, case: Case) -> HttpResponse:
     form = TaskForm(request.POST)
     if form.is_valid():
         try:
-            services.task_create(case=case, created_by=request.user, **form.cleaned_data)
+            timeline.task_create(case=case, created_by=request.user, **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
     return _section_response(request, case, "tasks", "task_form", form)
@@ -151,7 +151,7 @@ def task_add(request: HttpRequest, case: Case) -> HttpResponse:
 @case_action
 def task_done(request: HttpRequest, case: Case, task_id: int) -> HttpResponse:
     task = selectors.task_get_for_user(user=request.user, case_number=case.number, task_id=task_id)
-    services.task_complete(task=task, by=request.user)
+    timeline.task_complete(task=task, by=request.user)
     return _section_response(request, case, "tasks", "task_form", forms.Form())
 
 
@@ -160,7 +160,7 @@ def document_add(request: HttpRequest, case: Case) -> HttpResponse:
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.document_add(
+            timeline.document_add(
                 case=case,
                 upload=form.cleaned_data["file"],
                 kind=form.cleaned_data["kind"],

@@ -27,17 +27,11 @@ from incasso.arrangements.schedule import propose_schedules
 from incasso.arrangements.services import arrangement_propose, policy_for_client
 from incasso.calculations import CalculationError
 from incasso.calculations.costs import collection_costs
+from incasso.cases.ledger import ledger_book
 from incasso.cases.models import Bucket, Case, DebtType, EntryKind, InterestBasis, TaskKind
 from incasso.cases.selectors import case_balance
-from incasso.cases.services import (
-    ClaimInput,
-    case_open,
-    case_transition,
-    ledger_book,
-    note_add,
-    task_complete,
-    task_create,
-)
+from incasso.cases.services import ClaimInput, case_open, case_transition
+from incasso.cases.timeline import note_add, task_complete, task_create
 from incasso.clients.models import Client
 from incasso.clients.services import client_create
 from incasso.core.exceptions import DomainError

@@ -26,7 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incasso.cases.models import Case, DebtType, EventKind, InterestBasis
-from incasso.cases.services import case_open, claim_add, claim_validate, event_record
+from incasso.cases.services import case_open, claim_add, claim_validate
+from incasso.cases.timeline import event_record
 from incasso.clients.models import Client
 from incasso.core.exceptions import DomainError
 from incasso.debtors.services import debtor_create, debtor_validate

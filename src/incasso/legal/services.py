@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from incasso.calculations.allocation import OpenClaim, allocate_payment
 from incasso.calculations.money import to_cents
+from incasso.cases.ledger import ledger_book
 from incasso.cases.models import (
     Bucket,
     Case,
@@ -34,7 +35,8 @@ from incasso.cases.models import (
     EventKind,
     LedgerEntry,
 )
-from incasso.cases.services import case_transition, event_record, ledger_book
+from incasso.cases.services import case_transition
+from incasso.cases.timeline import event_record
 from incasso.core.access import is_administrator
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_date, format_money

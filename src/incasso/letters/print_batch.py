@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from pypdf import PdfReader, PdfWriter
 
 from incasso.cases.models import EventKind
-from incasso.cases.services import event_record
+from incasso.cases.timeline import event_record
 from incasso.core.exceptions import DomainError
 from incasso.letters.compose import letter_data_from_json
 from incasso.letters.models import Delivery, SentLetter

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from incasso.calculations.sheet import group_by_four
 from incasso.cases.models import Case, EventKind, TaskKind
-from incasso.cases.services import event_record, task_create
+from incasso.cases.timeline import event_record, task_create
 from incasso.core.exceptions import DomainError
 from incasso.debtors.models import ContactPoint
 from incasso.debtors.services import contact_point_mark_invalid

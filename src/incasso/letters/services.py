@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from incasso.cases.models import Case, EventKind
-from incasso.cases.services import event_record
+from incasso.cases.timeline import event_record
 from incasso.core.formatting import format_date, format_money
 from incasso.letters.checks import content_problems
 from incasso.letters.compose import CLOSING, letter_data_to_json, split_body

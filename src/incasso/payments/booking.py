@@ -27,6 +27,7 @@ from incasso.arrangements.services import (
 )
 from incasso.calculations.allocation import allocate_payment
 from incasso.calculations.money import to_cents
+from incasso.cases.ledger import ledger_book, ledger_reverse
 from incasso.cases.models import (
     Bucket,
     Case,
@@ -38,14 +39,12 @@ from incasso.cases.models import (
     LedgerEntry,
 )
 from incasso.cases.selectors import case_balance
-from incasso.cases.services import (
+from incasso.cases.services import case_transition
+from incasso.cases.timeline import (
     EventRow,
     TaskRow,
-    case_transition,
     event_record,
     events_record_many,
-    ledger_book,
-    ledger_reverse,
     task_create,
     tasks_create_many,
 )

@@ -33,15 +33,15 @@ from incasso.cases.models import (
     EventKind,
     LedgerEntry,
 )
-from incasso.cases.services import (
+from incasso.cases.statement import interest_free_periods_for
+from incasso.cases.states import check_transition
+from incasso.cases.timeline import (
     EventRow,
     TaskRow,
     events_insert_many,
     events_record_many,
     tasks_create_many,
 )
-from incasso.cases.statement import interest_free_periods_for
-from incasso.cases.states import check_transition
 from incasso.core.bulk import id_in
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money

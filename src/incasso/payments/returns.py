@@ -16,7 +16,7 @@ from django.utils import timezone
 from incasso.arrangements.models import InstalmentPayment
 from incasso.arrangements.services import instalment_payment_reverse
 from incasso.cases.models import Case, Claim, EntryKind, LedgerEntry
-from incasso.cases.services import EventRow, TaskRow, events_record_many, tasks_create_many
+from incasso.cases.timeline import EventRow, TaskRow, events_record_many, tasks_create_many
 from incasso.core.exceptions import DomainError
 from incasso.payments.booking import Split, arrangement_source, return_rows
 from incasso.payments.direct_debit import direct_debit_returned

@@ -15,9 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from incasso.cases.models import TaskKind
-from incasso.cases.services import (
-    TaskValues,
-)
+from incasso.cases.timeline import TaskValues
 from incasso.strategies.models import (
     Channel,
     DebtorCondition,

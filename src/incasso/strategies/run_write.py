@@ -15,16 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incasso.calculations.costs import collection_costs
+from incasso.cases.ledger import ledger_book
 from incasso.cases.models import Bucket, Case, CaseState, EntryKind, TaskKind
 from incasso.cases.selectors import case_balance
-from incasso.cases.services import (
-    case_transition,
-    event_record,
-    events_insert_many,
-    ledger_book,
-    task_create,
-    tasks_insert_many,
-)
+from incasso.cases.services import case_transition
+from incasso.cases.timeline import event_record, events_insert_many, task_create, tasks_insert_many
 from incasso.core.bulk import insert_rows, update_rows
 from incasso.core.exceptions import DomainError
 from incasso.strategies.models import (

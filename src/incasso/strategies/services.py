@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from incasso.cases.models import Case, EventKind
 from incasso.cases.selectors import case_balance
-from incasso.cases.services import event_record
+from incasso.cases.timeline import event_record
 from incasso.core.exceptions import DomainError
 from incasso.strategies.models import (
     Hold,

@@ -15,9 +15,9 @@ from incasso.arrangements.monitoring import arrangements_monitor
 from incasso.arrangements.promises import promise_record, promise_stats, promises_evaluate
 from incasso.arrangements.services import arrangement_propose, instalment_record_payment
 from incasso.arrangements.tests.conftest import TODAY, plan
+from incasso.cases.ledger import ledger_book
 from incasso.cases.models import Task
 from incasso.cases.selectors import case_balance
-from incasso.cases.services import ledger_book
 from incasso.strategies.models import Hold
 
 D = Decimal

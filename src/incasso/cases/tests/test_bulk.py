@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from incasso.cases.models import Event
-from incasso.cases.services import EventRow, event_record, events_record_many
 from incasso.cases.tests.factories import CaseFactory
+from incasso.cases.timeline import EventRow, event_record, events_record_many
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_default_time_is_now_and_actor_label_follows_the_actor(django_user_model
 
 def test_many_tasks_with_their_events_like_task_create(django_user_model):
     from incasso.cases.models import Task
-    from incasso.cases.services import TaskRow, task_create, tasks_create_many
+    from incasso.cases.timeline import TaskRow, task_create, tasks_create_many
     from incasso.core.exceptions import DomainError
 
     officer = django_user_model.objects.create_user(username="piet")

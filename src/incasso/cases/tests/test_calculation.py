@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from incasso.calculations import ClaimFacts, CostsFact, PaymentFact, build_statement
-from incasso.cases import services
+from incasso.cases import ledger
 from incasso.cases.statement import case_statement, case_statement_inputs
 from incasso.rates.selectors import rate_tables
 
@@ -22,7 +22,7 @@ AS_OF = dt.date(2026, 6, 30)
 def paid_case(zorg_case, officer):
     """1,250.00 due 01-12-2025, collection costs 187.50 on 15-01-2026, payment 300 on 01-03-2026,
     and a wrong payment of 50 that was reversed."""
-    services.ledger_book(
+    ledger.ledger_book(
         case=zorg_case,
         bucket="costs",
         kind="costs_charged",
@@ -31,7 +31,7 @@ def paid_case(zorg_case, officer):
         source="wik",
         actor=officer,
     )
-    services.ledger_book(
+    ledger.ledger_book(
         case=zorg_case,
         bucket="principal",
         kind="payment",
@@ -39,7 +39,7 @@ def paid_case(zorg_case, officer):
         value_on=dt.date(2026, 3, 1),
         source="bank:1",
     )
-    wrong = services.ledger_book(
+    wrong = ledger.ledger_book(
         case=zorg_case,
         bucket="principal",
         kind="payment",
@@ -47,7 +47,7 @@ def paid_case(zorg_case, officer):
         value_on=dt.date(2026, 3, 2),
         source="bank:2",
     )
-    services.ledger_reverse(entry=wrong, actor=officer, reason="verkeerd dossier")
+    ledger.ledger_reverse(entry=wrong, actor=officer, reason="verkeerd dossier")
     return zorg_case
 
 

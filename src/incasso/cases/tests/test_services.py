@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from incasso.calculations.payment_reference import is_valid_payment_reference
-from incasso.cases import services
+from incasso.cases import ledger, services, timeline
 from incasso.cases.models import Case, Claim, DebtType, Event, LedgerEntry
 from incasso.cases.selectors import case_balance
 from incasso.core.exceptions import DomainError, IllegalTransition
@@ -154,7 +154,7 @@ def test_ledger_entries_cannot_be_changed_or_deleted(zorg_case):
 
 
 def test_balance_per_bucket_is_the_sum_of_entries(zorg_case, officer):
-    services.ledger_book(
+    ledger.ledger_book(
         case=zorg_case,
         bucket="costs",
         kind="costs_charged",
@@ -164,7 +164,7 @@ def test_balance_per_bucket_is_the_sum_of_entries(zorg_case, officer):
         actor=officer,
         reason="WIK",
     )
-    services.ledger_book(
+    ledger.ledger_book(
         case=zorg_case,
         bucket="principal",
         kind="payment",
@@ -183,7 +183,7 @@ def test_balance_per_bucket_is_the_sum_of_entries(zorg_case, officer):
 
 
 def test_a_reversal_cancels_an_entry_once_and_is_logged(zorg_case, officer):
-    entry = services.ledger_book(
+    entry = ledger.ledger_book(
         case=zorg_case,
         bucket="costs",
         kind="costs_charged",
@@ -192,19 +192,19 @@ def test_a_reversal_cancels_an_entry_once_and_is_logged(zorg_case, officer):
         source="test",
         actor=officer,
     )
-    reversal = services.ledger_reverse(entry=entry, actor=officer, reason="14-dagenbrief ontbrak")
+    reversal = ledger.ledger_reverse(entry=entry, actor=officer, reason="14-dagenbrief ontbrak")
     assert reversal.amount == Decimal("-40.00") and reversal.reverses == entry
     assert case_balance(case=zorg_case).costs == Decimal("0.00")
     with pytest.raises(DomainError, match="already been reversed"):
-        services.ledger_reverse(entry=entry, actor=officer, reason="again")
+        ledger.ledger_reverse(entry=entry, actor=officer, reason="again")
     with pytest.raises(DomainError, match="cannot itself be reversed"):
-        services.ledger_reverse(entry=reversal, actor=officer, reason="undo")
+        ledger.ledger_reverse(entry=reversal, actor=officer, reason="undo")
     assert Event.objects.filter(case=zorg_case, summary__startswith="Boeking teruggedraaid").count() == 1
 
 
 def test_float_amounts_are_refused(zorg_case):
     with pytest.raises(TypeError, match="Decimal"):
-        services.ledger_book(
+        ledger.ledger_book(
             case=zorg_case,
             bucket="costs",
             kind="costs_charged",
@@ -247,7 +247,7 @@ def test_closing_needs_a_reason_and_paid_needs_a_zero_balance(zorg_case, officer
         services.case_transition(case=zorg_case, to="closed", actor=officer)
     with pytest.raises(DomainError, match="cannot be closed as paid"):
         services.case_transition(case=zorg_case, to="closed", actor=officer, closing_reason="paid")
-    services.ledger_book(
+    ledger.ledger_book(
         case=zorg_case,
         bucket="principal",
         kind="payment",
@@ -269,13 +269,13 @@ def test_closing_needs_a_reason_and_paid_needs_a_zero_balance(zorg_case, officer
 
 
 def test_notes_and_tasks_land_on_the_timeline(zorg_case, officer):
-    services.note_add(case=zorg_case, author=officer, text="Debiteur belt terug")
-    task = services.task_create(
+    timeline.note_add(case=zorg_case, author=officer, text="Debiteur belt terug")
+    task = timeline.task_create(
         case=zorg_case, title="Terugbellen", due_on=TODAY, kind="call", created_by=officer
     )
     assert task.assignee == officer
-    services.task_complete(task=task, by=officer)
+    timeline.task_complete(task=task, by=officer)
     kinds = list(Event.objects.filter(case=zorg_case).values_list("kind", flat=True))
     assert kinds.count("task") == 2 and "note" in kinds
     with pytest.raises(DomainError):
-        services.note_add(case=zorg_case, author=officer, text="  ")
+        timeline.note_add(case=zorg_case, author=officer, text="  ")

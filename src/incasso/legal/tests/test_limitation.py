@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from incasso.cases.ledger import ledger_book, ledger_reverse
 from incasso.cases.models import Bucket, EntryKind, Event
-from incasso.cases.services import ledger_book, ledger_reverse
 from incasso.core.testing import SHARED_DIR
 from incasso.legal.selectors import claim_limitation, limitation_watch_list
 from incasso.legal.services import limitation_interrupt, limitation_record

@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from incasso.cases.ledger import ledger_book
 from incasso.cases.models import Bucket, EntryKind, Event, Task, TaskKind
-from incasso.cases.services import ledger_book
 from incasso.letters.compose import letter_data_from_json, letter_data_to_json
 from incasso.letters.models import Delivery, SentLetter
 from incasso.letters.print_batch import print_batch

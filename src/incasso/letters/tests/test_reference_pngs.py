@@ -54,8 +54,8 @@ def frozen(time_machine: Any, settings: Any) -> None:
 def reference_case(frozen: None, zorg_letter_case: Any) -> Any:
     """Zorggroep Noord's case with everything a factory sequence would vary pinned down:
     one invoice of € 1.250,00 (due 01-12-2025) and a payment of € 250,00 on 16-02-2026."""
+    from incasso.cases.ledger import ledger_book
     from incasso.cases.models import Bucket, EntryKind
-    from incasso.cases.services import ledger_book
 
     case = zorg_letter_case
     case.number = "2026-000101"

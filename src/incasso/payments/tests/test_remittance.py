@@ -11,8 +11,8 @@ import pytest
 from lxml import etree
 from openpyxl import load_workbook
 
+from incasso.cases.ledger import ledger_reverse
 from incasso.cases.models import Bucket, EntryKind, LedgerEntry
-from incasso.cases.services import ledger_reverse
 from incasso.core.exceptions import DomainError
 from incasso.payments.models import ClientContract, Remittance, RemittanceLine
 from incasso.payments.remittance import (
