@@ -250,7 +250,7 @@ def instalment_payment_request(
     the letter date). Reminder: everything open of the instalments due before the letter date, with
     the reference of the oldest of them, by the letter's pay-by date; nothing due yet: the next
     instalment. A payment with an instalment's reference pays that instalment first and then the
-    next ones in order (`arrangements.services.instalment_record_payment`), and the oldest unpaid
+    next ones in order (`arrangements.instalments.instalment_record_payment`), and the oldest unpaid
     instalment has none unpaid before it, so the overdue sum books exactly on the overdue
     instalments. Never more than the balance."""
     if code not in INSTALMENT_BOX or balance <= 0:

@@ -19,12 +19,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from incasso.arrangements.models import ArrangementStatus, Instalment
-from incasso.arrangements.services import (
+from incasso.arrangements.instalments import (
     arrangement_record_case_payment,
     instalment_payment_reverse,
     instalment_record_payment,
 )
+from incasso.arrangements.models import ArrangementStatus, Instalment
 from incasso.calculations.allocation import allocate_payment
 from incasso.calculations.money import to_cents
 from incasso.cases.ledger import ledger_book, ledger_reverse

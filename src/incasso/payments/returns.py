@@ -13,8 +13,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from incasso.arrangements.instalments import instalment_payment_reverse
 from incasso.arrangements.models import InstalmentPayment
-from incasso.arrangements.services import instalment_payment_reverse
 from incasso.cases.models import Case, Claim, EntryKind, LedgerEntry
 from incasso.cases.timeline import EventRow, TaskRow, events_record_many, tasks_create_many
 from incasso.core.exceptions import DomainError

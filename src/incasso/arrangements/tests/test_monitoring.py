@@ -10,10 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from incasso.arrangements.disputes import dispute_ask_client, dispute_open, dispute_resolve
+from incasso.arrangements.instalments import instalment_record_payment
 from incasso.arrangements.models import ArrangementStatus, InstalmentPayment, InstalmentStatus, PromiseStatus
 from incasso.arrangements.monitoring import arrangements_monitor
 from incasso.arrangements.promises import promise_record, promise_stats, promises_evaluate
-from incasso.arrangements.services import arrangement_propose, instalment_record_payment
+from incasso.arrangements.services import arrangement_propose
 from incasso.arrangements.tests.conftest import TODAY, plan
 from incasso.cases.ledger import ledger_book
 from incasso.cases.models import Task

@@ -6,12 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from incasso.arrangements.instalments import instalment_payment_reverse, instalment_record_payment
 from incasso.arrangements.models import InstalmentPayment, InstalmentStatus
-from incasso.arrangements.services import (
-    arrangement_propose,
-    instalment_payment_reverse,
-    instalment_record_payment,
-)
+from incasso.arrangements.services import arrangement_propose
 from incasso.arrangements.tests.conftest import TODAY, plan
 from incasso.cases.models import Event
 

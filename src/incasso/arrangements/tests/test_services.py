@@ -11,6 +11,7 @@ import pytest
 from django.utils import translation
 from pypdf import PdfReader
 
+from incasso.arrangements.instalments import instalment_record_payment
 from incasso.arrangements.models import (
     Arrangement,
     ArrangementPolicy,
@@ -24,7 +25,6 @@ from incasso.arrangements.services import (
     arrangement_approve,
     arrangement_propose,
     arrangement_reject,
-    instalment_record_payment,
 )
 from incasso.arrangements.tests.conftest import TODAY, plan
 from incasso.calculations.payment_reference import is_valid_payment_reference

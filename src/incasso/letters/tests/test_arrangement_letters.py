@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from incasso.arrangements.services import instalment_record_payment
+from incasso.arrangements.instalments import instalment_record_payment
 from incasso.letters.sandbox import TemplateRefused, template_render
 from incasso.letters.selectors import arrangement_fields
 from incasso.letters.services import letter_compose, letter_render

@@ -11,8 +11,9 @@ from decimal import Decimal
 
 import pytest
 
+from incasso.arrangements.instalments import instalment_record_payment
 from incasso.arrangements.models import ArrangementStatus, InstalmentStatus
-from incasso.arrangements.services import arrangement_end, instalment_record_payment
+from incasso.arrangements.services import arrangement_end
 from incasso.calculations.sheet import group_by_four
 from incasso.letters.compose import letter_data_from_json, letter_data_to_json
 from incasso.letters.rendering import LetterData

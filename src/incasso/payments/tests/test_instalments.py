@@ -143,7 +143,7 @@ def _mandate_for(case: Case, mandate_id: str, *, active: bool = True):  # type: 
 
 
 def test_due_instalments_with_an_active_mandate_become_debit_items(supervisor) -> None:
-    from incasso.arrangements.services import instalment_record_payment
+    from incasso.arrangements.instalments import instalment_record_payment
     from incasso.payments.selectors import instalments_due_for_direct_debit
 
     case, _, rows = _arranged(supervisor)
