@@ -211,7 +211,7 @@ class _ClaimState:
             rate = Decimal(0)
         return OpenClaim(
             self.claim.id,
-            self.costs_charged - self.costs_paid,
+            self.costs_open(),
             self.engine.interest_due_cents(),
             self.engine.principal,
             is_due=self.claim.due_on <= day,
@@ -226,6 +226,9 @@ class _ClaimState:
         self.principal_paid += principal
         self.engine.pay_principal(principal)
 
+    def costs_open(self) -> int:
+        return self.costs_charged - self.costs_paid - self.written_off[Bucket.COSTS]
+
     def reduce(self, bucket: Bucket, cents: int) -> int:
         """Let go of up to `cents` in `bucket`; returns what was open and let go."""
         if bucket is Bucket.PRINCIPAL:
@@ -235,7 +238,7 @@ class _ClaimState:
             done = min(cents, self.engine.interest_due_cents())
             self.engine.pay_interest(done)
         else:
-            done = min(cents, self.costs_charged - self.costs_paid - self.written_off[Bucket.COSTS])
+            done = min(cents, self.costs_open())
         self.written_off[bucket] += done
         return done
 

@@ -89,6 +89,19 @@ def test_more_than_is_open_is_capped_at_what_is_open() -> None:
     assert s.costs.outstanding == 0
 
 
+def test_a_payment_after_a_costs_write_off_is_not_spent_on_those_costs() -> None:
+    s = build_statement(
+        [CLAIM],
+        [CostsFact("F-1", Decimal("150.00"), D(2025, 2, 1))],
+        [PaymentFact(Decimal("100.00"), D(2025, 3, 1))],
+        as_of=D(2025, 3, 1),
+        tables=TABLES,
+        reductions=[ReductionFact("F-1", Decimal("150.00"), D(2025, 2, 2), Bucket.COSTS)],
+    )
+    assert s.costs.paid == 0 and s.costs.outstanding == 0
+    assert s.interest.paid + s.principal.paid == Decimal("100.00")
+
+
 def test_a_reduction_of_interest_lowers_the_interest_owed() -> None:
     s = build_statement(
         [CLAIM],
