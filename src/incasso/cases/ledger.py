@@ -70,6 +70,24 @@ def ledger_book(
     return entry
 
 
+def reversal_of(entry: LedgerEntry, *, actor: Any, reason: str, booked_at: dt.datetime) -> LedgerEntry:
+    """The (unsaved) entry that cancels `entry`: same case, claim, bucket and value date, the opposite
+    amount. `ledger_reverse` saves one with its checks; the bulk returns create many at once."""
+    return LedgerEntry(
+        case_id=entry.case_id,
+        claim_id=entry.claim_id,
+        bucket=entry.bucket,
+        kind=EntryKind.REVERSAL,
+        amount=-entry.amount,
+        value_on=entry.value_on,
+        booked_at=booked_at,
+        source=_actor_label(actor, "system"),
+        actor=actor if getattr(actor, "pk", None) else None,
+        reason=reason,
+        reverses=entry,
+    )
+
+
 @transaction.atomic
 def ledger_reverse(*, entry: LedgerEntry, actor: Any, reason: str, record_event: bool = True) -> LedgerEntry:
     """Cancel an entry by booking its opposite. An entry can be reversed once; a reversal never.
@@ -81,19 +99,8 @@ def ledger_reverse(*, entry: LedgerEntry, actor: Any, reason: str, record_event:
         raise DomainError(_("This entry has already been reversed"), field="entry")
     if not reason.strip():
         raise DomainError(_("A reversal needs a reason"), field="reason")
-    reversal = LedgerEntry.objects.create(
-        case_id=entry.case_id,
-        claim_id=entry.claim_id,
-        bucket=entry.bucket,
-        kind=EntryKind.REVERSAL,
-        amount=-entry.amount,
-        value_on=entry.value_on,
-        booked_at=timezone.now(),
-        source=_actor_label(actor, "system"),
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-        reverses=entry,
-    )
+    reversal = reversal_of(entry, actor=actor, reason=reason, booked_at=timezone.now())
+    reversal.save()
     if record_event:
         event_record(
             case=entry.case,

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from incasso.arrangements.instalments import instalment_payment_reverse
 from incasso.arrangements.models import InstalmentPayment
+from incasso.cases.ledger import reversal_of
 from incasso.cases.models import Case, Claim, EntryKind, LedgerEntry
 from incasso.cases.timeline import EventRow, TaskRow, events_record_many, tasks_create_many
 from incasso.core.exceptions import DomainError
@@ -49,27 +50,12 @@ def transactions_return(pairs: list[tuple[BankTransaction, BankTransaction]], *,
     ).order_by("id"):
         entries_of[owner_of[entry.pk]].append(entry)
     now = timezone.now()
-    source = getattr(actor, "username", None) or "system"
     reversals: list[LedgerEntry] = []
     owners: list[BankTransaction] = []
     for txn, original in pairs:
         reason = f"Storno {txn.return_reason or ''} van betaling {original.pk}".strip()
         for entry in entries_of[original.pk]:
-            reversals.append(
-                LedgerEntry(
-                    case_id=entry.case_id,
-                    claim_id=entry.claim_id,
-                    bucket=entry.bucket,
-                    kind=EntryKind.REVERSAL,
-                    amount=-entry.amount,
-                    value_on=entry.value_on,
-                    booked_at=now,
-                    source=source,
-                    actor=actor if getattr(actor, "pk", None) else None,
-                    reason=reason,
-                    reverses=entry,
-                )
-            )
+            reversals.append(reversal_of(entry, actor=actor, reason=reason, booked_at=now))
             owners.append(txn)
     LedgerEntry.objects.bulk_create(reversals, batch_size=2000)
     invoice_of = dict(
