@@ -151,29 +151,36 @@ def _line_row(line: StatementLine) -> list[str]:
     return [format_date(line.on), line.claim_id, what, format_money(line.amount)]
 
 
+def totals_rows(
+    statement: Statement, labels: tuple[str, str, str, str] = ("hoofdsom", "rente", "kosten", "totaal")
+) -> tuple[list[str], list[list[str]]]:
+    """The totals per bucket as table headers and rows (charged, paid, outstanding), with a column
+    "afgeboekt" only when something was written off, so the figures add up for a reader."""
+    shown = list(zip(labels[:3], (statement.principal, statement.interest, statement.costs), strict=True))
+    written_off = any(bucket.written_off for _, bucket in shown)
+
+    def row(label: str, charged: str, paid: Decimal, off: Decimal, outstanding: Decimal) -> list[str]:
+        return [
+            label,
+            charged,
+            format_money(paid),
+            *([format_money(off)] if written_off else []),
+            format_money(outstanding),
+        ]
+
+    rows = [row(label, format_money(b.charged), b.paid, b.written_off, b.outstanding) for label, b in shown]
+    off = sum((b.written_off for _, b in shown), Decimal(0))
+    rows.append(row(labels[3], "", statement.payments, off, statement.outstanding))
+    headers = ["", "berekend", "betaald", *(["afgeboekt"] if written_off else []), "openstaand"]
+    return headers, rows
+
+
 def render_statement(statement: Statement, *, title: str = "Renteberekening") -> str:
     out = [f"{title} per {format_date(statement.as_of)}", "=" * (len(title) + 15)]
     rows = [_line_row(line) for line in statement.lines]
     out += table(["datum", "vordering", "omschrijving", "bedrag"], rows, [False, False, False, True])
     out += ["", "Totalen"]
-    buckets = (("hoofdsom", statement.principal), ("rente", statement.interest), ("kosten", statement.costs))
-    written_off = any(bucket.written_off for _, bucket in buckets)
-    total_rows = []
-    for label, bucket in buckets:
-        values = (
-            bucket.charged,
-            bucket.paid,
-            *((bucket.written_off,) if written_off else ()),
-            bucket.outstanding,
-        )
-        total_rows.append([label, *(format_money(v) for v in values)])
-    off = sum((bucket.written_off for _, bucket in buckets), Decimal(0))
-    total_rows.append(
-        ["totaal", "", format_money(statement.payments)]
-        + ([format_money(off)] if written_off else [])
-        + [format_money(statement.outstanding)]
-    )
-    headers = ["", "berekend", "betaald", *(["afgeboekt"] if written_off else []), "openstaand"]
+    headers, total_rows = totals_rows(statement)
     out += table(headers, total_rows, [False, *([True] * (len(headers) - 1))])
     if statement.unallocated:
         out.append(

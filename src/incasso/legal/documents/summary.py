@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from incasso.calculations.sheet import format_date, format_money
+from incasso.calculations.sheet import format_date, format_money, totals_rows
 from incasso.calculations.statement import LineKind, StatementLine
 from incasso.legal.court import COURT_LABEL
 from incasso.legal.documents.blocks import Block, LegalDocument, heading, kv, para, table
@@ -35,21 +35,7 @@ def party_rows(role: str, party: Party) -> list[tuple[str, str]]:
 def totals_block(d: Dossier) -> Block:
     s = d.statement
     assert s is not None
-    buckets = (("Hoofdsom", s.principal), ("Rente", s.interest), ("Kosten", s.costs))
-    off = any(b.written_off for _, b in buckets)
-    rows = [
-        [label, format_money(b.charged), format_money(b.paid)]
-        + ([format_money(b.written_off)] if off else [])
-        + [format_money(b.outstanding)]
-        for label, b in buckets
-    ]
-    total_off = sum((b.written_off for _, b in buckets), Decimal(0))
-    rows.append(
-        ["Totaal", "", format_money(s.payments)]
-        + ([format_money(total_off)] if off else [])
-        + [format_money(s.outstanding)]
-    )
-    headers = ["", "berekend", "betaald", *(["afgeboekt"] if off else []), "openstaand"]
+    headers, rows = totals_rows(s, ("Hoofdsom", "Rente", "Kosten", "Totaal"))
     return table(headers, rows, [False, *([True] * (len(headers) - 1))], bold_last=True)
 
 
