@@ -6,7 +6,12 @@ statement text is the same whatever the number of rows and costs nothing to buil
 default (`auto_now`/`auto_now_add` fields: now). No `save()`, no signals: the caller owns the
 transaction, the locks and the rules (as with `bulk_create`).
 
-`INCASSO_BULK_ARRAYS = False` makes PostgreSQL take the `bulk_create` path too (the differential test
+`copy_rows` writes the same rows with one `COPY … FROM STDIN` on PostgreSQL (about twice as fast as the
+array INSERT, measured on 100,000 events: 0.7 s against 1.5 s; ids, when asked for, are taken from the
+table's sequence first, as COPY returns nothing). `update_fields` and `update_rows` are the bulk UPDATE
+counterpart: `UPDATE … FROM unnest(ids, columns…)`.
+
+`INCASSO_BULK_ARRAYS = False` makes PostgreSQL take Django's `bulk_create`/`bulk_update` path too (the differential test
 of the daily run compares the two).
 """
 
@@ -102,32 +107,108 @@ def insert_rows(
         return [tuple(row) for row in cursor.fetchall()] if returning else []
 
 
-def update_rows(model: type[Model], field_name: str, ids: Sequence[Any], values: Sequence[Any]) -> None:
-    """One UPDATE setting one column of many rows (by primary key) to their own values.
+def copy_rows(
+    model: type[Model],
+    columns: Mapping[str, Sequence[Any]],
+    *,
+    constants: Mapping[str, Any] | None = None,
+    ids: bool = False,
+) -> list[int]:
+    """Insert one row per position of the equally long `columns` (attribute name → values), with
+    `constants` in every row; with `ids`, return the new primary keys in the order given."""
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    count = len(next(iter(columns.values()), ()))
+    if not _arrays() or count == 0:  # insert_rows also checks the columns
+        rows = insert_rows(model, columns, constants=constants, returning=(pk.attname,) if ids else ())
+        return [row[0] for row in rows] if ids else []
+    constants = constants or {}
+    if any(len(values) != count for values in columns.values()):
+        raise ValueError("columns of unequal length")
+    fields = {f.attname: f for f in meta.concrete_fields}
+    unknown = (set(columns) | set(constants)) - set(fields)
+    if unknown:
+        raise ValueError(f"{model.__name__} has no field(s) {sorted(unknown)}")
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        new_ids: list[int] = []
+        if ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, pk.column, count],
+            )
+            new_ids = [row[0] for row in cursor.fetchall()]
+        names: list[str] = []
+        values: list[Sequence[Any]] = []
+        for name, f in fields.items():
+            if f.primary_key and not ids:
+                continue
+            if f.primary_key:
+                column: Sequence[Any] = new_ids
+            elif name in columns:
+                column = columns[name]
+            else:
+                column = [constants[name] if name in constants else _default(f)] * count
+            if isinstance(f, JSONField):
+                column = [json.dumps(v, cls=f.encoder) for v in column]
+            names.append(qn(str(f.column)))
+            values.append(column)
+        sql = f"COPY {qn(meta.db_table)} ({', '.join(names)}) FROM STDIN"
+        with connection.wrap_database_errors, cursor.copy(sql) as copy:  # IntegrityError as from INSERT
+            for row in zip(*values, strict=True):
+                copy.write_row(row)
+    return new_ids
 
-    On PostgreSQL `UPDATE … FROM unnest(ids, values)`: two array parameters, so the statement text is the
-    same for every batch and costs nothing to build; elsewhere Django's `bulk_update` (CASE … WHEN).
+
+def update_fields(objs: Sequence[Model], fields: Sequence[str]) -> None:
+    """`bulk_update` of `fields` on `objs` (instances of one model, by primary key).
+
+    On PostgreSQL one `UPDATE … FROM unnest(ids, column1, …)`: one array parameter per column, so the
+    statement text is the same for every batch (Django's `bulk_update` builds a CASE … WHEN per field and
+    row: ~0.1 s per 500 rows in Python alone); elsewhere Django's `bulk_update`.
     """
-    if len(ids) != len(values):
-        raise ValueError("ids and values of unequal length")
-    if not ids:
+    if not objs:
         return
-    f = model._meta.get_field(field_name)
-    pk = model._meta.pk
-    assert isinstance(f, Field) and pk is not None and f.column and pk.column
+    model = type(objs[0])
     if not _arrays():
-        model._default_manager.bulk_update(
-            [model(**{pk.attname: i, f.attname: v}) for i, v in zip(ids, values, strict=True)], [field_name]
-        )
+        model._default_manager.bulk_update(objs, list(fields), batch_size=1000)
         return
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None and pk.column
+    columns: list[Field[Any, Any]] = []
+    for name in fields:
+        f = meta.get_field(name)
+        assert isinstance(f, Field) and f.column
+        columns.append(f)
+    arrays = [[o.pk for o in objs]] + [
+        [f.get_db_prep_save(getattr(o, f.attname), connection) for o in objs] for f in columns
+    ]
+    types = [pk.db_type(connection)] + [f.db_type(connection) for f in columns]
     qn = connection.ops.quote_name
     sql = (
-        f"UPDATE {qn(model._meta.db_table)} AS t SET {qn(f.column)} = v.val "
-        f"FROM unnest(%s::{pk.db_type(connection)}[], %s::{f.db_type(connection)}[]) AS v(id, val) "
-        f"WHERE t.{qn(pk.column)} = v.id"
+        f"UPDATE {qn(meta.db_table)} AS t SET "
+        + ", ".join(f"{qn(str(f.column))} = v.c{i}" for i, f in enumerate(columns))
+        + " FROM unnest("
+        + ", ".join(f"%s::{t}[]" for t in types)
+        + f") AS v(id, {', '.join(f'c{i}' for i in range(len(columns)))}) WHERE t.{qn(pk.column)} = v.id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(ids), list(values)])
+        cursor.execute(sql, arrays)
+
+
+def update_rows(model: type[Model], field_name: str, ids: Sequence[Any], values: Sequence[Any]) -> None:
+    """One column of many rows (by primary key) set to their own values: `update_fields` without
+    loading the rows."""
+    if len(ids) != len(values):
+        raise ValueError("ids and values of unequal length")
+    f = model._meta.get_field(field_name)
+    pk = model._meta.pk
+    assert isinstance(f, Field) and pk is not None
+    update_fields(
+        [model(**{pk.attname: i, f.attname: v}) for i, v in zip(ids, values, strict=True)], [field_name]
+    )
 
 
 class _AnyOf(Lookup[Any]):

@@ -42,13 +42,12 @@ from incasso.cases.timeline import (
     events_record_many,
     tasks_create_many,
 )
-from incasso.core.bulk import id_in
+from incasso.core.bulk import copy_rows, id_in, update_fields
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money
 from incasso.payments.booking import BUCKET_ORDER, Split, _arrangement_record, _source, payment_event
 from incasso.payments.models import Allocation, BankTransaction, MatchRule, TransactionStatus
 from incasso.payments.position import ledger_rows_for, position_from_rows
-from incasso.payments.writes import bulk_set, copy_rows
 from incasso.rates.selectors import rate_tables
 
 ZERO = Decimal("0.00")
@@ -233,7 +232,7 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
         actor=actor,
         actor_labels=["bank"] * len(events),
     )
-    bulk_set(
+    update_fields(
         [r.txn for r in requests],
         ["status", "case", "match_rule", "confidence", "reason", "unallocated", "matched_by"],
     )
@@ -296,5 +295,7 @@ def _close_paid(candidates: list[tuple[Case, dt.date]], *, actor: Any) -> None:
                 },
             )
         )
-    bulk_set([c for c, _on in closing.values()], ["state", "closed_on", "closing_reason", "next_action_on"])
+    update_fields(
+        [c for c, _on in closing.values()], ["state", "closed_on", "closing_reason", "next_action_on"]
+    )
     events_record_many(events)

@@ -18,11 +18,11 @@ from incasso.arrangements.models import InstalmentPayment
 from incasso.cases.ledger import reversal_of
 from incasso.cases.models import Case, Claim, EntryKind, LedgerEntry
 from incasso.cases.timeline import EventRow, TaskRow, events_record_many, tasks_create_many
+from incasso.core.bulk import update_fields
 from incasso.core.exceptions import DomainError
 from incasso.payments.booking import Split, arrangement_source, return_rows
 from incasso.payments.direct_debit import direct_debit_returned
 from incasso.payments.models import Allocation, BankTransaction, DirectDebitLine, TransactionStatus
-from incasso.payments.writes import bulk_set
 
 ZERO = Decimal("0.00")
 
@@ -72,7 +72,7 @@ def transactions_return(pairs: list[tuple[BankTransaction, BankTransaction]], *,
         reversed_parts[txn.pk].append((invoice, reversal.bucket, reversal.amount))
     for _txn, original in pairs:
         original.status = TransactionStatus.RETURNED
-    bulk_set([original for _txn, original in pairs], ["status"])
+    update_fields([original for _txn, original in pairs], ["status"])
     sources = [arrangement_source(original) for _txn, original in pairs]
     for counted in sorted(
         set(InstalmentPayment.objects.filter(source__in=sources).values_list("source", flat=True))
@@ -105,7 +105,7 @@ def transactions_return(pairs: list[tuple[BankTransaction, BankTransaction]], *,
         )
         events.append(event)
         tasks.append(task)
-    bulk_set(
+    update_fields(
         [txn for txn, _original in pairs], ["status", "case", "returns", "match_rule", "confidence", "reason"]
     )
     events_record_many(events)

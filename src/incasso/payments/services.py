@@ -26,6 +26,7 @@ from django.utils import timezone
 from incasso.bankfiles import ParseResult, StatementEntry, StatementFileError, parse_statement_bytes
 from incasso.cases.models import CaseState
 from incasso.cases.selectors import case_get_for_user
+from incasso.core.bulk import copy_rows, update_fields
 from incasso.core.exceptions import DomainError
 from incasso.payments.booking import transaction_book
 from incasso.payments.chunked_booking import BookRequest, transactions_book
@@ -33,7 +34,6 @@ from incasso.payments.matching import NAME_LATER, Match, MatchCache, match_trans
 from incasso.payments.models import BankStatementImport, BankTransaction, MatchRule, TransactionStatus
 from incasso.payments.names import names_match
 from incasso.payments.returns import transactions_return
-from incasso.payments.writes import bulk_set, copy_rows
 
 CHUNK = 2000  # rows per bulk INSERT / values per lookup query
 BOOK_CHUNK = 500  # matched credits booked together (`chunked_booking.transactions_book`)
@@ -285,7 +285,7 @@ class _Batch:
         self.cache.changed |= self.pending_cases
         self.pending, self.returns, self.pending_cases, self.pending_amounts = [], [], set(), set()
         if self.queued:
-            bulk_set(self.queued, ["status", "match_rule", "confidence", "reason", "case"])
+            update_fields(self.queued, ["status", "match_rule", "confidence", "reason", "case"])
             self.queued = []
 
     def finish(self) -> None:

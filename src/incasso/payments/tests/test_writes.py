@@ -10,8 +10,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from incasso.core.bulk import copy_rows
 from incasso.payments.models import BankStatementImport, BankTransaction
-from incasso.payments.writes import copy_rows
 
 pytestmark = pytest.mark.django_db
 
