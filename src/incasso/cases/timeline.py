@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incasso.cases.models import Case, Document, Event, EventKind, Note, Task
-from incasso.core.bulk import insert_rows
+from incasso.core.bulk import copy_rows
 from incasso.core.exceptions import DomainError
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -106,7 +106,7 @@ def events_insert_many(
     actor_labels: Sequence[str] | None = None,
 ) -> None:
     """`events_record_many` for batch runs: one kind and actor, case ids instead of model instances
-    (one array INSERT on PostgreSQL, see `core.bulk`). `actor_labels` per event (as `EventRow.actor_label`;
+    (one COPY on PostgreSQL, see `core.bulk`). `actor_labels` per event (as `EventRow.actor_label`;
     the actor's username wins, as in `event_record`), default "system". The caller owns the transaction."""
     columns: dict[str, Sequence[Any]] = {
         "case_id": case_ids,
@@ -122,7 +122,7 @@ def events_insert_many(
         constants["actor_label"] = _actor_label(actor, "system")
     else:
         columns["actor_label"] = actor_labels
-    insert_rows(Event, columns, constants=constants)
+    copy_rows(Event, columns, constants=constants)
 
 
 @transaction.atomic
@@ -226,7 +226,7 @@ class TaskValues(NamedTuple):
 
 def tasks_insert_many(rows: Sequence[TaskValues]) -> list[int]:
     """`tasks_create_many` for batch runs: the same tasks and timeline events, written without model
-    instances (one array INSERT each on PostgreSQL, see `core.bulk`). Returns the task ids in the order
+    instances (one COPY each on PostgreSQL, see `core.bulk`). Returns the task ids in the order
     given. The caller owns the transaction."""
     if not rows:
         return []
@@ -234,20 +234,17 @@ def tasks_insert_many(rows: Sequence[TaskValues]) -> list[int]:
     if not all(titles):
         raise DomainError(_("A task needs a title"), field="title")
     case_ids = [row.case_id for row in rows]
-    ids = [
-        pk
-        for (pk,) in insert_rows(
-            Task,
-            {
-                "case_id": case_ids,
-                "title": titles,
-                "due_on": [row.due_on for row in rows],
-                "kind": [row.kind for row in rows],
-                "assignee_id": [row.assignee_id for row in rows],
-            },
-            returning=("id",),
-        )
-    ]
+    ids = copy_rows(
+        Task,
+        {
+            "case_id": case_ids,
+            "title": titles,
+            "due_on": [row.due_on for row in rows],
+            "kind": [row.kind for row in rows],
+            "assignee_id": [row.assignee_id for row in rows],
+        },
+        ids=True,
+    )
     events_insert_many(
         case_ids=case_ids,
         kind=EventKind.TASK,

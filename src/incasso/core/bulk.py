@@ -131,20 +131,14 @@ def copy_rows(
     if unknown:
         raise ValueError(f"{model.__name__} has no field(s) {sorted(unknown)}")
     qn = connection.ops.quote_name
+    new_ids = reserve_ids(model, count) if ids and pk.attname not in columns else []
     with connection.cursor() as cursor:
-        new_ids: list[int] = []
-        if ids:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, pk.column, count],
-            )
-            new_ids = [row[0] for row in cursor.fetchall()]
         names: list[str] = []
         values: list[Sequence[Any]] = []
         for name, f in fields.items():
-            if f.primary_key and not ids:
+            if f.primary_key and not new_ids and name not in columns:
                 continue
-            if f.primary_key:
+            if f.primary_key and new_ids:
                 column: Sequence[Any] = new_ids
             elif name in columns:
                 column = columns[name]
@@ -158,7 +152,36 @@ def copy_rows(
         with connection.wrap_database_errors, cursor.copy(sql) as copy:  # IntegrityError as from INSERT
             for row in zip(*values, strict=True):
                 copy.write_row(row)
-    return new_ids
+    return new_ids if new_ids else list(columns[pk.attname]) if ids else []
+
+
+def reserve_ids(model: type[Model], count: int) -> list[int]:
+    """`count` new primary keys for `model`, for rows written later in the same transaction (with
+    `copy_rows(model, {"id": ids, ...})`), so that other rows can refer to them before they are written
+    (foreign keys are checked at commit). PostgreSQL takes them from the table's sequence (safe with
+    concurrent writers). SQLite has no sequence: the next ids after the highest ever used, which is safe
+    because SQLite has one writer at a time and the caller's transaction must already have written
+    (holding the write lock) before it asks."""
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    if count <= 0:
+        return []
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, pk.column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX({qn(str(pk.column))}), 0) FROM {qn(meta.db_table)}")
+        highest = int(cursor.fetchone()[0])
+        if connection.vendor == "sqlite":  # AUTOINCREMENT never reuses the ids of deleted rows
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
+            row = cursor.fetchone()
+            highest = max(highest, int(row[0]) if row else 0)
+        return list(range(highest + 1, highest + 1 + count))
 
 
 def update_fields(objs: Sequence[Model], fields: Sequence[str]) -> None:

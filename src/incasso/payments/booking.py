@@ -149,6 +149,30 @@ def _arrangement_record(txn: BankTransaction, case: Case, instalment: Instalment
     )
 
 
+def mark_booked(
+    txn: BankTransaction, *, case: Case, rule: str, confidence: Decimal, reason: str, actor: Any
+) -> None:
+    """Set (in memory) what a booked transaction says of its match; the booking adds `unallocated`.
+    The import writes these before it books (`services`), both booking paths set them again."""
+    txn.status = TransactionStatus.BOOKED
+    txn.case = case
+    txn.match_rule = rule
+    txn.confidence = confidence
+    txn.reason = reason[:500]
+    if rule == MatchRule.MANUAL:
+        txn.matched_by = actor
+
+
+def mark_returned(txn: BankTransaction, *, original: BankTransaction) -> None:
+    """Set (in memory) what a returned direct debit says: the payment it takes back, on that case."""
+    txn.status = TransactionStatus.RETURNED
+    txn.case_id = original.case_id
+    txn.returns = original
+    txn.match_rule = MatchRule.RETURN
+    txn.confidence = Decimal("1.00")
+    txn.reason = f"Storno van transactie {original.pk} ({txn.return_reason or 'teruggeboekt'})"
+
+
 def transaction_book(
     *,
     txn: BankTransaction,
@@ -204,14 +228,8 @@ def transaction_book(
                     reason=f"Betaling {txn.counterparty_name or ''}".strip(),
                 )
                 split.append((claim.invoice_number, str(bucket), value))
-    txn.status = TransactionStatus.BOOKED
-    txn.case = locked
-    txn.match_rule = rule
-    txn.confidence = confidence
-    txn.reason = reason[:500]
+    mark_booked(txn, case=locked, rule=rule, confidence=confidence, reason=reason, actor=actor)
     txn.unallocated = allocation.unallocated
-    if rule == MatchRule.MANUAL:
-        txn.matched_by = actor
     txn.save()
     summary, details = payment_event(
         txn=txn,
@@ -297,12 +315,8 @@ def return_rows(
     """Mark `txn` (in memory) as the return of `original` on `case`; its one `payment` event (with
     the reversed parts per claim and bucket: (invoice number, bucket, amount owed again)) and the
     officer's review task (shared with `returns.transactions_return`)."""
-    txn.status = TransactionStatus.RETURNED
+    mark_returned(txn, original=original)
     txn.case = case
-    txn.returns = original
-    txn.match_rule = MatchRule.RETURN
-    txn.confidence = Decimal("1.00")
-    txn.reason = f"Storno van transactie {original.pk} ({txn.return_reason or 'teruggeboekt'})"
     words = _split_words(reversed)
     event = EventRow(
         case=case,

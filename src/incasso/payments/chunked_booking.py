@@ -45,7 +45,14 @@ from incasso.cases.timeline import (
 from incasso.core.bulk import copy_rows, id_in, update_fields
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money
-from incasso.payments.booking import BUCKET_ORDER, Split, _arrangement_record, _source, payment_event
+from incasso.payments.booking import (
+    BUCKET_ORDER,
+    Split,
+    _arrangement_record,
+    _source,
+    mark_booked,
+    payment_event,
+)
 from incasso.payments.models import Allocation, BankTransaction, MatchRule, TransactionStatus
 from incasso.payments.position import ledger_rows_for, position_from_rows
 from incasso.rates.selectors import rate_tables
@@ -105,17 +112,21 @@ def _booking_date(rows: list[dict[str, Any]], value_date: dt.date) -> dt.date:
     return max(value_date, max(dates)) if dates else value_date
 
 
-def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list[BankTransaction]:
+def transactions_book(
+    requests: list[BookRequest], *, actor: Any = None, written: bool = False
+) -> list[BankTransaction]:
     """`transaction_book` for a chunk of matched credits, with a fixed number of queries per chunk
     (plus one `case_transition`-like bulk close, the arrangement hook for cases with an active
     arrangement, and a task per overpayment). Payments on the same case are applied in the order
-    given, each seeing the ones before it. The caller holds the database transaction."""
+    given, each seeing the ones before it. The caller holds the database transaction. `written`: the
+    caller has already written the transactions as `booking.mark_booked` leaves them (the import), so
+    only the overpaid ones are updated."""
     if not requests:
         return []
     for request in requests:
         if request.txn.amount <= 0:
             raise DomainError("Only money received can be booked as a payment", field="amount")
-        if request.txn.status == TransactionStatus.BOOKED:
+        if request.txn.status == TransactionStatus.BOOKED and not written:
             raise DomainError("This transaction has already been booked", field="transaction")
     case_ids = sorted({r.case.pk for r in requests})
     locked: dict[int, Case] = {
@@ -193,14 +204,15 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
                         f"Betaling {txn.counterparty_name or ''}".strip(),
                     )
                     split.append((claim.invoice_number, str(bucket), value))
-        txn.status = TransactionStatus.BOOKED
-        txn.case = case
-        txn.match_rule = request.rule
-        txn.confidence = request.confidence
-        txn.reason = request.reason[:500]
+        mark_booked(
+            txn,
+            case=case,
+            rule=request.rule,
+            confidence=request.confidence,
+            reason=request.reason,
+            actor=actor,
+        )
         txn.unallocated = allocation.unallocated
-        if request.rule == MatchRule.MANUAL:
-            txn.matched_by = actor
         per_txn.append((request, value_on, interest, split, allocation.unallocated))
         if (
             case.state != CaseState.CLOSED
@@ -232,10 +244,13 @@ def transactions_book(requests: list[BookRequest], *, actor: Any = None) -> list
         actor=actor,
         actor_labels=["bank"] * len(events),
     )
-    update_fields(
-        [r.txn for r in requests],
-        ["status", "case", "match_rule", "confidence", "reason", "unallocated", "matched_by"],
-    )
+    if written:  # the caller wrote them as `mark_booked` leaves them: only what the booking adds
+        update_fields([r.txn for r in requests if r.txn.unallocated], ["unallocated"])
+    else:
+        update_fields(
+            [r.txn for r in requests],
+            ["status", "case", "match_rule", "confidence", "reason", "unallocated", "matched_by"],
+        )
     # The arrangement hook, per booked payment, only where there is something to count it on.
     arranged = set(
         Arrangement.objects.filter(id_in("case_id", case_ids), status=ArrangementStatus.ACTIVE).values_list(

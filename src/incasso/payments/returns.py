@@ -27,8 +27,11 @@ from incasso.payments.models import Allocation, BankTransaction, DirectDebitLine
 ZERO = Decimal("0.00")
 
 
-def transactions_return(pairs: list[tuple[BankTransaction, BankTransaction]], *, actor: Any = None) -> None:
-    """`transaction_return(txn=, original=)` for each (txn, original) pair."""
+def transactions_return(
+    pairs: list[tuple[BankTransaction, BankTransaction]], *, actor: Any = None, written: bool = False
+) -> None:
+    """`transaction_return(txn=, original=)` for each (txn, original) pair. `written`: the caller has
+    already written each return as `booking.mark_returned` leaves it (the import)."""
     if not pairs:
         return
     for _txn, original in pairs:
@@ -105,8 +108,10 @@ def transactions_return(pairs: list[tuple[BankTransaction, BankTransaction]], *,
         )
         events.append(event)
         tasks.append(task)
-    update_fields(
-        [txn for txn, _original in pairs], ["status", "case", "returns", "match_rule", "confidence", "reason"]
-    )
+    if not written:
+        update_fields(
+            [txn for txn, _original in pairs],
+            ["status", "case", "returns", "match_rule", "confidence", "reason"],
+        )
     events_record_many(events)
     tasks_create_many(tasks)

@@ -26,9 +26,9 @@ from django.utils import timezone
 from incasso.bankfiles import ParseResult, StatementEntry, StatementFileError, parse_statement_bytes
 from incasso.cases.models import CaseState
 from incasso.cases.selectors import case_get_for_user
-from incasso.core.bulk import copy_rows, update_fields
+from incasso.core.bulk import copy_rows, reserve_ids
 from incasso.core.exceptions import DomainError
-from incasso.payments.booking import transaction_book
+from incasso.payments.booking import mark_booked, mark_returned, transaction_book
 from incasso.payments.chunked_booking import BookRequest, transactions_book
 from incasso.payments.matching import NAME_LATER, Match, MatchCache, match_transaction
 from incasso.payments.models import BankStatementImport, BankTransaction, MatchRule, TransactionStatus
@@ -139,8 +139,7 @@ def _import_parsed(result: ParseResult, *, data: bytes, name: str, actor: Any) -
             continue
         seen.add(natural_key)
         todo.append(_transaction_new(record, entry))
-    # One INSERT per chunk (the unique natural key still guards a concurrent import: it waits and fails).
-    created = _insert(todo)
+    created = _reserve(todo)
     cache = MatchCache.build(created)
     batch = _Batch(summary=summary, actor=actor, cache=cache)
     for new, txn in enumerate(created):
@@ -152,23 +151,26 @@ def _import_parsed(result: ParseResult, *, data: bytes, name: str, actor: Any) -
     return summary
 
 
-def _insert(txns: list[BankTransaction]) -> list[BankTransaction]:
-    """`bulk_create` of the new transactions: one array INSERT per chunk on PostgreSQL (`core.bulk`)."""
+def _reserve(txns: list[BankTransaction]) -> list[BankTransaction]:
+    """Give the new transactions their ids (and timestamps) now; each is written once, when its match
+    and booking are known (`_Batch.flush`), so none is inserted and then updated."""
     fields = [f for f in BankTransaction._meta.concrete_fields if not f.primary_key]
-    for start in range(0, len(txns), CHUNK * 10):
-        chunk = txns[start : start + CHUNK * 10]
-        for f in fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                for txn in chunk:
-                    f.pre_save(txn, True)  # the timestamps, on the instances too (as `bulk_create`)
-        ids = copy_rows(
-            BankTransaction, {f.attname: [getattr(t, f.attname) for t in chunk] for f in fields}, ids=True
-        )
-        for txn, pk in zip(chunk, ids, strict=True):
-            txn.pk = pk
-            txn._state.adding = False
-            txn._state.db = "default"
+    timestamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    for txn, pk in zip(txns, reserve_ids(BankTransaction, len(txns)), strict=True):
+        for f in timestamped:
+            f.pre_save(txn, True)  # as `bulk_create` does
+        txn.pk = pk
+        txn._state.adding = False
+        txn._state.db = "default"
     return txns
+
+
+def _write(txns: list[BankTransaction]) -> None:
+    """Insert transactions as they are in memory (ids from `_reserve`): one COPY on PostgreSQL. The
+    unique natural key still guards a concurrent import of the same entries: it waits and fails."""
+    if txns:
+        fields = BankTransaction._meta.concrete_fields
+        copy_rows(BankTransaction, {f.attname: [getattr(t, f.attname) for t in txns] for f in fields})
 
 
 def _transaction_new(record: BankStatementImport, entry: StatementEntry) -> BankTransaction:
@@ -212,7 +214,7 @@ class _Batch:
     returns: list[tuple[BankTransaction, BankTransaction]] = field(default_factory=list)
     pending_cases: set[int] = field(default_factory=set)
     pending_amounts: set[Decimal] = field(default_factory=set)
-    queued: list[BankTransaction] = field(default_factory=list)  # unmatched / suggested / ignored
+    unwritten: list[BankTransaction] = field(default_factory=list)  # decided, not yet in the database
     names_later: list[tuple[int, BankTransaction]] = field(default_factory=list)
 
     def _match(self, txn: BankTransaction) -> Match:
@@ -240,6 +242,15 @@ class _Batch:
             request = BookRequest(
                 txn, match.case, match.rule, match.confidence, match.reason, match.instalment
             )
+            mark_booked(
+                txn,
+                case=match.case,
+                rule=match.rule,
+                confidence=match.confidence,
+                reason=match.reason,
+                actor=self.actor,
+            )
+            self.unwritten.append(txn)
             self.pending.append((self.position, request))
             self.pending_cases.add(match.case.pk)
             self.pending_amounts.add(txn.amount)
@@ -248,6 +259,8 @@ class _Batch:
             summary.booked_amount += txn.amount
         elif match.status == TransactionStatus.RETURNED and match.original is not None:
             assert match.original.case_id is not None
+            mark_returned(txn, original=match.original)
+            self.unwritten.append(txn)
             self.returns.append((txn, match.original))
             self.pending_cases.add(match.original.case_id)
             summary.returned += 1
@@ -264,7 +277,7 @@ class _Batch:
         txn.confidence = match.confidence
         txn.reason = match.reason[:500]
         txn.case = match.case if match.status == TransactionStatus.SUGGESTED else None
-        self.queued.append(txn)
+        self.unwritten.append(txn)
         if match.status == TransactionStatus.SUGGESTED:
             self.summary.suggested += 1
         elif match.status == TransactionStatus.IGNORED:
@@ -273,20 +286,20 @@ class _Batch:
             self.summary.unmatched += 1
 
     def flush(self) -> None:
+        """Write the transactions decided since the last flush, then book the chunk's payments and returns."""
+        _write(self.unwritten)
+        self.unwritten = []
         if self.pending:
             requests = [request for _position, request in self.pending]
             for (position, _request), txn in zip(
-                self.pending, transactions_book(requests, actor=self.actor), strict=True
+                self.pending, transactions_book(requests, actor=self.actor, written=True), strict=True
             ):
                 if txn.case is not None and txn.case.state == CaseState.CLOSED:
                     self.cache.case_closed(txn.case.pk, position)
         if self.returns:
-            transactions_return(self.returns, actor=self.actor)
+            transactions_return(self.returns, actor=self.actor, written=True)
         self.cache.changed |= self.pending_cases
         self.pending, self.returns, self.pending_cases, self.pending_amounts = [], [], set(), set()
-        if self.queued:
-            update_fields(self.queued, ["status", "match_rule", "confidence", "reason", "case"])
-            self.queued = []
 
     def finish(self) -> None:
         """Book what is waiting, then the name rule for the transactions nothing else placed."""

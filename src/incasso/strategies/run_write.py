@@ -20,7 +20,7 @@ from incasso.cases.models import Bucket, Case, CaseState, EntryKind, TaskKind
 from incasso.cases.selectors import case_balance
 from incasso.cases.services import case_transition
 from incasso.cases.timeline import event_record, events_insert_many, task_create, tasks_insert_many
-from incasso.core.bulk import insert_rows, update_rows
+from incasso.core.bulk import copy_rows, update_rows
 from incasso.core.exceptions import DomainError
 from incasso.strategies.models import (
     Outcome,
@@ -38,8 +38,9 @@ VAT_PERCENT = Decimal(21)
 
 
 def write(plans: Sequence[CasePlan], ctx: RunContext) -> None:
-    """Write the decided plans of a chunk: one statement per kind of row, whatever the chunk size, with
-    one array parameter per column on PostgreSQL (`core.bulk`), `bulk_create` elsewhere.
+    """Write the decided plans of a chunk: one statement per kind of row, whatever the chunk size (on
+    PostgreSQL one COPY per table and one array parameter per column for the updates, `core.bulk`;
+    `bulk_create` elsewhere).
 
     Runs under the chunk's lock on the case rows. The StepExecution INSERT does not ignore conflicts:
     should a row for (case, step, due date) exist after all, the insert fails and nothing is doubled.
@@ -47,25 +48,23 @@ def write(plans: Sequence[CasePlan], ctx: RunContext) -> None:
     now = timezone.now()
     recorded = [p for p in plans if p.record]
     # At most one execution per case in a chunk: the case id finds its execution's id.
-    execution_of: dict[int, int] = dict(
-        (case_id, pk)
-        for pk, case_id in insert_rows(
-            StepExecution,
-            {
-                "case_id": [p.case.pk for p in recorded],
-                "step_id": [p.step.pk if p.step else None for p in recorded],
-                "due_on": [p.due_on for p in recorded],
-                "outcome": [
-                    Outcome.EXECUTED if p.outcome == Outcome.EXECUTED else Outcome.SKIPPED for p in recorded
-                ],
-                "reason": ["" if p.outcome == Outcome.EXECUTED else p.outcome for p in recorded],
-            },
-            constants={"run_id": ctx.run.pk if ctx.run else None, "executed_at": now},
-            returning=("id", "case_id"),
-        )
+    recorded_ids = copy_rows(
+        StepExecution,
+        {
+            "case_id": [p.case.pk for p in recorded],
+            "step_id": [p.step.pk if p.step else None for p in recorded],
+            "due_on": [p.due_on for p in recorded],
+            "outcome": [
+                Outcome.EXECUTED if p.outcome == Outcome.EXECUTED else Outcome.SKIPPED for p in recorded
+            ],
+            "reason": ["" if p.outcome == Outcome.EXECUTED else p.outcome for p in recorded],
+        },
+        constants={"run_id": ctx.run.pk if ctx.run else None, "executed_at": now},
+        ids=True,
     )
+    execution_of = {p.case.pk: pk for p, pk in zip(recorded, recorded_ids, strict=True)}
     messages = [p for p in plans if p.message is not None]
-    insert_rows(
+    copy_rows(
         OutgoingMessage,
         {
             "case_id": [p.case.pk for p in messages],

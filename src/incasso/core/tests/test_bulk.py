@@ -8,7 +8,7 @@ import pytest
 
 from incasso.cases.models import Case, Event, Task
 from incasso.cases.tests.factories import CaseFactory
-from incasso.core.bulk import id_in, insert_rows, update_rows
+from incasso.core.bulk import copy_rows, id_in, insert_rows, reserve_ids, update_rows
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 3, 2)
@@ -70,3 +70,41 @@ def test_update_rows_sets_each_row_its_own_value_and_id_in_finds_them():
     assert not Case.objects.filter(id_in("pk", [])).exists()
     with pytest.raises(ValueError):
         update_rows(Case, "next_action_on", ids, [DAY])
+
+
+@pytest.mark.parametrize("arrays", [True, False])
+def test_reserved_ids_are_new_and_copy_rows_writes_them_and_json(
+    arrays: bool, settings: pytest.FixtureRequest
+) -> None:
+    """Ids reserved first, rows written later with those ids (the payments import); the next id the
+    table hands out is past them. Also with Django's path on PostgreSQL (`INCASSO_BULK_ARRAYS = False`)."""
+    settings.INCASSO_BULK_ARRAYS = arrays  # type: ignore[attr-defined]
+    case = CaseFactory()
+    existing = Task.objects.create(case=case, title="oud", due_on=DAY)
+    deleted = existing.pk
+    existing.delete()  # SQLite's AUTOINCREMENT must not hand out a deleted row's id again
+    ids = reserve_ids(Task, 3)
+    assert len(set(ids)) == 3 and min(ids) > deleted
+    assert reserve_ids(Task, 0) == []
+    written = copy_rows(
+        Task,
+        {"id": ids, "case_id": [case.pk] * 3, "title": ["a", "b", "c"]},
+        constants={"due_on": DAY},
+        ids=True,
+    )
+    assert written == ids
+    assert dict(Task.objects.filter(id_in("pk", ids)).values_list("pk", "title")) == dict(
+        zip(ids, ["a", "b", "c"], strict=True)
+    )
+    later = Task.objects.create(case=case, title="later", due_on=DAY)
+    assert later.pk > max(ids)
+    details = [{"naam": "Zoë 'quote' \"dubbel\"\\ tab\there", "n": [1, 2]}, {}]
+    copy_rows(
+        Event,
+        {"case_id": [case.pk, case.pk], "summary": ["a\nb", "c"], "details": details},
+        constants={"kind": "step", "occurred_at": dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)},
+    )
+    assert sorted((e.summary, e.details) for e in Event.objects.filter(case=case, kind="step")) == [
+        ("a\nb", details[0]),
+        ("c", {}),
+    ]

@@ -19,7 +19,7 @@ from incasso.cases.tests.factories import ClaimFactory
 from incasso.payments import services
 from incasso.payments.booking import transaction_book
 from incasso.payments.chunked_booking import BookRequest, transactions_book
-from incasso.payments.models import Allocation, BankStatementImport, BankTransaction
+from incasso.payments.models import Allocation, BankStatementImport, BankTransaction, TransactionStatus
 from incasso.payments.services import statement_import
 from incasso.payments.tests.builders import Line, camt
 from incasso.payments.tests.factories import worked_case
@@ -107,9 +107,13 @@ def _snapshot(txn_ids: list[int]) -> dict[str, Any]:
     }
 
 
-def _one_by_one(requests: list[BookRequest], *, actor: Any = None) -> list[BankTransaction]:
+def _one_by_one(
+    requests: list[BookRequest], *, actor: Any = None, written: bool = False
+) -> list[BankTransaction]:
     """The reference: the per-transaction path, in the same order."""
     for r in requests:
+        if written:  # the import wrote it as booked already; this path books it from scratch
+            r.txn.status = TransactionStatus.UNMATCHED
         transaction_book(
             txn=r.txn,
             case=r.case,

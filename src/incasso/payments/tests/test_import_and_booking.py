@@ -197,3 +197,36 @@ def test_real_shared_bank_file_imports_and_reimports_idempotently() -> None:
 def test_mt940_shared_file_imports() -> None:
     summary = statement_import(path=SHARED_BANK / "jejik-mt940" / "ing-4.txt")
     assert summary.format == "MT940" and summary.new == 4
+
+
+def test_each_imported_transaction_is_written_once_only_an_overpayment_is_updated() -> None:
+    """The import inserts every transaction as matched and booked (ids reserved first), instead of
+    inserting it unmatched and updating it: only the overpaid one gets its `unallocated` afterwards."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    paid, overpaid = worked_case(), worked_case()
+    data = camt(
+        [
+            Line(Decimal("500.00"), dt.date(2024, 5, 20), reference=paid.payment_reference, bank_ref="A"),
+            Line(
+                Decimal("99999.00"), dt.date(2024, 5, 20), reference=overpaid.payment_reference, bank_ref="B"
+            ),
+            Line(Decimal("12.34"), dt.date(2024, 5, 20), name="Niemand Bekend", bank_ref="C"),
+        ]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        summary = statement_import(data=data, name="once.xml")
+    assert (summary.booked, summary.unmatched) == (2, 1)
+    table = BankTransaction._meta.db_table
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(f'UPDATE "{table}"')]
+    assert len(updates) == 1 and '"unallocated"' in updates[0] and '"status"' not in updates[0]
+    found = {t.key: t for t in BankTransaction.objects.all()}
+    assert len(found) == 3
+    by_amount = {t.amount: t for t in found.values()}
+    assert by_amount[Decimal("500.00")].status == TransactionStatus.BOOKED
+    assert by_amount[Decimal("500.00")].unallocated == 0
+    assert by_amount[Decimal("99999.00")].status == TransactionStatus.BOOKED
+    assert by_amount[Decimal("99999.00")].unallocated > 0
+    assert by_amount[Decimal("12.34")].status == TransactionStatus.UNMATCHED
+    assert by_amount[Decimal("12.34")].case_id is None

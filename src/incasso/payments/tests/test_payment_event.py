@@ -31,15 +31,21 @@ SUMMARY = (
 )
 
 
-def _one_by_one(requests: list[BookRequest], *, actor: Any = None) -> list[BankTransaction]:
+def _one_by_one(
+    requests: list[BookRequest], *, actor: Any = None, written: bool = False
+) -> list[BankTransaction]:
     for r in requests:
+        if written:  # the import wrote it as booked already; this path books it from scratch
+            r.txn.status = TransactionStatus.UNMATCHED
         transaction_book(
             txn=r.txn, case=r.case, rule=r.rule, confidence=r.confidence, reason=r.reason, actor=actor
         )
     return [r.txn for r in requests]
 
 
-def _returns_one_by_one(pairs: list[tuple[BankTransaction, BankTransaction]], *, actor: Any = None) -> None:
+def _returns_one_by_one(
+    pairs: list[tuple[BankTransaction, BankTransaction]], *, actor: Any = None, written: bool = False
+) -> None:
     for txn, original in pairs:
         transaction_return(txn=txn, original=original, actor=actor)
 
