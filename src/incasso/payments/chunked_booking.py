@@ -13,6 +13,7 @@ shared with it. The caller holds the database transaction.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -129,9 +130,7 @@ def transactions_book(
         if request.txn.status == TransactionStatus.BOOKED and not written:
             raise DomainError("This transaction has already been booked", field="transaction")
     case_ids = sorted({r.case.pk for r in requests})
-    locked: dict[int, Case] = {
-        c.pk: c for c in Case.objects.select_for_update().filter(id_in("id", case_ids)).order_by("id")
-    }
+    locked = _lock(case_ids, {r.case.pk: r.case for r in requests})
     claims_of, rows_of = ledger_rows_for(case_ids)
     free_of = interest_free_periods_for(case_ids=case_ids)
     tables = rate_tables()
@@ -277,6 +276,28 @@ def transactions_book(
     )
     _close_paid([(locked[pk], on) for pk, on in close_on.items()], actor=actor)
     return [r.txn for r in requests]
+
+
+_LOCKED_FIELDS = ("state", "opened_on", "closed_on", "closing_reason", "next_action_on")
+
+
+def _lock(case_ids: list[int], given: dict[int, Case]) -> dict[int, Case]:
+    """Lock the cases (`SELECT ... FOR UPDATE`, id order) and read what booking decides on and
+    writes: their state and closing fields as they are now. Each comes back as a copy of the
+    caller's instance with those fields refreshed (no model instance built per row; the caller's
+    own instances, e.g. the match cache's, are left as they were)."""
+    locked: dict[int, Case] = {}
+    rows = (
+        Case.objects.select_for_update()
+        .filter(id_in("id", case_ids))
+        .order_by("id")
+        .values_list("id", *_LOCKED_FIELDS)
+    )
+    for pk, *values in rows:
+        case = copy.copy(given[pk])
+        case.__dict__.update(zip(_LOCKED_FIELDS, values, strict=True))
+        locked[pk] = case
+    return locked
 
 
 def _close_paid(candidates: list[tuple[Case, dt.date]], *, actor: Any) -> None:
