@@ -1,7 +1,9 @@
 """The statement (renteberekening): replay a case's history up to `as_of`, every line and every total.
 
 This is the one function the UI, the letters, the summons and the ledger use. Inputs are frozen facts
-(claims, costs, payments); the output is a frozen `Statement`.
+(claims, costs, payments); the output is a frozen `Statement`. `interest_charged` runs the same replay
+(`_replay`) for the interest charged per claim only, without the lines and totals (the payments' booking
+replays every case it books a payment on and reads nothing else).
 
 Rules applied (see `interest` for the interest convention):
 * Interest per claim by its basis: 6:119 (consumer), 6:119a (commercial), a fixed agreed rate
@@ -267,12 +269,46 @@ def build_statement(
     """Replay claims, costs, payments and reductions up to and including `as_of` (on one day: costs,
     then payments, then reductions, each in the order given)."""
     basis = DayBasis(day_basis)
+    lines: list[StatementLine] = []
+    states, unallocated = _replay(claims, costs, payments, reductions, as_of, tables, basis, lines)
+    return _assemble(states, lines, as_of, basis, unallocated)
+
+
+def interest_charged(
+    claims: Sequence[ClaimFacts],
+    costs: Sequence[CostsFact] = (),
+    payments: Sequence[PaymentFact] = (),
+    *,
+    as_of: dt.date,
+    tables: Mapping[str, RateTable],
+    day_basis: DayBasis | str = DayBasis.ACT_365,
+    reductions: Sequence[ReductionFact] = (),
+) -> dict[str, Decimal]:
+    """The interest charged per claim id up to `as_of`: exactly `build_statement(...)`'s
+    `claims[i].interest.charged` (same replay, same errors), without building the sheet's lines and
+    totals. For callers that only book the interest (the payments' position)."""
+    basis = DayBasis(day_basis)
+    states, _ = _replay(claims, costs, payments, reductions, as_of, tables, basis, None)
+    return {claim_id: from_cents(s.engine.interest_total_cents()) for claim_id, s in states.items()}
+
+
+def _replay(
+    claims: Sequence[ClaimFacts],
+    costs: Sequence[CostsFact],
+    payments: Sequence[PaymentFact],
+    reductions: Sequence[ReductionFact],
+    as_of: dt.date,
+    tables: Mapping[str, RateTable],
+    basis: DayBasis,
+    lines: list[StatementLine] | None,
+) -> tuple[dict[str, _ClaimState], int]:
+    """The one replay behind `build_statement` and `interest_charged`: the claims' states accrued
+    through `as_of` and the unallocated cents. The event lines go to `lines` unless it is None."""
     states: dict[str, _ClaimState] = {}
     for claim in claims:
         if claim.id in states:
             raise CalculationError(f"duplicate claim id {claim.id!r}")
         states[claim.id] = _ClaimState(claim, claim_table(claim, tables), basis)
-    lines: list[StatementLine] = []
     events: list[tuple[dt.date, int, int, CostsFact | PaymentFact | ReductionFact]] = [
         (c.on, 0, i, c) for i, c in enumerate(costs) if c.on <= as_of
     ]
@@ -289,22 +325,25 @@ def build_statement(
             unallocated += _pay(states, fact, lines)
     for state in states.values():
         state.accrue_through(as_of)
-    return _assemble(states, lines, as_of, basis, unallocated)
+    return states, unallocated
 
 
-def _charge(states: Mapping[str, _ClaimState], fact: CostsFact, lines: list[StatementLine]) -> None:
+def _charge(states: Mapping[str, _ClaimState], fact: CostsFact, lines: list[StatementLine] | None) -> None:
     if fact.claim_id not in states:
         raise CalculationError(f"costs for unknown claim {fact.claim_id!r}")
     amount = from_cents(to_cents(money(fact.amount, name="costs")))
     if amount <= 0:
         raise CalculationError(f"costs must be positive, got {amount}")
     states[fact.claim_id].costs_charged += to_cents(amount)
-    lines.append(
-        StatementLine(fact.on, LineKind.COSTS, fact.claim_id, amount, Bucket.COSTS, fact.description)
-    )
+    if lines is not None:
+        lines.append(
+            StatementLine(fact.on, LineKind.COSTS, fact.claim_id, amount, Bucket.COSTS, fact.description)
+        )
 
 
-def _reduce(states: Mapping[str, _ClaimState], fact: ReductionFact, lines: list[StatementLine]) -> None:
+def _reduce(
+    states: Mapping[str, _ClaimState], fact: ReductionFact, lines: list[StatementLine] | None
+) -> None:
     if fact.claim_id not in states:
         raise CalculationError(f"reduction for unknown claim {fact.claim_id!r}")
     amount = from_cents(to_cents(money(fact.amount, name="reduction")))
@@ -313,7 +352,7 @@ def _reduce(states: Mapping[str, _ClaimState], fact: ReductionFact, lines: list[
     state = states[fact.claim_id]
     state.accrue_through(fact.on)
     done = state.reduce(Bucket(fact.bucket), to_cents(amount))
-    if done:
+    if done and lines is not None:
         lines.append(
             StatementLine(
                 fact.on,
@@ -326,7 +365,7 @@ def _reduce(states: Mapping[str, _ClaimState], fact: ReductionFact, lines: list[
         )
 
 
-def _pay(states: Mapping[str, _ClaimState], fact: PaymentFact, lines: list[StatementLine]) -> int:
+def _pay(states: Mapping[str, _ClaimState], fact: PaymentFact, lines: list[StatementLine] | None) -> int:
     amount = from_cents(to_cents(money(fact.amount, name="payment")))
     if amount <= 0:
         raise CalculationError(f"payment must be positive, got {amount}")
@@ -334,9 +373,18 @@ def _pay(states: Mapping[str, _ClaimState], fact: PaymentFact, lines: list[State
         state.accrue_through(fact.value_date)
     opens = [s.open_claim(fact.value_date) for s in states.values()]
     allocation: Allocation = allocate_payment(to_cents(amount), opens, fact.designation)
-    lines.append(StatementLine(fact.value_date, LineKind.PAYMENT, "", amount, None, fact.reference))
     for part in allocation.parts:
         states[part.claim_id].apply(to_cents(part.costs), to_cents(part.interest), to_cents(part.principal))
+    if lines is not None:
+        _payment_lines(fact, amount, allocation, lines)
+    return to_cents(allocation.unallocated)
+
+
+def _payment_lines(
+    fact: PaymentFact, amount: Decimal, allocation: Allocation, lines: list[StatementLine]
+) -> None:
+    lines.append(StatementLine(fact.value_date, LineKind.PAYMENT, "", amount, None, fact.reference))
+    for part in allocation.parts:
         for bucket, value in ((Bucket.COSTS, part.costs), (Bucket.INTEREST, part.interest)):
             if value:
                 lines.append(
@@ -350,7 +398,6 @@ def _pay(states: Mapping[str, _ClaimState], fact: PaymentFact, lines: list[State
             )
     if allocation.unallocated:
         lines.append(StatementLine(fact.value_date, LineKind.UNALLOCATED, "", allocation.unallocated))
-    return to_cents(allocation.unallocated)
 
 
 def interest_free_periods(claim: ClaimFacts, as_of: dt.date) -> list[tuple[dt.date, dt.date]]:

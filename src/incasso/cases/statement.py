@@ -18,8 +18,9 @@ from typing import Any
 
 from incasso.calculations import ClaimFacts, CostsFact, InterestBasis, PaymentFact, Statement, build_statement
 from incasso.calculations.statement import Bucket as SheetBucket
-from incasso.calculations.statement import ReductionFact
+from incasso.calculations.statement import ReductionFact, interest_charged
 from incasso.cases.models import Case, Claim, EntryKind, InterestFreeze, LedgerEntry
+from incasso.core.bulk import id_in
 from incasso.rates.selectors import rate_tables
 
 ZERO = Decimal("0.00")
@@ -36,6 +37,18 @@ class StatementInputs:
     def statement(self, *, as_of: dt.date, tables: Any) -> Statement:
         """Replay these facts to `as_of` (callers outside this module use this, so no fact is left out)."""
         return build_statement(
+            list(self.facts),
+            list(self.costs),
+            list(self.payments),
+            as_of=as_of,
+            tables=tables,
+            reductions=list(self.reductions),
+        )
+
+    def interest_charged(self, *, as_of: dt.date, tables: Any) -> dict[str, Decimal]:
+        """The interest charged per claim (keyed by `ClaimFacts.id`, the invoice number) on `as_of`:
+        what `statement()` gives per claim, by the same replay, without building the sheet."""
+        return interest_charged(
             list(self.facts),
             list(self.costs),
             list(self.payments),
@@ -74,7 +87,7 @@ def interest_free_periods(*, case: Case) -> Periods:
 def interest_free_periods_for(*, case_ids: Iterable[int]) -> dict[int, Periods]:
     """`interest_free_periods` for many cases in one query (cases without a freeze are left out)."""
     found: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    rows = InterestFreeze.objects.filter(case_id__in=list(case_ids)).order_by("starts_on", "id")
+    rows = InterestFreeze.objects.filter(id_in("case_id", list(case_ids))).order_by("starts_on", "id")
     for case_id, start, end in rows.values_list("case_id", "starts_on", "ends_on"):
         found[case_id].append((start, end))
     return {case_id: tuple(periods) for case_id, periods in found.items()}

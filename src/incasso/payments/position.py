@@ -79,11 +79,12 @@ def _position(
             e["kind"] == EntryKind.REVERSAL and e["reverses__kind"] == EntryKind.INTEREST_BOOKED
         ):
             interest_booked[claim_id] += e["amount"]
-    statement = inputs.statement(as_of=as_of, tables=tables)  # write-offs and credit notes included
+    # the replay's interest per claim (write-offs and credit notes included); the sheet is not needed
+    charged = inputs.interest_charged(as_of=as_of, tables=tables)
     to_book: dict[int, Decimal] = {}
     opens: list[OpenClaim] = []
-    for claim, fact, claim_statement in zip(claims, inputs.facts, statement.claims, strict=True):
-        delta = claim_statement.interest.charged - interest_booked[claim.pk]
+    for claim, fact in zip(claims, inputs.facts, strict=True):
+        delta = charged[fact.id] - interest_booked[claim.pk]
         if delta:
             to_book[claim.pk] = delta
         try:
