@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -62,6 +63,7 @@ def anniversary(first: dt.date, years: int) -> dt.date:
     return first.replace(year=year)
 
 
+@functools.lru_cache(maxsize=1024)
 def rate_units(percent: Decimal) -> int:
     """A yearly percentage in millionths of a percent; refuses finer precision."""
     units = percent * RATE_SCALE
@@ -87,6 +89,7 @@ class Accrual:
         day_basis: DayBasis = DayBasis.ACT_365,
         compound: bool = True,
         per_segment_rounding: bool = False,
+        record: bool = True,
     ) -> None:
         self.principal = principal_cents
         self.capitalised = 0  # capitalised interest not yet paid: part of the base
@@ -97,6 +100,7 @@ class Accrual:
         self.day_basis = DayBasis(day_basis)
         self.compound = compound
         self.per_segment = per_segment_rounding
+        self.record = record  # keep `segments` and `capitalisations` (False: totals only, for bookings)
         self.years = 1
         self.anniversary = anniversary(first_day, 1)
         self.segments: list[Segment] = []
@@ -125,7 +129,7 @@ class Accrual:
         self.acc = 0
         self.capitalised += cents
         self.capitalised_total += cents
-        if cents:
+        if cents and self.record:
             self.capitalisations.append(
                 Capitalisation(self.anniversary, from_cents(cents), from_cents(self.base))
             )
@@ -145,7 +149,7 @@ class Accrual:
         if self.per_segment:
             num = round_numerator(num) * DEN
         self.acc += num
-        if base and percent:
+        if base and percent and self.record:
             amount = from_cents(round_numerator(num))
             seg = Segment(start, stop, days, from_cents(base), percent, amount, year_days)
             self.segments.append(seg)

@@ -187,7 +187,9 @@ _ORDER = {
 
 
 class _ClaimState:
-    def __init__(self, claim: ClaimFacts, table: RateTable, day_basis: DayBasis) -> None:
+    def __init__(
+        self, claim: ClaimFacts, table: RateTable, day_basis: DayBasis, *, record: bool = True
+    ) -> None:
         principal = money(claim.principal, name=f"claim {claim.id} principal")
         if principal <= 0:
             raise CalculationError(f"claim {claim.id}: principal must be positive, got {principal}")
@@ -197,7 +199,12 @@ class _ClaimState:
         compound = claim.compound and InterestBasis(claim.basis) is not InterestBasis.NONE
         accrual_table = table.with_zero_periods(claim.interest_free) if claim.interest_free else table
         self.engine = Accrual(
-            self.principal, claim.first_interest_day, accrual_table, day_basis=day_basis, compound=compound
+            self.principal,
+            claim.first_interest_day,
+            accrual_table,
+            day_basis=day_basis,
+            compound=compound,
+            record=record,
         )
         self.costs_charged = self.costs_paid = self.interest_paid = self.principal_paid = 0
         self.written_off: dict[Bucket, int] = {b: 0 for b in Bucket}
@@ -308,7 +315,7 @@ def _replay(
     for claim in claims:
         if claim.id in states:
             raise CalculationError(f"duplicate claim id {claim.id!r}")
-        states[claim.id] = _ClaimState(claim, claim_table(claim, tables), basis)
+        states[claim.id] = _ClaimState(claim, claim_table(claim, tables), basis, record=lines is not None)
     events: list[tuple[dt.date, int, int, CostsFact | PaymentFact | ReductionFact]] = [
         (c.on, 0, i, c) for i, c in enumerate(costs) if c.on <= as_of
     ]
