@@ -507,7 +507,7 @@ def _match_return(txn: BankTransaction, cache: MatchCache | None = None) -> Matc
         # a statement that has just booked thousands)
         return [
             t
-            for t in BankTransaction.objects.filter(**lookup).order_by("id")
+            for t in BankTransaction.objects.filter(**lookup).select_related("case").order_by("id")
             if t.status == TransactionStatus.BOOKED and t.amount == -txn.amount
         ]
 
