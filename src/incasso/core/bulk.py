@@ -197,41 +197,57 @@ def update_fields(objs: Sequence[Model], fields: Sequence[str]) -> None:
     if not _arrays():
         model._default_manager.bulk_update(objs, list(fields), batch_size=1000)
         return
+    attnames = {name: _field(model, name).attname for name in fields}  # `case` → `case_id`
+    _update(
+        model, [o.pk for o in objs], {name: [getattr(o, attnames[name]) for o in objs] for name in fields}
+    )
+
+
+def update_rows(model: type[Model], field_name: str, ids: Sequence[Any], values: Sequence[Any]) -> None:
+    """One column of many rows (by primary key) set to their own values: `update_fields` without
+    loading the rows (and, on PostgreSQL, without building an instance per row)."""
+    if len(ids) != len(values):
+        raise ValueError("ids and values of unequal length")
+    f = _field(model, field_name)
+    pk = model._meta.pk
+    assert pk is not None
+    if not ids:
+        return
+    if not _arrays():
+        update_fields(
+            [model(**{pk.attname: i, f.attname: v}) for i, v in zip(ids, values, strict=True)], [field_name]
+        )
+        return
+    _update(model, ids, {field_name: values})
+
+
+def _update(model: type[Model], ids: Sequence[Any], columns: Mapping[str, Sequence[Any]]) -> None:
+    """`UPDATE … FROM unnest(ids, column1, …)` (PostgreSQL): field name → its column's values per id."""
     meta = model._meta
     pk = meta.pk
     assert pk is not None and pk.column
-    columns: list[Field[Any, Any]] = []
-    for name in fields:
-        f = meta.get_field(name)
-        assert isinstance(f, Field) and f.column
-        columns.append(f)
-    arrays = [[o.pk for o in objs]] + [
-        [f.get_db_prep_save(getattr(o, f.attname), connection) for o in objs] for f in columns
+    fields = [_field(model, name) for name in columns]
+    arrays = [list(ids)] + [
+        [f.get_db_prep_save(v, connection) for v in values]
+        for f, values in zip(fields, columns.values(), strict=True)
     ]
-    types = [pk.db_type(connection)] + [f.db_type(connection) for f in columns]
+    types = [pk.db_type(connection)] + [f.db_type(connection) for f in fields]
     qn = connection.ops.quote_name
     sql = (
         f"UPDATE {qn(meta.db_table)} AS t SET "
-        + ", ".join(f"{qn(str(f.column))} = v.c{i}" for i, f in enumerate(columns))
+        + ", ".join(f"{qn(str(f.column))} = v.c{i}" for i, f in enumerate(fields))
         + " FROM unnest("
         + ", ".join(f"%s::{t}[]" for t in types)
-        + f") AS v(id, {', '.join(f'c{i}' for i in range(len(columns)))}) WHERE t.{qn(pk.column)} = v.id"
+        + f") AS v(id, {', '.join(f'c{i}' for i in range(len(fields)))}) WHERE t.{qn(pk.column)} = v.id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, arrays)
 
 
-def update_rows(model: type[Model], field_name: str, ids: Sequence[Any], values: Sequence[Any]) -> None:
-    """One column of many rows (by primary key) set to their own values: `update_fields` without
-    loading the rows."""
-    if len(ids) != len(values):
-        raise ValueError("ids and values of unequal length")
-    f = model._meta.get_field(field_name)
-    pk = model._meta.pk
-    assert isinstance(f, Field) and pk is not None
-    update_fields(
-        [model(**{pk.attname: i, f.attname: v}) for i, v in zip(ids, values, strict=True)], [field_name]
-    )
+def _field(model: type[Model], name: str) -> Field[Any, Any]:
+    f = model._meta.get_field(name)
+    assert isinstance(f, Field) and f.column, f"{model.__name__}.{name} is not a column"
+    return f
 
 
 class _AnyOf(Lookup[Any]):
