@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from incasso.core.fields import money_field
@@ -199,7 +200,11 @@ class Claim(models.Model):
                 name="claim_contractual_has_rate",
             ),
         ]
-        indexes = [models.Index(fields=["invoice_number"])]
+        indexes = [
+            models.Index(fields=["invoice_number"]),
+            # the invoice-number rule of payment matching looks invoices up case-insensitively
+            models.Index(Upper("invoice_number"), name="claim_invoice_upper_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.invoice_number
