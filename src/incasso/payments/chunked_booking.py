@@ -13,12 +13,12 @@ shared with it. The caller holds the database transaction.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from incasso.arrangements.models import Arrangement, ArrangementStatus, Instalment
@@ -294,7 +294,11 @@ def _lock(case_ids: list[int], given: dict[int, Case]) -> dict[int, Case]:
         .values_list("id", *_LOCKED_FIELDS)
     )
     for pk, *values in rows:
-        case = copy.copy(given[pk])
+        # a shallow copy without its related-object cache (copy.copy's __getstate__ costs ~25 us)
+        case = Case.__new__(Case)
+        case.__dict__.update(given[pk].__dict__)
+        case._state = ModelState()
+        case._state.db, case._state.adding = given[pk]._state.db, False
         case.__dict__.update(zip(_LOCKED_FIELDS, values, strict=True))
         locked[pk] = case
     return locked
