@@ -131,17 +131,16 @@ def copy_rows(
     if unknown:
         raise ValueError(f"{model.__name__} has no field(s) {sorted(unknown)}")
     qn = connection.ops.quote_name
-    new_ids = reserve_ids(model, count) if ids and pk.attname not in columns else []
+    if ids and pk.attname not in columns:  # the keys come first: COPY returns nothing
+        columns = {pk.attname: reserve_ids(model, count), **columns}
     with connection.cursor() as cursor:
         names: list[str] = []
         values: list[Sequence[Any]] = []
         for name, f in fields.items():
-            if f.primary_key and not new_ids and name not in columns:
-                continue
-            if f.primary_key and new_ids:
-                column: Sequence[Any] = new_ids
-            elif name in columns:
-                column = columns[name]
+            if f.primary_key and name not in columns:
+                continue  # the table's default (its sequence)
+            if name in columns:
+                column: Sequence[Any] = columns[name]
             else:
                 column = [constants[name] if name in constants else _default(f)] * count
             if isinstance(f, JSONField):
@@ -152,7 +151,7 @@ def copy_rows(
         with connection.wrap_database_errors, cursor.copy(sql) as copy:  # IntegrityError as from INSERT
             for row in zip(*values, strict=True):
                 copy.write_row(row)
-    return new_ids if new_ids else list(columns[pk.attname]) if ids else []
+    return list(columns[pk.attname]) if ids else []
 
 
 def reserve_ids(model: type[Model], count: int) -> list[int]:

@@ -149,6 +149,10 @@ def _arrangement_record(txn: BankTransaction, case: Case, instalment: Instalment
     )
 
 
+BOOKED_FIELDS = ("status", "case", "match_rule", "confidence", "reason", "matched_by")  # `mark_booked` sets
+RETURNED_FIELDS = ("status", "case", "returns", "match_rule", "confidence", "reason")  # `mark_returned` sets
+
+
 def mark_booked(
     txn: BankTransaction, *, case: Case, rule: str, confidence: Decimal, reason: str, actor: Any
 ) -> None:

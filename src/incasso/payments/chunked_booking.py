@@ -47,6 +47,7 @@ from incasso.core.bulk import copy_rows, id_in, update_fields
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money
 from incasso.payments.booking import (
+    BOOKED_FIELDS,
     BUCKET_ORDER,
     Split,
     _arrangement_record,
@@ -246,10 +247,7 @@ def transactions_book(
     if written:  # the caller wrote them as `mark_booked` leaves them: only what the booking adds
         update_fields([r.txn for r in requests if r.txn.unallocated], ["unallocated"])
     else:
-        update_fields(
-            [r.txn for r in requests],
-            ["status", "case", "match_rule", "confidence", "reason", "unallocated", "matched_by"],
-        )
+        update_fields([r.txn for r in requests], [*BOOKED_FIELDS, "unallocated"])
     # The arrangement hook, per booked payment, only where there is something to count it on.
     arranged = set(
         Arrangement.objects.filter(id_in("case_id", case_ids), status=ArrangementStatus.ACTIVE).values_list(

@@ -20,7 +20,7 @@ from incasso.cases.models import Case, Claim, EntryKind, LedgerEntry
 from incasso.cases.timeline import EventRow, TaskRow, events_record_many, tasks_create_many
 from incasso.core.bulk import update_fields
 from incasso.core.exceptions import DomainError
-from incasso.payments.booking import Split, arrangement_source, return_rows
+from incasso.payments.booking import RETURNED_FIELDS, Split, arrangement_source, return_rows
 from incasso.payments.direct_debit import direct_debit_returned
 from incasso.payments.models import Allocation, BankTransaction, DirectDebitLine, TransactionStatus
 
@@ -109,9 +109,6 @@ def transactions_return(
         events.append(event)
         tasks.append(task)
     if not written:
-        update_fields(
-            [txn for txn, _original in pairs],
-            ["status", "case", "returns", "match_rule", "confidence", "reason"],
-        )
+        update_fields([txn for txn, _original in pairs], RETURNED_FIELDS)
     events_record_many(events)
     tasks_create_many(tasks)

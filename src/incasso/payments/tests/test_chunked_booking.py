@@ -17,12 +17,12 @@ from django.utils import timezone
 from incasso.cases.models import Case, Event, LedgerEntry, Task
 from incasso.cases.tests.factories import ClaimFactory
 from incasso.payments import services
-from incasso.payments.booking import transaction_book
 from incasso.payments.chunked_booking import BookRequest, transactions_book
-from incasso.payments.models import Allocation, BankStatementImport, BankTransaction, TransactionStatus
+from incasso.payments.models import Allocation, BankStatementImport, BankTransaction
 from incasso.payments.services import statement_import
 from incasso.payments.tests.builders import Line, camt
 from incasso.payments.tests.factories import worked_case
+from incasso.payments.tests.one_by_one import book_one_by_one
 
 pytestmark = pytest.mark.django_db
 
@@ -107,25 +107,6 @@ def _snapshot(txn_ids: list[int]) -> dict[str, Any]:
     }
 
 
-def _one_by_one(
-    requests: list[BookRequest], *, actor: Any = None, written: bool = False
-) -> list[BankTransaction]:
-    """The reference: the per-transaction path, in the same order."""
-    for r in requests:
-        if written:  # the import wrote it as booked already; this path books it from scratch
-            r.txn.status = TransactionStatus.UNMATCHED
-        transaction_book(
-            txn=r.txn,
-            case=r.case,
-            rule=r.rule,
-            confidence=r.confidence,
-            reason=r.reason,
-            actor=actor,
-            instalment=r.instalment,
-        )
-    return [r.txn for r in requests]
-
-
 @pytest.mark.parametrize("seed", range(6))
 def test_transactions_book_equals_transaction_book_one_by_one(seed: int) -> None:
     """Direct: one chunk with several payments per case (applied one after another in memory)."""
@@ -133,7 +114,7 @@ def test_transactions_book_equals_transaction_book_one_by_one(seed: int) -> None
     cases = _cases(rng)
     payments = _payments(rng, cases)
     results = []
-    for book in (_one_by_one, transactions_book):
+    for book in (book_one_by_one, transactions_book):
         with transaction.atomic():
             record = BankStatementImport.objects.create(
                 file_name="t.xml",
@@ -180,7 +161,7 @@ def test_import_in_chunks_equals_import_one_by_one(seed: int, monkeypatch: pytes
         ]
     )
     results = []
-    for book, chunk in ((_one_by_one, 1), (transactions_book, 4), (transactions_book, 500)):
+    for book, chunk in ((book_one_by_one, 1), (transactions_book, 4), (transactions_book, 500)):
         monkeypatch.setattr(services, "transactions_book", book)
         monkeypatch.setattr(services, "BOOK_CHUNK", chunk)
         with transaction.atomic():

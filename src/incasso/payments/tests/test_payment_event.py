@@ -16,12 +16,11 @@ from django.urls import reverse
 from incasso.cases.models import Bucket, Case, EntryKind, Event, EventKind, LedgerEntry
 from incasso.cases.tests.factories import ClaimFactory
 from incasso.payments import services
-from incasso.payments.booking import transaction_book, transaction_return
-from incasso.payments.chunked_booking import BookRequest
 from incasso.payments.models import BankTransaction, TransactionStatus
 from incasso.payments.services import statement_import, transaction_match_manual
 from incasso.payments.tests.builders import Line, camt
 from incasso.payments.tests.factories import worked_case
+from incasso.payments.tests.one_by_one import book_one_by_one, return_one_by_one
 
 pytestmark = pytest.mark.django_db
 
@@ -31,32 +30,13 @@ SUMMARY = (
 )
 
 
-def _one_by_one(
-    requests: list[BookRequest], *, actor: Any = None, written: bool = False
-) -> list[BankTransaction]:
-    for r in requests:
-        if written:  # the import wrote it as booked already; this path books it from scratch
-            r.txn.status = TransactionStatus.UNMATCHED
-        transaction_book(
-            txn=r.txn, case=r.case, rule=r.rule, confidence=r.confidence, reason=r.reason, actor=actor
-        )
-    return [r.txn for r in requests]
-
-
-def _returns_one_by_one(
-    pairs: list[tuple[BankTransaction, BankTransaction]], *, actor: Any = None, written: bool = False
-) -> None:
-    for txn, original in pairs:
-        transaction_return(txn=txn, original=original, actor=actor)
-
-
 @pytest.fixture(params=["chunks", "one_by_one"])
 def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """The import books in chunks; with `one_by_one` it books each payment with `transaction_book`
     and each return with `transaction_return` (the one-payment reference path)."""
     if request.param == "one_by_one":
-        monkeypatch.setattr(services, "transactions_book", _one_by_one)
-        monkeypatch.setattr(services, "transactions_return", _returns_one_by_one)
+        monkeypatch.setattr(services, "transactions_book", book_one_by_one)
+        monkeypatch.setattr(services, "transactions_return", return_one_by_one)
     return str(request.param)
 
 
