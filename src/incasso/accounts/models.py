@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from incasso.core.access import is_restricted
+
 
 class Role(models.TextChoices):
     OFFICER = "officer", _("collection officer")
@@ -40,6 +42,13 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("Only for client users: the client whose cases they may see."),
     )
+    clients = models.ManyToManyField(
+        "clients.Client",
+        verbose_name=_("restricted to clients"),
+        blank=True,
+        related_name="staff_members",
+        help_text=_("Only for agency staff: the clients whose cases this user may see. Empty: every client."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -61,3 +70,8 @@ class User(AbstractUser):
     @property
     def is_supervisor(self) -> bool:
         return self.role in {Role.SUPERVISOR, Role.ADMINISTRATOR}
+
+    @property
+    def is_restricted(self) -> bool:
+        """Agency staff that see only some clients' cases (`core.access.client_scope` decides)."""
+        return is_restricted(self)

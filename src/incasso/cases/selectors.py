@@ -1,7 +1,8 @@
 """Reads for cases, always scoped to what the user may see.
 
 Views and the API never query Case directly: `case_get_for_user` answers 404 for anything outside
-the user's scope, so a client user of client A cannot learn that a case of client B exists.
+the user's scope, so a client user of client A (or an officer restricted to client A) cannot learn
+that a case of client B exists.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from incasso.cases.models import Bucket, Case, Claim, Document, Event, LedgerEntry, Note, Task
+from incasso.core.access import scope_to_clients
 from incasso.debtors.models import Address, BankAccount, ContactPoint
 from incasso.debtors.selectors import debtor_current_address
 
@@ -21,14 +23,8 @@ ZERO = Decimal("0.00")
 
 
 def _scoped(user: Any) -> QuerySet[Case]:
-    if not getattr(user, "is_authenticated", False):
-        return Case.objects.none()
-    role = getattr(user, "role", None)
-    if role == "client_user":
-        return Case.objects.filter(client_id=user.client_id)
-    if role in {"officer", "supervisor", "administrator"}:
-        return Case.objects.all()
-    return Case.objects.none()
+    """The cases of the user's clients (`core.access.client_scope`: all of them for unrestricted staff)."""
+    return scope_to_clients(Case.objects.all(), user=user)
 
 
 def case_list_for_user(

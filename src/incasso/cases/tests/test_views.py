@@ -106,7 +106,7 @@ def test_case_list_query_count_does_not_grow_with_the_number_of_cases(
     officers = UserFactory.create_batch(3)
     for n in range(30):
         ClaimFactory(case=CaseFactory(client=zorg, officer=officers[n % 3]))
-    with django_assert_max_num_queries(6):  # session, user, clients, officers, count, page
+    with django_assert_max_num_queries(7):  # session, user, client scope, clients, officers, count, page
         response = officer_client.get(reverse("cases:list"), {"q": "Jansen", "client": zorg.pk})
     assert response.status_code == 200
     assert len(response.context["page"]) == 30
@@ -204,7 +204,7 @@ def test_case_screen_offers_only_the_allowed_state_changes(officer_client, full_
 
 
 def test_case_screen_query_count_is_pinned(officer_client, full_case, django_assert_max_num_queries):
-    with django_assert_max_num_queries(13):  # session, user, case, balance, address, 8 sections
+    with django_assert_max_num_queries(14):  # session, user, client scope, case, balance, address, 8 sections
         response = officer_client.get(detail_url(full_case))
     assert response.status_code == 200
 
