@@ -18,7 +18,7 @@ from incasso.api.auth import TokenAuth
 from incasso.cases.selectors import case_balance, case_get_for_user, case_list_for_user
 from incasso.cases.statement import case_statement
 from incasso.cases.timeline import note_add
-from incasso.clients.selectors import client_get_by_code, client_list_for_user
+from incasso.clients.selectors import client_list_for_user
 from incasso.core.access import can_write
 from incasso.core.exceptions import DomainError
 from incasso.intake.claims import RowError
@@ -245,8 +245,8 @@ def claims_hand_over(request: HttpRequest, payload: s.ClaimsIn) -> Status[dict[s
     Rows of one debtor become one case. With any error nothing is written and the answer is 422 with
     every error by row (1-based index into `rows`) and column."""
     _require_write(request)
-    client = client_get_by_code(code=payload.client)
-    if client is None or not client.is_active:
+    client = client_list_for_user(user=_user(request)).filter(code=payload.client).first()  # active, in scope
+    if client is None:
         raise HttpError(404, f"No active client with code {payload.client}")
     headers: list[str] = []
     for row in payload.rows:

@@ -7,7 +7,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Prefetch, QuerySet, Sum
+from django.http import Http404
 
 from incasso.arrangements.models import (
     Arrangement,
@@ -17,7 +18,7 @@ from incasso.arrangements.models import (
 )
 from incasso.calculations.errors import PaymentReferenceError
 from incasso.calculations.payment_reference import normalise
-from incasso.core.access import SUPERVISOR_ROLES, can_write
+from incasso.core.access import SUPERVISOR_ROLES, can_write, scope_to_clients
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -56,8 +57,9 @@ def is_approver(user: Any) -> bool:
 def approval_queue(*, user: Any) -> QuerySet[Arrangement]:
     if not is_approver(user):
         return Arrangement.objects.none()
+    pending = Arrangement.objects.filter(status=ArrangementStatus.PENDING)
     return (
-        Arrangement.objects.filter(status=ArrangementStatus.PENDING)
+        scope_to_clients(pending, user=user, field="case__client_id")
         .select_related("case", "case__client", "case__debtor", "proposed_by")
         .order_by("proposed_at", "pk")
     )
@@ -65,6 +67,46 @@ def approval_queue(*, user: Any) -> QuerySet[Arrangement]:
 
 def arrangement_get_for_approver(*, user: Any, pk: int) -> Arrangement | None:
     return approval_queue(user=user).filter(pk=pk).first()
+
+
+def arrangements_running(*, user: Any, statuses: Any, limit: int = 300) -> list[Arrangement]:
+    """The arrangements home: running arrangements of the user's clients, each instalment with `paid`."""
+    paid = Instalment.objects.annotate(paid=Sum("payments__amount", default=Decimal("0"))).order_by("number")
+    running = Arrangement.objects.filter(status__in=statuses)
+    return list(
+        scope_to_clients(running, user=user, field="case__client_id")
+        .select_related("case", "case__debtor", "case__client")
+        .prefetch_related(Prefetch("instalments", queryset=paid))
+        .order_by("status", "case__number")[:limit]
+    )
+
+
+def disputes_open(*, user: Any, limit: int = 300) -> list[Dispute]:
+    """Unresolved disputes of the user's clients, oldest first."""
+    unresolved = Dispute.objects.filter(resolved_at__isnull=True)
+    return list(
+        scope_to_clients(unresolved, user=user, field="case__client_id")
+        .select_related("case", "case__client", "case__debtor", "opened_by")
+        .order_by("opened_at", "pk")[:limit]
+    )
+
+
+def arrangement_get_for_user(*, user: Any, pk: int) -> Arrangement:
+    """An arrangement whose case the user may see; 404 otherwise (as for the case itself)."""
+    mine = scope_to_clients(Arrangement.objects.all(), user=user, field="case__client_id")
+    arrangement = mine.select_related("case", "proposed_by", "decided_by").filter(pk=pk).first()
+    if arrangement is None:
+        raise Http404("No such arrangement")
+    return arrangement
+
+
+def dispute_get_for_user(*, user: Any, pk: int) -> Dispute:
+    """A dispute whose case the user may see; 404 otherwise."""
+    mine = scope_to_clients(Dispute.objects.all(), user=user, field="case__client_id")
+    dispute = mine.select_related("case", "opened_by", "resolved_by").filter(pk=pk).first()
+    if dispute is None:
+        raise Http404("No such dispute")
+    return dispute
 
 
 def arrangement_for_case(*, case: Any) -> Arrangement | None:
@@ -81,8 +123,9 @@ def disputes_open_too_long(*, user: Any, today: dt.date, days: int) -> QuerySet[
     if not is_approver(user):
         return Dispute.objects.none()
     cutoff = today - dt.timedelta(days=days)
+    open_disputes = Dispute.objects.filter(resolved_at__isnull=True, opened_at__date__lte=cutoff)
     return (
-        Dispute.objects.filter(resolved_at__isnull=True, opened_at__date__lte=cutoff)
+        scope_to_clients(open_disputes, user=user, field="case__client_id")
         .select_related("case", "case__client", "opened_by")
         .order_by("opened_at", "pk")
     )

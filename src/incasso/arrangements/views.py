@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -39,7 +38,6 @@ from incasso.arrangements.models import (
     Arrangement,
     ArrangementStatus,
     Dispute,
-    Instalment,
     InstalmentStatus,
 )
 from incasso.arrangements.promises import promise_record
@@ -191,10 +189,9 @@ def approval_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespons
 
 @login_required
 def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    arrangement = Arrangement.objects.select_related("case").filter(pk=pk).first()
-    if arrangement is None or not arrangement.agreement_pdf:
+    arrangement = selectors.arrangement_get_for_user(user=request.user, pk=pk)
+    if not arrangement.agreement_pdf:
         raise Http404("No agreement")
-    case_get_for_user(user=request.user, number=arrangement.case.number)
     response = HttpResponse(bytes(arrangement.agreement_pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="regeling-{arrangement.case.number}.pdf"'
     return response
@@ -257,11 +254,7 @@ def _field(form: Any, exc: DomainError) -> str | None:
 def arrangement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One arrangement: status, schedule, agreement and its acceptance. Staff record the acceptance;
     client users of the case's client read; anyone else gets 404 (the case's scope)."""
-    arrangement = (
-        Arrangement.objects.select_related("case", "proposed_by", "decided_by").filter(pk=pk).first()
-    )
-    if arrangement is None:
-        raise Http404("No such arrangement")
+    arrangement = selectors.arrangement_get_for_user(user=request.user, pk=pk)
     case = case_get_for_user(user=request.user, number=arrangement.case.number)
     writer = can_write(request.user)
     upload_form = SignedUploadForm()
@@ -336,13 +329,7 @@ class _DisputeRow:
 @staff_required
 def index(request: HttpRequest) -> HttpResponse:
     """Arrangements home: the approval queue and open disputes, and the arrangements that run."""
-    paid = Instalment.objects.annotate(paid=Sum("payments__amount", default=Decimal("0"))).order_by("number")
-    arrangements = list(
-        Arrangement.objects.filter(status__in=OPEN_STATUSES)
-        .select_related("case", "case__debtor", "case__client")
-        .prefetch_related(Prefetch("instalments", queryset=paid))
-        .order_by("status", "case__number")[:300]
-    )
+    arrangements = selectors.arrangements_running(user=request.user, statuses=OPEN_STATUSES)
     rows = []
     for arrangement in arrangements:
         # prefetched through `paid` above, so each instalment carries the annotation
@@ -355,9 +342,7 @@ def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     disputes = [
         _DisputeRow(dispute, (today - timezone.localtime(dispute.opened_at).date()).days)
-        for dispute in Dispute.objects.filter(resolved_at__isnull=True)
-        .select_related("case", "case__client", "case__debtor", "opened_by")
-        .order_by("opened_at", "pk")[:300]
+        for dispute in selectors.disputes_open(user=request.user)
     ]
     return render(
         request,
@@ -376,9 +361,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    dispute = Dispute.objects.select_related("case", "opened_by", "resolved_by").filter(pk=pk).first()
-    if dispute is None:
-        raise Http404("No such dispute")
+    dispute = selectors.dispute_get_for_user(user=request.user, pk=pk)
     case = case_get_for_user(user=request.user, number=dispute.case.number)
     ask_form = DisputeAskForm()
     resolve_form = DisputeResolveForm()

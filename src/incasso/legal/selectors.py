@@ -25,7 +25,7 @@ from django.db.models import QuerySet
 
 from incasso.calculations.limitation import ClaimKind, Interruption, InterruptionKind, Limitation, limitation
 from incasso.cases.models import Case, CaseState, Claim, EntryKind, LedgerEntry
-from incasso.core.access import STAFF_ROLES
+from incasso.core.access import STAFF_ROLES, scope_to_clients
 from incasso.legal.models import ClientLegalPolicy, Handover, LimitationEvent, LimitationEventKind
 
 CLASS_TO_KIND = {
@@ -192,14 +192,14 @@ class WatchRow:
         return self.days_left < 0
 
 
-def limitation_watch_list(*, today: dt.date, days: int = 90) -> list[WatchRow]:
+def limitation_watch_list(*, today: dt.date, days: int = 90, user: Any = None) -> list[WatchRow]:
     """Claims of open cases whose limitation ends within `days` days, and those already barred,
-    most urgent first. Staff-wide (supervisors); not scoped per client."""
-    claims = list(
-        Claim.objects.exclude(case__state=CaseState.CLOSED).select_related(
-            "case__debt_type", "case__client", "case__debtor"
-        )
-    )
+    most urgent first. With `user` (the screen), only that user's clients; without (the command
+    line), every client."""
+    open_claims = Claim.objects.exclude(case__state=CaseState.CLOSED)
+    if user is not None:
+        open_claims = scope_to_clients(open_claims, user=user, field="case__client_id")
+    claims = list(open_claims.select_related("case__debt_type", "case__client", "case__debtor"))
     found = _limitations(claims)
     rows = []
     for claim in claims:

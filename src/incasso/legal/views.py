@@ -41,7 +41,7 @@ def limitation_list(request: HttpRequest) -> HttpResponse:
         days = max(0, min(int(request.GET.get("days", 90)), 3650))
     except ValueError:
         days = 90
-    rows = limitation_watch_list(today=timezone.localdate(), days=days)
+    rows = limitation_watch_list(today=timezone.localdate(), days=days, user=request.user)
     return render(request, "legal/limitation_list.html", {"rows": rows, "days": days})
 
 

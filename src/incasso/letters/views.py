@@ -1,7 +1,8 @@
 """Screens for letters: template editing with a live preview on a real case, letterheads, reprints.
 
 Supervisors and administrators edit templates; officers get 403; client users get 404 (they may not
-learn these screens exist). Letterheads: administrators only. A reprint serves the archived bytes.
+learn these screens exist). Letterheads: administrators only. Templates and letterheads serve every
+client: staff restricted to some clients get 403. A reprint serves the archived bytes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from incasso.cases.selectors import case_get_for_user
+from incasso.core.access import require_agency_wide
 from incasso.core.exceptions import DomainError
 from incasso.letters.models import Language, Letterhead, LetterTemplate, SentLetter, TemplateCode
 from incasso.letters.rendering import render_letter_png
@@ -39,6 +41,7 @@ def _roles(*roles: str) -> Callable[[View], View]:
                 raise Http404
             if role not in roles:
                 raise PermissionDenied("Not allowed for this role")
+            require_agency_wide(request.user)  # templates and letterheads serve every client
             return view(request, *args, **kwargs)
 
         return login_required(wrapper)

@@ -1,15 +1,23 @@
-"""Reads for payments. The queue is agency work: views check staff before calling these."""
+"""Reads for payments. The queue is agency work: views check staff before calling these. Bank lines
+are the agency's money and visible to all staff; the cases they suggest, remittances and clients
+are scoped to the user's clients (`core.access.client_scope`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case as DbCase
+from django.db.models import F, Q, QuerySet, Sum, Value, When
 
 from incasso.arrangements.models import ArrangementStatus, Instalment, InstalmentStatus
+from incasso.cases.models import Case as CaseModel
 from incasso.cases.models import CaseState
 from incasso.clients.models import Client
+from incasso.core.access import client_scope, scope_to_clients
 from incasso.payments.direct_debit import DebitItem
 from incasso.payments.models import BankTransaction, DirectDebitLine, Mandate, Remittance, TransactionStatus
 
@@ -27,9 +35,19 @@ def _amount(term: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
-def transaction_queue(*, query: str = "") -> QuerySet[BankTransaction]:
-    """Unmatched and suggested transactions, newest first; search by name, amount, reference or case number."""
-    qs = BankTransaction.objects.filter(status__in=QUEUE_STATUSES).select_related("case", "statement_import")
+def transaction_queue(*, user: Any = None, query: str = "") -> QuerySet[BankTransaction]:
+    """Unmatched and suggested transactions, newest first; search by name, amount, reference or case number.
+
+    The bank lines are the agency's money: every staff member sees all of them. Only the suggested
+    case is scoped: `suggested_number` is the case number when the user may see that case, else ""
+    (and a case-number search finds only the user's cases). Without `user`: every suggestion."""
+    scope = None if user is None else client_scope(user)
+    qs = BankTransaction.objects.filter(status__in=QUEUE_STATUSES).select_related("statement_import")
+    if scope is None:
+        qs = qs.annotate(suggested_number=F("case__number"))
+    else:
+        visible = When(case__client_id__in=scope, then=F("case__number"))
+        qs = qs.annotate(suggested_number=DbCase(visible, default=Value("")))
     term = query.strip()
     if term:
         match = (
@@ -37,7 +55,7 @@ def transaction_queue(*, query: str = "") -> QuerySet[BankTransaction]:
             | Q(remittance_text__icontains=term)
             | Q(structured_reference__icontains=term.replace(" ", ""))
             | Q(counterparty_iban__iexact=term.replace(" ", ""))
-            | Q(case__number__icontains=term)
+            | Q(suggested_number__icontains=term)
         )
         amount = _amount(term)
         if amount is not None:
@@ -46,21 +64,50 @@ def transaction_queue(*, query: str = "") -> QuerySet[BankTransaction]:
     return qs.order_by("-booking_date", "-id")
 
 
+CASE_NUMBER = re.compile(r"\b\d{4}-\d{6}\b")
+HIDDEN_REASON = "Kandidaat buiten uw opdrachtgevers"
+
+
+def transaction_reasons_for_user(*, user: Any, transactions: Iterable[BankTransaction]) -> None:
+    """Set `visible_reason` on each transaction: its matching reason as the user may read it. A reason
+    that names a case (and so perhaps its debtor) of a client outside the user's scope is replaced
+    by a neutral line. One query for restricted staff, none otherwise."""
+    rows = list(transactions)
+    scope = client_scope(user)
+    named = {t.pk: set(CASE_NUMBER.findall(t.reason)) for t in rows}
+    visible: set[str] = set()
+    if scope is not None and any(named.values()):
+        numbers = set().union(*named.values())
+        in_scope = scope_to_clients(CaseModel.objects.filter(number__in=numbers), user=user)
+        visible = set(in_scope.values_list("number", flat=True))
+    for t in rows:
+        t.visible_reason = t.reason if scope is None or named[t.pk] <= visible else HIDDEN_REASON  # type: ignore[attr-defined]
+
+
 def transaction_get(*, transaction_id: int) -> BankTransaction | None:
     return BankTransaction.objects.select_related("case").filter(pk=transaction_id).first()
 
 
-def remittance_list() -> QuerySet[Remittance]:
-    """Agency work (views check staff): newest first, with the client."""
-    return Remittance.objects.select_related("client", "created_by").defer("pain001")
+def remittance_list(*, user: Any = None) -> QuerySet[Remittance]:
+    """Agency work (views check staff): newest first, with the client; with `user`, its clients only."""
+    remittances = (
+        Remittance.objects.all() if user is None else scope_to_clients(Remittance.objects.all(), user=user)
+    )
+    return remittances.select_related("client", "created_by").defer("pain001")
 
 
-def remittance_get(*, remittance_id: int) -> Remittance | None:
-    return Remittance.objects.select_related("client").filter(pk=remittance_id).first()
+def remittance_get(*, remittance_id: int, user: Any = None) -> Remittance | None:
+    return remittance_list(user=user).filter(pk=remittance_id).first()
 
 
-def client_by_code(*, code: str) -> Client | None:
-    return Client.objects.filter(code=code.strip()).first()
+def client_by_code(*, code: str, user: Any = None) -> Client | None:
+    """The client with this code; with `user`, only one of the user's clients (else None)."""
+    clients = (
+        Client.objects.all()
+        if user is None
+        else scope_to_clients(Client.objects.all(), user=user, field="pk")
+    )
+    return clients.filter(code=code.strip()).first()
 
 
 def instalments_due_for_direct_debit(*, run_date: dt.date) -> list[DebitItem]:

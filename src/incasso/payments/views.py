@@ -2,7 +2,9 @@
 remittances to clients (afdracht) with their downloads.
 
 Agency staff only (`staff_required`: anonymous → login, client users → 403). Reads go through
-selectors, writes through services; a DomainError goes back onto the form.
+selectors, writes through services; a DomainError goes back onto the form. Staff restricted to some
+clients see every bank line but only their clients' cases (booking elsewhere: "case not found"),
+remittances and clients; they cannot import a statement, which books on every client's cases (403).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from incasso.bankfiles import StatementFileError
-from incasso.core.access import staff_required
+from incasso.core.access import require_agency_wide, staff_required
 from incasso.core.exceptions import DomainError
 from incasso.payments import selectors, services
 from incasso.payments.forms import MatchForm, QueueSearchForm, RemittanceForm, StatementUploadForm
@@ -35,8 +37,11 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 def queue(request: HttpRequest) -> HttpResponse:
     form = QueueSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(selectors.transaction_queue(query=query), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "payments/queue.html", {"form": form, "page": page, "match_form": MatchForm()})
+    queue = selectors.transaction_queue(user=request.user, query=query)
+    page = Paginator(queue, PER_PAGE).get_page(request.GET.get("page"))
+    selectors.transaction_reasons_for_user(user=request.user, transactions=page)
+    context = {"form": form, "page": page, "match_form": MatchForm()}
+    return render(request, "payments/queue.html", context)
 
 
 @staff_required
@@ -57,18 +62,16 @@ def match(request: HttpRequest, transaction_id: int) -> HttpResponse:
             assert booked.case is not None
             messages.success(request, _("Payment booked on case %(number)s") % {"number": booked.case.number})
             return redirect("payments:queue")
-    page = Paginator(selectors.transaction_queue(), PER_PAGE).get_page(1)
-    return render(
-        request,
-        "payments/queue.html",
-        {"form": QueueSearchForm(), "page": page, "match_form": form, "failed_id": txn.pk},
-        status=400,
-    )
+    page = Paginator(selectors.transaction_queue(user=request.user), PER_PAGE).get_page(1)
+    selectors.transaction_reasons_for_user(user=request.user, transactions=page)
+    context = {"form": QueueSearchForm(), "page": page, "match_form": form}
+    return render(request, "payments/queue.html", context | {"failed_id": txn.pk}, status=400)
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def statement_upload(request: HttpRequest) -> HttpResponse:
+    require_agency_wide(request.user)  # a statement books on every client's cases
     summary = error = None
     form = StatementUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -91,7 +94,7 @@ def statement_upload(request: HttpRequest) -> HttpResponse:
 def remittances(request: HttpRequest) -> HttpResponse:
     form = RemittanceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        client = selectors.client_by_code(code=form.cleaned_data["client"])
+        client = selectors.client_by_code(code=form.cleaned_data["client"], user=request.user)
         if client is None:
             form.add_error("client", _("No such client"))
         else:
@@ -107,7 +110,7 @@ def remittances(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Remittance %(id)s prepared") % {"id": made.pk})
                 return redirect("payments:remittances")
-    page = Paginator(selectors.remittance_list(), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.remittance_list(user=request.user), PER_PAGE).get_page(request.GET.get("page"))
     status = 400 if request.method == "POST" else 200
     return render(request, "payments/remittances.html", {"form": form, "page": page}, status=status)
 
@@ -122,7 +125,7 @@ DOWNLOADS = {
 @staff_required
 @require_http_methods(["GET"])
 def remittance_download(request: HttpRequest, remittance_id: int, kind: str) -> HttpResponse:
-    remittance = selectors.remittance_get(remittance_id=remittance_id)
+    remittance = selectors.remittance_get(remittance_id=remittance_id, user=request.user)
     if remittance is None or kind not in DOWNLOADS:
         raise Http404("No such remittance")
     name, content_type = DOWNLOADS[kind]

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from incasso.cases.models import Case, Claim, EntryKind, Event, LedgerEntry, Task
+from incasso.core.access import scope_to_clients
 from incasso.strategies.measures import CaseFacts
 from incasso.strategies.models import (
     DailyRun,
@@ -67,8 +68,9 @@ def work_queue_for_user(
         return []
     weights = weights or PriorityWeights()
     case = OuterRef("case_id")
+    mine = Task.objects.filter(assignee=user, done_at__isnull=True, due_on__lte=today)
     tasks = (
-        Task.objects.filter(assignee=user, done_at__isnull=True, due_on__lte=today)
+        scope_to_clients(mine, user=user, field="case__client_id")
         .exclude(case__state="closed")
         .select_related("case", "case__debtor", "case__client")
         .annotate(
@@ -211,8 +213,9 @@ def daily_runs(*, limit: int = 20) -> list[DailyRun]:
     return list(DailyRun.objects.select_related("started_by").order_by("-started_at", "-id")[:limit])
 
 
-def arm_facts(*, strategy: Strategy) -> list[CaseFacts]:
-    """Per-case facts of the cases whose first strategy (at intake) was this one.
+def arm_facts(*, strategy: Strategy, user: Any = None) -> list[CaseFacts]:
+    """Per-case facts of the cases whose first strategy (at intake) was this one; with `user`, only
+    the cases of that user's clients (a supervisor restricted to some clients compares those).
 
     A case counts for the arm it started in, even if it was moved later: that is what was tried on it.
     Paid in full: closed as paid, or nothing left owing. Collected: payments (negative ledger entries of
@@ -223,11 +226,10 @@ def arm_facts(*, strategy: Strategy) -> list[CaseFacts]:
         .order_by("since", "pk")
         .values("pk")[:1]
     )
-    starts = dict(
-        StrategyAssignment.objects.filter(version__strategy=strategy, pk=Subquery(first)).values_list(
-            "case_id", "started_on"
-        )
-    )
+    arm = StrategyAssignment.objects.filter(version__strategy=strategy, pk=Subquery(first))
+    if user is not None:
+        arm = scope_to_clients(arm, user=user, field="case__client_id")
+    starts = dict(arm.values_list("case_id", "started_on"))
     if not starts:
         return []
     ids = list(starts)

@@ -2,7 +2,8 @@
 strategy builder, the daily run started from the browser, and the champion/challenger comparison.
 
 Supervisors and administrators build strategies; officers get 403 there, as do client users (who
-cannot even see strategies). Writes go through services; a DomainError goes back onto the form.
+cannot even see strategies). Strategies and the daily run apply to every client's cases, so a
+supervisor restricted to some clients gets 403 there too; the comparison shows only their clients. Writes go through services; a DomainError goes back onto the form.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from incasso.cases.selectors import case_get_for_user
-from incasso.core.access import staff_required, supervisor_required
+from incasso.core.access import agency_supervisor_required, staff_required, supervisor_required
 from incasso.core.exceptions import DomainError
 from incasso.strategies import selectors, services
 from incasso.strategies.forms import MoveForm, NewVersionForm, StepForm, StrategyForm, add_domain_error
@@ -47,12 +48,12 @@ def work_queue(request: HttpRequest) -> HttpResponse:
 # --- strategies ----------------------------------------------------------------------------------
 
 
-@supervisor_required
+@agency_supervisor_required
 def strategy_list(request: HttpRequest) -> HttpResponse:
     return render(request, "strategies/strategy_list.html", {"rows": selectors.strategy_list()})
 
 
-@supervisor_required
+@agency_supervisor_required
 @require_http_methods(["GET", "POST"])
 def strategy_create(request: HttpRequest) -> HttpResponse:
     form = StrategyForm(request.POST or None)
@@ -69,7 +70,7 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
     return render(request, "strategies/strategy_form.html", {"form": form, "strategy": None})
 
 
-@supervisor_required
+@agency_supervisor_required
 @require_http_methods(["GET", "POST"])
 def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = selectors.strategy_get(pk=pk)
@@ -99,12 +100,12 @@ def _detail_context(strategy_pk: int, **extra: Any) -> dict[str, Any]:
     }
 
 
-@supervisor_required
+@agency_supervisor_required
 def strategy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, DETAIL, _detail_context(pk))
 
 
-@supervisor_required
+@agency_supervisor_required
 @require_POST
 def version_create(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = selectors.strategy_get(pk=pk)
@@ -117,7 +118,7 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('strategies:detail', args=[pk])}#v{version.number}")
 
 
-@supervisor_required
+@agency_supervisor_required
 @require_POST
 def version_publish(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = selectors.version_get(strategy_pk=pk, number=number)
@@ -148,7 +149,7 @@ def _back_to_steps(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     return redirect(url)
 
 
-@supervisor_required
+@agency_supervisor_required
 @require_http_methods(["GET", "POST"])
 def step_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = selectors.version_get(strategy_pk=pk, number=number)
@@ -172,7 +173,7 @@ def step_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     return _step_form_response(request, pk, number, form)
 
 
-@supervisor_required
+@agency_supervisor_required
 @require_http_methods(["GET", "POST"])
 def step_edit(request: HttpRequest, pk: int, number: int, step_pk: int) -> HttpResponse:
     step = selectors.step_get(strategy_pk=pk, number=number, step_pk=step_pk)
@@ -188,7 +189,7 @@ def step_edit(request: HttpRequest, pk: int, number: int, step_pk: int) -> HttpR
     return _step_form_response(request, pk, number, form, step=step)
 
 
-@supervisor_required
+@agency_supervisor_required
 @require_POST
 def step_remove(request: HttpRequest, pk: int, number: int, step_pk: int) -> HttpResponse:
     step = selectors.step_get(strategy_pk=pk, number=number, step_pk=step_pk)
@@ -201,7 +202,7 @@ def step_remove(request: HttpRequest, pk: int, number: int, step_pk: int) -> Htt
     return _back_to_steps(request, pk, number)
 
 
-@supervisor_required
+@agency_supervisor_required
 @require_POST
 def step_move(request: HttpRequest, pk: int, number: int, step_pk: int, direction: str) -> HttpResponse:
     step = selectors.step_get(strategy_pk=pk, number=number, step_pk=step_pk)
@@ -219,7 +220,7 @@ def step_move(request: HttpRequest, pk: int, number: int, step_pk: int, directio
 # --- the daily run from the browser ---------------------------------------------------------------
 
 
-@supervisor_required
+@agency_supervisor_required
 @require_http_methods(["GET", "POST"])
 def run_page(request: HttpRequest) -> HttpResponse:
     summary = None
@@ -249,10 +250,13 @@ def run_page(request: HttpRequest) -> HttpResponse:
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
     champion = selectors.strategy_get(pk=pk)
     costs = unit_costs(getattr(settings, "INCASSO_MESSAGE_UNIT_COSTS", None))
-    arms = [(champion, arm_measures(selectors.arm_facts(strategy=champion), costs=costs))]
+
+    def measures(strategy: Any) -> Any:
+        return arm_measures(selectors.arm_facts(strategy=strategy, user=request.user), costs=costs)
+
+    arms = [(champion, measures(champion))]
     if champion.challenger is not None:
-        challenger = champion.challenger
-        arms.append((challenger, arm_measures(selectors.arm_facts(strategy=challenger), costs=costs)))
+        arms.append((champion.challenger, measures(champion.challenger)))
     channels = sorted({ch for _, m in arms for ch in m.messages})
     return render(
         request,
