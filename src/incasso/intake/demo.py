@@ -555,10 +555,11 @@ def _user(
     last_name: str,
     client: Client | None = None,
     superuser: bool = False,
+    restricted_to: list[Client] | None = None,
 ) -> tuple[str, str]:
     if not User.objects.filter(username=username).exists():
         create: Callable[..., User] = User.objects.create_superuser if superuser else User.objects.create_user
-        create(
+        user = create(
             username=username,
             password=DEMO_PASSWORD,
             role=role,
@@ -567,8 +568,11 @@ def _user(
             last_name=last_name,
             email=f"{username}@demo.incasso.invalid",
         )
+        if restricted_to:
+            user.clients.set(restricted_to)
     label = Role(role).label
-    return username, f"{label}" + (f" · {client.name}" if client else "")
+    names = [client.name] if client else [c.name for c in restricted_to or ()]
+    return username, f"{label}" + (f" · {', '.join(names)}" if names else "")
 
 
 @transaction.atomic
@@ -605,6 +609,18 @@ def demo_build(*, cases: int = 300, seed: int = 2026, today: dt.date) -> DemoRes
                 client=client,
             )
         )
+    # A team member who works only for the healthcare clients: sees their cases and nothing else.
+    healthcare = [client for spec, client, _ in clients if spec.debt_type == "healthcare"]
+    logins.insert(
+        2,
+        _user(
+            "officer-zorg",
+            role=Role.OFFICER,
+            first_name="Zara",
+            last_name="Jansen",
+            restricted_to=healthcare,
+        ),
+    )
     states: Counter[str] = Counter()
     weights = [spec.weight for spec, _, _ in clients]
     for _ in range(cases):
