@@ -13,6 +13,10 @@ class IncassoUserChangeForm(UserChangeForm):  # type: ignore[type-arg]
     """A client user sees its own client: it cannot also be restricted to clients. A restricted
     staff member gets no Django admin access, which shows every client's data."""
 
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         clients = data.get("clients")

@@ -42,6 +42,16 @@ NL: dict[str, str | tuple[str, str]] = {
     "Only for client users: the client whose cases they may see.": "Alleen voor gebruikers van een opdrachtgever: wiens dossiers zij zien.",
     "user": "gebruiker",
     "users": "gebruikers",
+    # per-client access for agency staff
+    "restricted to clients": "beperkt tot opdrachtgevers",
+    "Only for agency staff: the clients whose cases this user may see. Empty: every client.": "Alleen voor medewerkers van het bureau: de opdrachtgevers van wie deze gebruiker de dossiers ziet. Leeg: alle opdrachtgevers.",
+    "This touches the cases of every client; your account is restricted to some clients. Ask a supervisor or administrator without that restriction.": "Dit raakt de dossiers van alle opdrachtgevers; uw account is beperkt tot een deel van de opdrachtgevers. Vraag een teamleider of beheerder zonder die beperking.",
+    "A client user sees only its own client: leave “restricted to clients” empty.": "Een gebruiker van een opdrachtgever ziet alleen de eigen opdrachtgever: laat ‘beperkt tot opdrachtgevers’ leeg.",
+    "The Django admin shows every client's data: a user restricted to clients cannot have staff or superuser status.": "De Django-admin toont de gegevens van alle opdrachtgevers: een gebruiker die beperkt is tot opdrachtgevers kan geen stafstatus of supergebruikerstatus hebben.",
+    "Your account is restricted to some clients: what touches every client (strategies, the daily run, letter templates, bank statements) needs a supervisor without that restriction.": "Uw account is beperkt tot een deel van de opdrachtgevers: wat alle opdrachtgevers raakt (strategieën, de dagelijkse verwerking, briefsjablonen, bankafschriften) vraagt een teamleider zonder die beperking.",
+    "Not allowed": "Niet toegestaan",
+    "You may not do this with your account.": "Dit mag niet met uw account.",
+    "Back to the cases": "Terug naar de dossiers",
     # chrome
     "Language": "Taal",
     "coming soon": "binnenkort",

@@ -1,0 +1,27 @@
+"""Staff restricted to one client, beside the root conftest's personas: Zara (officer) and Rik
+(supervisor) work only for Zorggroep Noord (`zorg`), so Energie Zuid's cases are out of their scope.
+
+Import the fixtures into a test module: `from incasso.accounts.tests.personas import zara, rik`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def zara(zorg):
+    from incasso.cases.tests.factories import UserFactory
+
+    user = UserFactory(username="zara", first_name="Zara", role="officer")
+    user.clients.set([zorg])
+    return user
+
+
+@pytest.fixture
+def rik(zorg):
+    from incasso.cases.tests.factories import UserFactory
+
+    user = UserFactory(username="rik", first_name="Rik", role="supervisor")
+    user.clients.set([zorg])
+    return user
