@@ -70,11 +70,6 @@ def scope_to_clients[M: Model](qs: QuerySet[M], *, user: Any, field: str = "clie
     return qs if scope is None else qs.filter(**{f"{field}__in": scope})
 
 
-def in_client_scope(user: Any, client_id: int | None) -> bool:
-    scope = client_scope(user)
-    return scope is None or client_id in scope
-
-
 def is_restricted(user: Any) -> bool:
     """Agency staff limited to some clients (client users are not staff: they have their own rules)."""
     return can_write(user) and client_scope(user) is not None

@@ -96,6 +96,11 @@ def test_restricted_officer_opens_cases_only_for_her_clients(zara, zorg, energie
     assert zorg.name in page and energie.name not in page
 
 
+def test_restricted_officer_imports_claims_only_for_her_clients(zara, zorg, energie):
+    page = logged_in(zara).get(reverse("intake:claims")).content.decode()
+    assert zorg.name in page and energie.name not in page
+
+
 def test_unrestricted_officer_still_sees_every_client(officer, zorg_case, energie_case):
     http = logged_in(officer)
     listed = http.get(reverse("cases:list")).content.decode()
