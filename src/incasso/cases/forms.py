@@ -133,6 +133,24 @@ class DocumentForm(Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices, initial=DocumentKind.INVOICE)
 
 
+class InterestFreezeForm(Form):
+    """Freeze the interest by hand; the service decides which dates are allowed."""
+
+    starts_on = date_field(_("Frozen from"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. complaint under investigation")}),
+    )
+    ends_on = date_field(_("Frozen until (optional)"), required=False)
+
+
+class InterestFreezeEndForm(Form):
+    """End the current freeze: the last frozen day; interest runs again from the next day."""
+
+    ends_on = date_field(_("Last frozen day"))
+
+
 class TransitionForm(Form):
     """All states are accepted here on purpose: the state machine in the service decides."""
 

@@ -408,10 +408,14 @@ class Document(models.Model):
         return self.original_name
 
 
+FREEZE_MANUAL = "manual"  # InterestFreeze.source of a freeze an officer made by hand
+
+
 class InterestFreeze(models.Model):
-    """Days on which the case's claims carry no interest (an arrangement that freezes interest), from
-    `starts_on` up to and including `ends_on` (empty: still frozen). Rows are only added and ended
-    (`cases.freezes`), never edited otherwise; the calculation sheet reads them (`cases.statement`)."""
+    """Days on which the case's claims carry no interest (an arrangement that freezes interest, or an
+    officer's decision by hand: `source="manual"`), from `starts_on` up to and including `ends_on`
+    (empty: still frozen). Rows are only added and ended (`cases.freezes`), never edited otherwise;
+    the calculation sheet reads them (`cases.statement`)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="interest_freezes")
     starts_on = models.DateField(_("interest frozen from"))
@@ -439,3 +443,13 @@ class InterestFreeze(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.starts_on}..{self.ends_on or ''}"
+
+    @property
+    def is_manual(self) -> bool:
+        return self.source == FREEZE_MANUAL
+
+    @property
+    def arrangement_ref(self) -> str:
+        """The arrangement's id when an arrangement started the freeze (`arrangement:12`), else ''."""
+        kind, _sep, ref = self.source.partition(":")
+        return ref if kind == "arrangement" else ""

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
-from incasso.cases.models import Bucket, Case, Claim, Document, Event, LedgerEntry, Note, Task
+from incasso.cases.models import Bucket, Case, Claim, Document, Event, InterestFreeze, LedgerEntry, Note, Task
 from incasso.core.access import scope_to_clients
 from incasso.debtors.models import Address, BankAccount, ContactPoint
 from incasso.debtors.selectors import debtor_current_address
@@ -127,6 +127,7 @@ class CaseFile:
     addresses: QuerySet[Address]
     contact_points: QuerySet[ContactPoint]
     bank_accounts: QuerySet[BankAccount]
+    interest_freezes: QuerySet[InterestFreeze]
 
 
 def case_file_for_user(*, user: Any, number: str, events_limit: int = 100) -> CaseFile:
@@ -145,6 +146,7 @@ def case_file_for_user(*, user: Any, number: str, events_limit: int = 100) -> Ca
         addresses=debtor.addresses.all(),
         contact_points=debtor.contact_points.all(),
         bank_accounts=debtor.bank_accounts.all(),
+        interest_freezes=case.interest_freezes.select_related("created_by").order_by("starts_on", "id"),
     )
 
 

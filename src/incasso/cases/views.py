@@ -8,11 +8,13 @@ cannot learn that another client's case exists, and cannot change their own.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -23,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incasso.calculations import CalculationError
@@ -35,16 +38,20 @@ from incasso.cases.forms import (
     ClaimFormSet,
     DebtorForm,
     DocumentForm,
+    InterestFreezeEndForm,
+    InterestFreezeForm,
     NoteForm,
     TaskForm,
     TransitionForm,
     add_domain_error,
 )
+from incasso.cases.freezes import freeze_current, interest_freeze_end_by_hand, interest_freeze_place
 from incasso.cases.models import Case
 from incasso.cases.statement import case_statement
 from incasso.cases.states import allowed_targets
 from incasso.core.access import can_write, require_write, staff_required
 from incasso.core.exceptions import DomainError
+from incasso.core.formatting import format_date
 from incasso.debtors.services import debtor_create, debtor_validate
 
 LIST_TEMPLATE = "cases/case_list.html"
@@ -73,15 +80,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, number: str, **forms: forms.Form) -> dict[str, Any]:
     case_file = selectors.case_file_for_user(user=request.user, number=number)
     writable = can_write(request.user)
+    today = timezone.localdate()
     context: dict[str, Any] = {
         "file": case_file,
         "case": case_file.case,
         "payment_reference": group_by_four(case_file.case.payment_reference),
         "can_write": writable,
-        "today": timezone.localdate(),
+        "today": today,
+        "current_freeze": freeze_current(list(case_file.interest_freezes), today=today),
     }
     if writable:
         context |= {
+            "freeze_form": InterestFreezeForm(initial={"starts_on": today}),
+            "freeze_end_form": InterestFreezeEndForm(prefix="end", initial={"ends_on": today}),
             "note_form": NoteForm(),
             "task_form": TaskForm(initial={"due_on": timezone.localdate()}),
             "document_form": DocumentForm(),
@@ -191,6 +202,55 @@ def case_transition(request: HttpRequest, case: Case) -> HttpResponse:
             request, DETAIL_TEMPLATE, _detail_context(request, case.number, transition_form=form), status=400
         )
     return redirect("cases:detail", case.number)
+
+
+@case_action
+def interest_freeze_add(request: HttpRequest, case: Case) -> HttpResponse:
+    """Freeze the interest by hand (plain POST: the header, balance and sheet all change)."""
+    form = InterestFreezeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            interest_freeze_place(
+                case=case,
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                reason=data["reason"],
+                actor=request.user,
+                today=timezone.localdate(),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    if form.errors:
+        context = _detail_context(request, case.number, freeze_form=form)
+        return render(request, DETAIL_TEMPLATE, context, status=400)
+    messages.success(request, _("Interest frozen from %(date)s.") % {"date": format_date(data["starts_on"])})
+    return redirect(f"{reverse('cases:detail', args=[case.number])}#interest-freezes")
+
+
+@case_action
+def interest_freeze_end(request: HttpRequest, case: Case) -> HttpResponse:
+    form = InterestFreezeEndForm(request.POST, prefix="end")
+    if form.is_valid():
+        try:
+            interest_freeze_end_by_hand(
+                case=case,
+                ends_on=form.cleaned_data["ends_on"],
+                actor=request.user,
+                today=timezone.localdate(),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    if form.errors:
+        context = _detail_context(request, case.number, freeze_end_form=form)
+        return render(request, DETAIL_TEMPLATE, context, status=400)
+    ends_on = form.cleaned_data["ends_on"]
+    messages.success(
+        request,
+        _("Interest freeze ended on %(date)s; interest runs again from %(next)s.")
+        % {"date": format_date(ends_on), "next": format_date(ends_on + dt.timedelta(days=1))},
+    )
+    return redirect(f"{reverse('cases:detail', args=[case.number])}#interest-freezes")
 
 
 @login_required

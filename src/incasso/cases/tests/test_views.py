@@ -204,7 +204,8 @@ def test_case_screen_offers_only_the_allowed_state_changes(officer_client, full_
 
 
 def test_case_screen_query_count_is_pinned(officer_client, full_case, django_assert_max_num_queries):
-    with django_assert_max_num_queries(14):  # session, user, client scope, case, balance, address, 8 sections
+    # session, user, client scope, case, balance, address, interest freezes, 8 sections
+    with django_assert_max_num_queries(15):
         response = officer_client.get(detail_url(full_case))
     assert response.status_code == 200
 
