@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import DateField, F, Field, JSONField, Lookup, Model, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 
@@ -258,6 +259,15 @@ class _AnyOf(Lookup[Any]):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, list(self.rhs))
+
+
+def text_in(values: Sequence[str]) -> Any:
+    """The right-hand side of an `__in` on a text column: one array parameter on PostgreSQL
+    (`IN (SELECT unnest(%s::text[]))`: no statement with thousands of placeholders to build, bind and
+    plan, as `id_in` for ids), elsewhere the list."""
+    if not _arrays():
+        return list(values)
+    return RawSQL("SELECT unnest(%s::text[])", (list(values),))
 
 
 def id_in(field: str, ids: Sequence[int]) -> Q | _AnyOf:

@@ -21,9 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 from rapidfuzz import fuzz
 
@@ -31,7 +29,7 @@ from incasso.arrangements.models import ArrangementStatus, Instalment, Instalmen
 from incasso.calculations import is_valid_payment_reference
 from incasso.cases.models import Case, CaseState, Claim
 from incasso.cases.statement import Periods, interest_free_periods_for
-from incasso.core.bulk import id_in
+from incasso.core.bulk import id_in, text_in
 from incasso.debtors.models import BankAccount
 from incasso.payments.models import BankTransaction, MatchRule, TransactionStatus
 from incasso.payments.position import CasePosition, case_position, ledger_rows_for, position_from_rows
@@ -63,14 +61,6 @@ def _chunks[T: (str, int)](values: Iterable[T]) -> Iterable[list[T]]:
     items = sorted(set(values))
     for start in range(0, len(items), IN_CHUNK):
         yield items[start : start + IN_CHUNK]
-
-
-def _text_in(values: list[str]) -> Any:
-    """The right-hand side of an `__in` on a text column: one array parameter on PostgreSQL (as
-    `core.bulk.id_in` for ids: no statement with 5,000 placeholders to build and bind), else the list."""
-    if connection.vendor != "postgresql":
-        return values
-    return RawSQL("SELECT unnest(%s::text[])", (values,))
 
 
 def _references_in(txn: BankTransaction) -> set[str]:
@@ -117,6 +107,9 @@ class MatchCache:
     touched: set[int] = field(default_factory=set)  # cases the rules looked at since `touched.clear()`
     iban_cases: set[int] = field(default_factory=set)  # the IBAN rule may need their position
     changed: set[int] = field(default_factory=set)  # booked on since `build`: positions read afresh
+    # booked payments a return of the batch may take back, by ("e2e"|"mandate"|"case", value): those
+    # in the database at `build`, then each one the batch books (`payment_booked`)
+    payments: dict[tuple[str, str], list[BankTransaction]] = field(default_factory=dict)
     _ledger: _Ledger | None = None
 
     @classmethod
@@ -136,19 +129,19 @@ class MatchCache:
             if len(iban) >= 15 and "*" not in iban:
                 ibans.add(iban)
         for chunk in _chunks(refs):
-            for case in Case.objects.filter(payment_reference__in=_text_in(chunk)):
+            for case in Case.objects.filter(payment_reference__in=text_in(chunk)):
                 cache.references[case.payment_reference] = (case, None)
             for instalment in Instalment.objects.select_related("arrangement__case").filter(
-                payment_reference__in=_text_in(chunk)
+                payment_reference__in=text_in(chunk)
             ):
                 cache.references.setdefault(
                     instalment.payment_reference, (instalment.arrangement.case, instalment)
                 )
         for chunk in _chunks(numbers):
-            for case in Case.objects.filter(_open_cases(), number__in=_text_in(chunk)):
+            for case in Case.objects.filter(_open_cases(), number__in=text_in(chunk)):
                 cache.numbers[case.number] = case
         for chunk in _chunks(tokens):
-            rows = Claim.objects.annotate(upper=Upper("invoice_number")).filter(upper__in=_text_in(chunk))
+            rows = Claim.objects.annotate(upper=Upper("invoice_number")).filter(upper__in=text_in(chunk))
             for upper, case_id, number in rows.values_list("upper", "case_id", "invoice_number"):
                 cache.invoices.setdefault(upper, set()).add(case_id)
                 cache.invoice_numbers.setdefault(case_id, set()).add(number)
@@ -158,7 +151,7 @@ class MatchCache:
                 cache.invoice_cases[case.pk] = case
         for chunk in _chunks(ibans):
             debtors: dict[int, set[str]] = defaultdict(set)
-            for debtor_id, iban in BankAccount.objects.filter(iban__in=_text_in(chunk)).values_list(
+            for debtor_id, iban in BankAccount.objects.filter(iban__in=text_in(chunk)).values_list(
                 "debtor_id", "iban"
             ):
                 debtors[debtor_id].add(iban)
@@ -169,7 +162,40 @@ class MatchCache:
             iban = txn.counterparty_iban.replace(" ", "").upper()
             if txn.amount > 0 and iban in cache.ibans and not cache._placed_before_iban(txn):
                 cache.iban_cases.update(c.pk for c in cache.ibans[iban])
+        cache._read_payments([t for t in txns if _is_return(t)])
         return cache
+
+    def _read_payments(self, returns: list[BankTransaction]) -> None:
+        """The booked payments the batch's returns may name (`_match_return`'s three lookups), read at once."""
+        wanted: dict[str, set[Any]] = {"e2e": set(), "mandate": set(), "case": set()}
+        for txn in returns:
+            if _end_to_end(txn):
+                wanted["e2e"].add(txn.end_to_end_id)
+            if txn.mandate_id:
+                wanted["mandate"].add(txn.mandate_id)
+            for ref in _references_in(txn):
+                hit = self.references.get(ref)
+                if hit is not None:
+                    wanted["case"].add(hit[0].pk)
+        booked = BankTransaction.objects.filter(status=TransactionStatus.BOOKED).select_related("case")
+        found: dict[int, BankTransaction] = {}
+        for chunk in _chunks(wanted["e2e"]):
+            found.update((t.pk, t) for t in booked.filter(end_to_end_id__in=text_in(chunk)))
+        for chunk in _chunks(wanted["mandate"]):
+            found.update((t.pk, t) for t in booked.filter(mandate_id__in=text_in(chunk)))
+        for id_chunk in _chunks(wanted["case"]):
+            found.update((t.pk, t) for t in booked.filter(id_in("case_id", id_chunk)))
+        for _pk, payment in sorted(found.items()):
+            self.payment_booked(payment)
+
+    def payment_booked(self, txn: BankTransaction) -> None:
+        """`txn` is booked (in the database, or by the batch): a later return may take it back."""
+        if txn.end_to_end_id:
+            self.payments.setdefault(("e2e", txn.end_to_end_id), []).append(txn)
+        if txn.mandate_id:
+            self.payments.setdefault(("mandate", txn.mandate_id), []).append(txn)
+        if txn.case_id is not None:
+            self.payments.setdefault(("case", str(txn.case_id)), []).append(txn)
 
     def _placed_before_iban(self, txn: BankTransaction) -> bool:
         """Whether a reference, case number or invoice number of `txn` is known (an earlier rule decides)."""
@@ -240,10 +266,23 @@ def _unmatched(reason: str) -> Match:
     return Match(TransactionStatus.UNMATCHED, reason=reason)
 
 
+def _is_return(txn: BankTransaction) -> bool:
+    """A returned direct debit or credit (R-transaction): money going back, with a reason or reversal mark."""
+    return txn.amount < 0 and bool(txn.return_reason or txn.is_reversal)
+
+
+def _end_to_end(txn: BankTransaction) -> bool:
+    """Whether the transaction carries a real end-to-end id (banks fill in NOTPROVIDED)."""
+    return bool(txn.end_to_end_id) and txn.end_to_end_id.upper() != "NOTPROVIDED"
+
+
+_PAYMENT_LOOKUP = {"e2e": "end_to_end_id", "mandate": "mandate_id", "case": "case_id"}
+
+
 def match_transaction(txn: BankTransaction, cache: MatchCache | None = None) -> Match:
     """The rules in order; `cache` (built for a batch with `MatchCache.build`) saves the queries."""
     if txn.amount < 0 or txn.is_reversal:
-        if txn.amount < 0 and (txn.return_reason or txn.is_reversal):
+        if _is_return(txn):
             return _match_return(txn, cache)
         return Match(
             TransactionStatus.IGNORED,
@@ -502,25 +541,24 @@ def _match_return(txn: BankTransaction, cache: MatchCache | None = None) -> Matc
     """Find the booked payment a returned direct debit takes back: by end-to-end id, then by mandate
     id and amount, then by reference (case) and amount. Exactly one candidate or none."""
 
-    def booked(**lookup: Any) -> list[BankTransaction]:
-        # by the one indexed column, then status and amount here (the status index is no help on
-        # a statement that has just booked thousands)
-        return [
-            t
-            for t in BankTransaction.objects.filter(**lookup).select_related("case").order_by("id")
-            if t.status == TransactionStatus.BOOKED and t.amount == -txn.amount
-        ]
+    def booked(kind: str, value: Any) -> list[BankTransaction]:
+        if cache is not None:  # what was booked before the batch and by it, still booked
+            found = cache.payments.get((kind, str(value)), [])
+        else:  # by the one indexed column, then status and amount here
+            lookup = {_PAYMENT_LOOKUP[kind]: value}
+            found = list(BankTransaction.objects.filter(**lookup).select_related("case").order_by("id"))
+        return [t for t in found if t.status == TransactionStatus.BOOKED and t.amount == -txn.amount]
 
     candidates: list[BankTransaction] = []
     how = ""
-    if txn.end_to_end_id and txn.end_to_end_id.upper() != "NOTPROVIDED":
-        candidates, how = booked(end_to_end_id=txn.end_to_end_id), f"end-to-end id {txn.end_to_end_id}"
+    if _end_to_end(txn):
+        candidates, how = booked("e2e", txn.end_to_end_id), f"end-to-end id {txn.end_to_end_id}"
     if not candidates and txn.mandate_id:
-        candidates, how = booked(mandate_id=txn.mandate_id), f"machtiging {txn.mandate_id}"
+        candidates, how = booked("mandate", txn.mandate_id), f"machtiging {txn.mandate_id}"
     if not candidates:
         reference = _by_reference(txn, cache)
         if reference is not None and reference.case is not None:
-            candidates, how = booked(case=reference.case), f"dossier {reference.case.number}"
+            candidates, how = booked("case", reference.case.pk), f"dossier {reference.case.number}"
     if len(candidates) == 1:
         return Match(
             TransactionStatus.RETURNED,

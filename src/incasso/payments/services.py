@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +27,7 @@ from django.utils import timezone
 from incasso.bankfiles import ParseResult, StatementEntry, StatementFileError, parse_statement_bytes
 from incasso.cases.models import CaseState
 from incasso.cases.selectors import case_get_for_user
-from incasso.core.bulk import copy_rows, reserve_ids
+from incasso.core.bulk import copy_rows, reserve_ids, text_in
 from incasso.core.exceptions import DomainError
 from incasso.payments.booking import mark_booked, mark_returned, transaction_book
 from incasso.payments.chunked_booking import BookRequest, transactions_book
@@ -35,7 +36,7 @@ from incasso.payments.models import BankStatementImport, BankTransaction, MatchR
 from incasso.payments.names import names_match
 from incasso.payments.returns import transactions_return
 
-CHUNK = 2000  # rows per bulk INSERT / values per lookup query
+LOOKUP_CHUNK = 20_000  # entry keys per lookup of what is already imported (one array parameter)
 BOOK_CHUNK = 500  # matched credits booked together (`chunked_booking.transactions_book`)
 SLOW_ENV = "INCASSO_TEST_SLOW_IMPORT"  # seconds to sleep after each transaction (tests only)
 SLOW_MARK_ENV = "INCASSO_TEST_SLOW_IMPORT_MARK"  # file touched after the first transaction (tests only)
@@ -123,14 +124,7 @@ def _import_parsed(result: ParseResult, *, data: bytes, name: str, actor: Any) -
         entries_read=len(entries),
     )
     summary.import_id = record.pk
-    seen: set[tuple[str, str]] = set()
-    keys = [e.key for e in entries]
-    for start in range(0, len(keys), CHUNK):
-        seen.update(
-            BankTransaction.objects.filter(key__in=keys[start : start + CHUNK]).values_list(
-                "account_iban", "key"
-            )
-        )
+    seen = _already_imported(entries)
     todo: list[BankTransaction] = []
     for entry in entries:
         natural_key = (_account(entry), entry.key)
@@ -149,6 +143,25 @@ def _import_parsed(result: ParseResult, *, data: bytes, name: str, actor: Any) -
     record.entries_new = len(created)
     record.save(update_fields=["entries_new"])
     return summary
+
+
+def _already_imported(entries: list[StatementEntry]) -> set[tuple[str, str]]:
+    """The natural keys (account, entry key) of the file's entries that are already in the database:
+    per account (a file usually holds one), by the unique index on (account, key)."""
+    keys: dict[str, set[str]] = defaultdict(set)
+    for entry in entries:
+        keys[_account(entry)].add(entry.key)
+    seen: set[tuple[str, str]] = set()
+    for account, account_keys in keys.items():
+        ordered = sorted(account_keys)
+        for start in range(0, len(ordered), LOOKUP_CHUNK):
+            chunk = ordered[start : start + LOOKUP_CHUNK]
+            seen.update(
+                BankTransaction.objects.filter(account_iban=account, key__in=text_in(chunk)).values_list(
+                    "account_iban", "key"
+                )
+            )
+    return seen
 
 
 def _reserve(txns: list[BankTransaction]) -> list[BankTransaction]:
@@ -201,8 +214,8 @@ class _Batch:
     returns) in chunks (`chunked_booking.transactions_book`, `returns.transactions_return`). The answers are
     those of matching and booking one by one: before a transaction is matched against a case with a
     payment or return still waiting in the chunk (its balance, or whether it is closed, would differ),
-    and before a return whose original might be waiting, the chunk is booked first and the transaction
-    matched again. Each case is in a chunk at most once. The name rule (suggestions only) is asked at
+    and before a return takes back a payment still waiting (the cache knows every payment booked so
+    far, `MatchCache.payment_booked`), the chunk is booked first and the transaction matched again. Each case is in a chunk at most once. The name rule (suggestions only) is asked at
     the end for all the transactions nothing else placed (`names.names_match`), each answered as at
     its place in the file."""
 
@@ -213,13 +226,10 @@ class _Batch:
     pending: list[tuple[int, BookRequest]] = field(default_factory=list)
     returns: list[tuple[BankTransaction, BankTransaction]] = field(default_factory=list)
     pending_cases: set[int] = field(default_factory=set)
-    pending_amounts: set[Decimal] = field(default_factory=set)
     unwritten: list[BankTransaction] = field(default_factory=list)  # decided, not yet in the database
     names_later: list[tuple[int, BankTransaction]] = field(default_factory=list)
 
     def _match(self, txn: BankTransaction) -> Match:
-        if txn.amount < 0 and -txn.amount in self.pending_amounts:
-            self.flush()  # the payment it takes back may be waiting in the chunk
         self.cache.touched.clear()
         match = match_transaction(txn, self.cache)
         waiting = self.cache.touched & self.pending_cases
@@ -250,10 +260,10 @@ class _Batch:
                 reason=match.reason,
                 actor=self.actor,
             )
+            self.cache.payment_booked(txn)  # a later return in the file may take it back
             self.unwritten.append(txn)
             self.pending.append((self.position, request))
             self.pending_cases.add(match.case.pk)
-            self.pending_amounts.add(txn.amount)
             summary.booked += 1
             summary.matched_automatically += 1
             summary.booked_amount += txn.amount
@@ -299,7 +309,7 @@ class _Batch:
         if self.returns:
             transactions_return(self.returns, actor=self.actor, written=True)
         self.cache.changed |= self.pending_cases
-        self.pending, self.returns, self.pending_cases, self.pending_amounts = [], [], set(), set()
+        self.pending, self.returns, self.pending_cases = [], [], set()
 
     def finish(self) -> None:
         """Book what is waiting, then the name rule for the transactions nothing else placed."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from incasso.cases.models import Case, Event, LedgerEntry, Task
 from incasso.cases.tests.factories import ClaimFactory
-from incasso.payments import services
+from incasso.payments import matching, services
 from incasso.payments.chunked_booking import BookRequest, transactions_book
 from incasso.payments.models import Allocation, BankStatementImport, BankTransaction
 from incasso.payments.services import statement_import
@@ -69,8 +70,11 @@ def _snapshot(txn_ids: list[int]) -> dict[str, Any]:
             else source
         )
 
+    def reason(text: str) -> str:  # "van betaling <id>", "van transactie <id>": by its place in the list
+        return re.sub(r"(betaling|transactie) (\d+)", lambda m: f"{m[1]} #{index.get(int(m[2]))}", text)
+
     entries = sorted(
-        (e.case_id, e.claim_id, e.bucket, e.kind, e.amount, e.value_on, src(e.source), e.reason)
+        (e.case_id, e.claim_id, e.bucket, e.kind, e.amount, e.value_on, src(e.source), reason(e.reason))
         for e in LedgerEntry.objects.all()
     )
     allocations = sorted(
@@ -78,7 +82,7 @@ def _snapshot(txn_ids: list[int]) -> dict[str, Any]:
         for a in Allocation.objects.select_related("entry")
     )
     txns = [
-        (t.status, t.case_id, t.match_rule, t.confidence, t.reason, t.unallocated)
+        (t.status, t.case_id, t.match_rule, t.confidence, reason(t.reason), t.unallocated)
         for t in sorted(BankTransaction.objects.filter(pk__in=txn_ids), key=lambda t: index[t.pk])
     ]
 
@@ -171,3 +175,79 @@ def test_import_in_chunks_equals_import_one_by_one(seed: int, monkeypatch: pytes
             transaction.set_rollback(True)
     assert results[1] == results[0]
     assert results[2] == results[0]
+
+
+def _return_of(line: Line, bank_ref: str) -> Line:
+    """The bank taking `line` back three days later (MS02): by its end-to-end id, mandate, or else reference."""
+    return Line(
+        -line.amount,
+        line.on + dt.timedelta(days=3),
+        return_reason="MS02",
+        end_to_end=line.end_to_end,
+        mandate=line.mandate,
+        reference="" if line.end_to_end or line.mandate else line.reference,
+        bank_ref=bank_ref,
+    )
+
+
+def _with_returns(rng: random.Random, payments: list[tuple[Case, Decimal, dt.date]], tag: str) -> list[Line]:
+    """The payments, some collected by direct debit (end-to-end id, mandate), and returns of some of
+    them: right after (the payment still waiting in the chunk) or later, a few returned twice (the
+    second finds nothing left to take back)."""
+    lines: list[Line] = []
+    paid: list[Line] = []
+    for i, (case, amount, on) in enumerate(payments):
+        line = Line(
+            amount,
+            on,
+            reference=case.payment_reference,
+            bank_ref=f"{tag}P{i}",
+            end_to_end=f"{tag}-E2E-{i}" if rng.random() < 0.5 else "",
+            mandate=f"M-{case.pk}" if rng.random() < 0.3 else "",
+        )
+        lines.append(line)
+        paid.append(line)
+        if rng.random() < 0.5:
+            back = rng.choice(paid[-2:] if rng.random() < 0.5 else paid)
+            lines.extend(_return_of(back, f"{tag}R{i}-{n}") for n in range(2 if rng.random() < 0.25 else 1))
+    return lines
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_returns_match_in_chunks_as_against_the_database_one_by_one(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Returns found through the match cache (payments booked before the import and by it, in memory)
+    take back what the database, asked one transaction at a time, names: also a payment of an earlier
+    import, one still waiting in the chunk, and none for a second return of the same payment."""
+    rng = random.Random(300 + seed)
+    cases = _cases(rng)
+    old_lines = _with_returns(rng, _payments(rng, cases)[:5], "OLD")
+    lines = _with_returns(rng, _payments(rng, cases), "NEW")
+    for old in old_lines:  # returns of the earlier import's payments, anywhere in the new file
+        if old.amount > 0 and rng.random() < 0.5:
+            lines.insert(rng.randrange(len(lines) + 1), _return_of(old, f"NEWR-{old.bank_ref}"))
+    earlier, data = camt(old_lines, statement_id="OLD"), camt(lines)
+    to_database = matching._match_return
+    results = []
+    for one_by_one in (True, False):
+        monkeypatch.setattr(
+            services, "transactions_book", book_one_by_one if one_by_one else transactions_book
+        )
+        monkeypatch.setattr(services, "BOOK_CHUNK", 1 if one_by_one else 500)
+        monkeypatch.setattr(
+            matching,
+            "_match_return",
+            (lambda txn, cache=None: to_database(txn, None)) if one_by_one else to_database,
+        )
+        with transaction.atomic():
+            statement_import(data=earlier, name="old.xml")
+            summary = statement_import(data=data, name="new.xml")
+            ids = list(BankTransaction.objects.order_by("id").values_list("id", flat=True))
+            results.append((summary.booked, summary.returned, summary.unmatched, _snapshot(ids)))
+            transaction.set_rollback(True)
+    reference, chunked = results
+    assert reference[1] > 0 and reference[2] > 0  # returns taken back, and some that find nothing
+    assert chunked[:3] == reference[:3]
+    for key in reference[3]:
+        assert chunked[3][key] == reference[3][key], key
