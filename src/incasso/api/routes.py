@@ -15,6 +15,7 @@ from ninja.responses import Status
 
 from incasso.api import schemas as s
 from incasso.api.auth import TokenAuth
+from incasso.cases.freezes import interest_freeze_end_by_hand, interest_freeze_place
 from incasso.cases.selectors import case_balance, case_get_for_user, case_list_for_user
 from incasso.cases.statement import case_statement
 from incasso.cases.timeline import note_add
@@ -200,6 +201,63 @@ def case_note_add(request: HttpRequest, number: str, payload: s.NoteIn) -> Statu
             "created_at": note.created_at,
         },
     )
+
+
+def _freeze(case: Any, freeze: Any) -> dict[str, Any]:
+    return {
+        "id": freeze.pk,
+        "case": case.number,
+        "starts_on": freeze.starts_on,
+        "ends_on": freeze.ends_on,
+        "reason": freeze.reason,
+        "source": freeze.source,
+        "created_by": freeze.created_by.get_username() if freeze.created_by else None,
+    }
+
+
+@api.post(
+    "/cases/{number}/interest-freezes",
+    tags=["cases"],
+    response={201: s.InterestFreezeOut, 403: s.Error, 422: s.Error},
+    summary="Freeze the case's interest by hand (agency staff)",
+)
+def case_interest_freeze(
+    request: HttpRequest, number: str, payload: s.InterestFreezeIn
+) -> Status[dict[str, Any]]:
+    case = case_get_for_user(user=_user(request), number=number)
+    _require_write(request)
+    try:
+        freeze = interest_freeze_place(
+            case=case,
+            starts_on=payload.starts_on,
+            ends_on=payload.ends_on,
+            reason=payload.reason,
+            actor=_user(request),
+            today=timezone.localdate(),
+        )
+    except DomainError as exc:
+        raise HttpError(422, str(exc)) from exc
+    return Status(201, _freeze(case, freeze))
+
+
+@api.post(
+    "/cases/{number}/interest-freezes/end",
+    tags=["cases"],
+    response={200: s.InterestFreezeOut, 403: s.Error, 422: s.Error},
+    summary="End the case's current interest freeze, whoever started it (agency staff)",
+)
+def case_interest_freeze_end(
+    request: HttpRequest, number: str, payload: s.InterestFreezeEndIn
+) -> Status[dict[str, Any]]:
+    case = case_get_for_user(user=_user(request), number=number)
+    _require_write(request)
+    try:
+        freeze = interest_freeze_end_by_hand(
+            case=case, ends_on=payload.ends_on, actor=_user(request), today=timezone.localdate()
+        )
+    except DomainError as exc:
+        raise HttpError(422, str(exc)) from exc
+    return Status(200, _freeze(case, freeze))
 
 
 def _report(report: ImportReport) -> dict[str, Any]:

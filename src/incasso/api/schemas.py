@@ -97,6 +97,26 @@ class NoteIn(Schema):
     text: str = Field(min_length=1, max_length=10_000)
 
 
+class InterestFreezeIn(Schema):
+    starts_on: dt.date = Field(description="First frozen day; today at the latest")
+    reason: str = Field(min_length=1, max_length=200)
+    ends_on: dt.date | None = Field(None, description="Last frozen day, if agreed; empty: until ended")
+
+
+class InterestFreezeEndIn(Schema):
+    ends_on: dt.date = Field(description="Last frozen day; interest runs again from the next day")
+
+
+class InterestFreezeOut(Schema):
+    id: int
+    case: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    reason: str
+    source: str = Field(description="manual, or arrangement:<id> for a payment arrangement's freeze")
+    created_by: str | None
+
+
 class NoteOut(Schema):
     id: int
     case: str

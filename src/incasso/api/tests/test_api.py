@@ -242,3 +242,33 @@ def test_apitoken_command_creates_lists_and_revokes(officer, capsys):
         call_command("apitoken", "create", "--user", "nobody", "--name", "x")
     with pytest.raises(CommandError, match="naam"):  # Dutch, the default language
         call_command("apitoken", "create", "--user", "olga", "--name", " ")
+
+
+def test_an_officer_freezes_and_ends_interest_through_the_api(officer, zorg_case):
+    http = _client(officer)
+    url = f"/api/v1/cases/{zorg_case.number}/interest-freezes"
+    response = http.post(
+        url, {"starts_on": "2026-02-01", "reason": "klacht in onderzoek"}, content_type="application/json"
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["source"], body["created_by"], body["ends_on"]) == ("manual", "olga", None)
+    again = http.post(url, {"starts_on": "2026-03-01", "reason": "nog eens"}, content_type="application/json")
+    assert again.status_code == 422 and "starts_on" in again.json()["detail"]
+    ended = http.post(f"{url}/end", {"ends_on": "2026-04-30"}, content_type="application/json")
+    assert ended.status_code == 200 and ended.json()["ends_on"] == "2026-04-30"
+    assert http.get(f"/api/v1/cases/{zorg_case.number}/events").json()[0]["by"] == "olga"
+
+
+def test_interest_freezes_through_the_api_are_staff_only_and_scoped(zorg_user, energie_user, zorg_case):
+    payload = {"starts_on": "2026-02-01", "reason": "klacht"}
+    url = f"/api/v1/cases/{zorg_case.number}/interest-freezes"
+    assert _client(zorg_user).post(url, payload, content_type="application/json").status_code == 403
+    assert _client(energie_user).post(url, payload, content_type="application/json").status_code == 404
+    assert (
+        _client(zorg_user)
+        .post(f"{url}/end", {"ends_on": "2026-04-30"}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    assert not zorg_case.interest_freezes.exists()
