@@ -1136,6 +1136,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "Interest runs again from the day after.": "De rente loopt weer vanaf de dag erna.",
     "Freeze interest": "Rente bevriezen",
     "From today at the latest: a freeze records a decision, it does not plan one. No interest is charged on the frozen days, both days included.": "Uiterlijk vandaag: een bevriezing legt een besluit vast, ze plant er geen. Over de bevroren dagen (begin- en einddag inbegrepen) wordt geen rente berekend.",
+    "Strategy %(strategy)s is for another client; choose one of this client's or a general one": "Strategie %(strategy)s is van een andere opdrachtgever; kies er een van deze opdrachtgever of een algemene",
     "Interest frozen from %(date)s.": "Rente bevroren vanaf %(date)s.",
     "Interest freeze ended on %(date)s; interest runs again from %(next)s.": "Rentebevriezing beëindigd per %(date)s; de rente loopt weer vanaf %(next)s.",
 }

@@ -191,10 +191,14 @@ def step_get(*, strategy_pk: int, number: int, step_pk: int) -> Step:
 
 
 def versions_for_move(*, case: Any) -> list[StrategyVersion]:
-    """Published versions an officer may move a case to: active strategies for its debtor role."""
+    """Published versions an officer may move a case to: active strategies for its debtor role, of its
+    own client or the agency's defaults for every client (never another client's strategy)."""
     return list(
         StrategyVersion.objects.filter(
-            is_published=True, strategy__is_active=True, strategy__debtor_role=case.debtor_role
+            Q(strategy__client__isnull=True) | Q(strategy__client_id=case.client_id),
+            is_published=True,
+            strategy__is_active=True,
+            strategy__debtor_role=case.debtor_role,
         )
         .select_related("strategy", "strategy__client")
         .order_by("strategy__name", "-number")

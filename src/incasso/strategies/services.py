@@ -407,6 +407,13 @@ def case_move_strategy(
     """Move a case to another version on purpose: it starts that version from its first step."""
     if not reason.strip():
         raise DomainError(_("Moving a case to another strategy needs a reason"), field="reason")
+    client_id = version.strategy.client_id
+    if client_id is not None and client_id != case.client_id:
+        raise DomainError(
+            _("Strategy %(strategy)s is for another client; choose one of this client's or a general one")
+            % {"strategy": version.strategy.name},
+            field="version",
+        )
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         current = StrategyAssignment.objects.select_for_update().filter(case=locked, is_current=True).first()

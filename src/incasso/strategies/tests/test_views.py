@@ -160,3 +160,45 @@ def test_officer_moves_a_case_with_a_reason(client, officer, consumer_route, ema
 def test_client_user_cannot_move_a_case(client, zorg_user, zorg_case):
     client.force_login(zorg_user)
     assert client.get(reverse("strategies:move", args=[zorg_case.number])).status_code == 403
+
+
+def _route_for(client_, name: str) -> StrategyVersion:
+    """A published one-step consumer strategy of one client."""
+    strategy = Strategy.objects.create(name=name, debtor_role="consumer", client=client_)
+    version = services.version_create(strategy=strategy)
+    services.step_add(
+        version=version,
+        position=1,
+        name="Brief",
+        action="send_message",
+        offset_days=0,
+        channel="letter",
+        template_code="reminder",
+    )
+    return services.version_publish(version=version)
+
+
+def test_moving_offers_only_this_clients_and_general_strategies(
+    client, officer, zorg, energie, consumer_route
+):
+    own, other = _route_for(zorg, "Zorg zacht"), _route_for(energie, "Energie streng")
+    case = make_due_case(version=consumer_route, client=zorg)
+    general = _route_for(None, "Algemeen kort")
+    client.force_login(officer)
+    url = reverse("strategies:move", args=[case.number])
+    offered = {v.pk for v in client.get(url).context["form"].fields["version"].queryset}
+    assert own.pk in offered and general.pk in offered and other.pk not in offered
+    refused = client.post(url, {"version": other.pk, "reason": "geprobeerd"})
+    assert refused.status_code == 200
+    assert StrategyAssignment.objects.get(case=case, is_current=True).version == consumer_route
+
+
+def test_the_service_refuses_another_clients_strategy(officer, zorg, energie, consumer_route):
+    from incasso.core.exceptions import DomainError
+
+    case = make_due_case(version=consumer_route, client=zorg)
+    other = _route_for(energie, "Energie streng")
+    with pytest.raises(DomainError) as refused:
+        services.case_move_strategy(case=case, version=other, actor=officer, reason="geprobeerd")
+    assert refused.value.field == "version" and "Energie streng" in refused.value.message
+    assert StrategyAssignment.objects.get(case=case, is_current=True).version == consumer_route
