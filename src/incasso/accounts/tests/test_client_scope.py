@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from incasso.accounts.admin import IncassoUserChangeForm
 from incasso.accounts.models import User
-from incasso.accounts.tests.personas import rik, zara
+from incasso.accounts.tests.personas import logged_in, rik, zara
 from incasso.api.services import api_token_create
 from incasso.cases.models import Task
 from incasso.cases.selectors import case_list_for_user
@@ -35,12 +35,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def logged_in(user) -> HttpClient:
-    http = HttpClient()
-    http.force_login(user)
-    return http
 
 
 # --- the one place that decides ---------------------------------------------------------------

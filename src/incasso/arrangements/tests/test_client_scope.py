@@ -4,10 +4,9 @@ clients' cases only, and another client's arrangement or dispute answers 404."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client as HttpClient
 from django.urls import reverse
 
-from incasso.accounts.tests.personas import rik, zara
+from incasso.accounts.tests.personas import logged_in, rik, zara
 from incasso.arrangements.disputes import dispute_open
 from incasso.arrangements.models import Arrangement
 from incasso.arrangements.selectors import approval_queue, disputes_open, disputes_open_too_long
@@ -18,12 +17,6 @@ from incasso.cases.selectors import case_balance
 __all__ = ["rik", "zara"]  # fixtures used by name below
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user) -> HttpClient:
-    http = HttpClient()
-    http.force_login(user)
-    return http
 
 
 @pytest.fixture

@@ -8,11 +8,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
-from incasso.accounts.tests.personas import rik, zara
+from incasso.accounts.tests.personas import logged_in, rik, zara
 from incasso.payments.models import BankStatementImport, BankTransaction, Remittance
 from incasso.payments.selectors import HIDDEN_REASON
 from incasso.payments.tests.factories import worked_case
@@ -25,12 +24,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def logged_in(user) -> HttpClient:
-    http = HttpClient()
-    http.force_login(user)
-    return http
 
 
 @pytest.fixture
