@@ -621,11 +621,15 @@ def demo_build(*, cases: int = 300, seed: int = 2026, today: dt.date) -> DemoRes
             restricted_to=healthcare,
         ),
     )
+    # She handles a share of the healthcare cases (a list as long as `staff`: the same random draws)
+    zara = User.objects.get(username="officer-zorg")
+    healthcare_staff = [officer, zara, officer, supervisor]
     states: Counter[str] = Counter()
     weights = [spec.weight for spec, _, _ in clients]
     for _ in range(cases):
         spec, client, debt_type = builder.rng.choices(clients, weights=weights)[0]
-        case = _case(builder, spec, client, staff, debt_type)
+        team = healthcare_staff if client in healthcare else staff
+        case = _case(builder, spec, client, team, debt_type)
         states[case.state] += 1
     # Default collection strategies (consumer with a 20 % e-mail-first challenger, business), and every
     # open case on one, so the daily run and the champion/challenger report have something to show.
