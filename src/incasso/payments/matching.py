@@ -179,23 +179,19 @@ class MatchCache:
                     wanted["case"].add(hit[0].pk)
         booked = BankTransaction.objects.filter(status=TransactionStatus.BOOKED).select_related("case")
         found: dict[int, BankTransaction] = {}
-        for chunk in _chunks(wanted["e2e"]):
-            found.update((t.pk, t) for t in booked.filter(end_to_end_id__in=text_in(chunk)))
-        for chunk in _chunks(wanted["mandate"]):
-            found.update((t.pk, t) for t in booked.filter(mandate_id__in=text_in(chunk)))
-        for id_chunk in _chunks(wanted["case"]):
-            found.update((t.pk, t) for t in booked.filter(id_in("case_id", id_chunk)))
+        for kind, column in _PAYMENT_LOOKUP.items():
+            for chunk in _chunks(wanted[kind]):
+                where = id_in(column, chunk) if kind == "case" else Q(**{f"{column}__in": text_in(chunk)})
+                found.update((t.pk, t) for t in booked.filter(where))
         for _pk, payment in sorted(found.items()):
             self.payment_booked(payment)
 
     def payment_booked(self, txn: BankTransaction) -> None:
         """`txn` is booked (in the database, or by the batch): a later return may take it back."""
-        if txn.end_to_end_id:
-            self.payments.setdefault(("e2e", txn.end_to_end_id), []).append(txn)
-        if txn.mandate_id:
-            self.payments.setdefault(("mandate", txn.mandate_id), []).append(txn)
-        if txn.case_id is not None:
-            self.payments.setdefault(("case", str(txn.case_id)), []).append(txn)
+        for kind, column in _PAYMENT_LOOKUP.items():
+            value = getattr(txn, column)
+            if value:
+                self.payments.setdefault((kind, str(value)), []).append(txn)
 
     def _placed_before_iban(self, txn: BankTransaction) -> bool:
         """Whether a reference, case number or invoice number of `txn` is known (an earlier rule decides)."""
