@@ -80,17 +80,22 @@ def interest_freeze_end(
                 % {"date": format_date(freeze.starts_on)},
                 field="on",
             )
-        freeze.ends_on = on
-        freeze.save(update_fields=["ends_on"])
-        event_record(
-            case=locked,
-            kind=EventKind.NOTE,
-            summary=f"Rentebevriezing beëindigd per {format_date(on)}; rente loopt weer vanaf "
-            f"{format_date(on + ONE_DAY)}",
-            actor=actor,
-            details={"interest_freeze": freeze.pk, "ends_on": on.isoformat()},
-        )
+        _end(locked, freeze, on, actor=actor)
         return freeze
+
+
+def _end(case: Case, freeze: InterestFreeze, on: dt.date, *, actor: Any, **details: Any) -> None:
+    """Set the freeze's last frozen day and say so on the case's timeline (`details` added to the event's)."""
+    freeze.ends_on = on
+    freeze.save(update_fields=["ends_on"])
+    event_record(
+        case=case,
+        kind=EventKind.NOTE,
+        summary=f"Rentebevriezing beëindigd per {format_date(on)}; rente loopt weer vanaf "
+        f"{format_date(on + ONE_DAY)}",
+        actor=actor,
+        details={"interest_freeze": freeze.pk, "ends_on": on.isoformat(), **details},
+    )
 
 
 # --- by hand: an officer freezes interest (a complaint under investigation, a goodwill concession) ---
@@ -233,20 +238,13 @@ def interest_freeze_end_by_hand(
                 field="ends_on",
             )
         previous = freeze.ends_on
-        freeze.ends_on = ends_on
-        freeze.save(update_fields=["ends_on"])
-        event_record(
-            case=locked,
-            kind=EventKind.NOTE,
-            summary=f"Rentebevriezing beëindigd per {format_date(ends_on)}; rente loopt weer vanaf "
-            f"{format_date(ends_on + ONE_DAY)}",
+        _end(
+            locked,
+            freeze,
+            ends_on,
             actor=actor,
-            details={
-                "interest_freeze": freeze.pk,
-                "ends_on": ends_on.isoformat(),
-                "previous_ends_on": previous.isoformat() if previous else None,
-                "source": freeze.source,
-                "by_hand": True,
-            },
+            previous_ends_on=previous.isoformat() if previous else None,
+            source=freeze.source,
+            by_hand=True,
         )
         return freeze
