@@ -118,28 +118,12 @@ def outcome(call: Callable[[], dict[str, Decimal]]) -> Outcome:
 
 
 def from_statement(case: dict[str, Any]) -> dict[str, Decimal]:
-    statement = build_statement(
-        case["claims"],
-        case["costs"],
-        case["payments"],
-        as_of=case["as_of"],
-        tables=TABLES,
-        day_basis=case["day_basis"],
-        reductions=case["reductions"],
-    )
+    statement = build_statement(**case, tables=TABLES)
     return {c.claim.id: c.interest.charged for c in statement.claims}
 
 
 def lean(case: dict[str, Any]) -> dict[str, Decimal]:
-    return interest_charged(
-        case["claims"],
-        case["costs"],
-        case["payments"],
-        as_of=case["as_of"],
-        tables=TABLES,
-        day_basis=case["day_basis"],
-        reductions=case["reductions"],
-    )
+    return interest_charged(**case, tables=TABLES)
 
 
 @settings(max_examples=400, deadline=None)
