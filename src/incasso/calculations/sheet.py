@@ -23,12 +23,13 @@ BASIS_LABEL = {
 BUCKET_LABEL = {"principal": "hoofdsom", "interest": "rente", "costs": "kosten"}
 
 
+_DUTCH_SEPARATORS = str.maketrans(",.", ".,")
+
+
 def format_amount(value: Decimal) -> str:
-    """1234.5 -> '1.234,50'."""
+    """1234.5 -> '1.234,50' (-0.001 -> '0,00': no minus on a zero)."""
     q = round_cents(value)
-    whole, _, cents = f"{abs(q):.2f}".partition(".")
-    grouped = f"{int(whole):,}".replace(",", ".")
-    return f"{'-' if q < 0 else ''}{grouped},{cents}"
+    return f"{q if q else abs(q):,.2f}".translate(_DUTCH_SEPARATORS)
 
 
 def format_money(value: Decimal) -> str:

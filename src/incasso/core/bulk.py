@@ -23,7 +23,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import DateField, F, Field, JSONField, Lookup, Model, Q
+from django.db.models import DateField, F, Field, JSONField, Lookup, Model, Q, QuerySet
+from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -277,3 +278,34 @@ def id_in(field: str, ids: Sequence[int]) -> Q | _AnyOf:
     if not _arrays():
         return Q(**{f"{field}__in": list(ids)})
     return _AnyOf(F(field), list(ids))
+
+
+def instances[M: Model](queryset: QuerySet[M]) -> list[M]:
+    """The rows of `queryset` as model instances with every concrete field loaded, as iterating it
+    would give, but built from `values_list` rows without `Model.__init__` (no field-by-field
+    assignment, no `pre_init`/`post_init` signals: ~3× cheaper per row). For bulk reads of plain rows
+    in batch work; `select_related`, `only`/`defer` and annotations are not carried over."""
+    model = queryset.model
+    names = [f.attname for f in model._meta.concrete_fields]
+    db = queryset.db
+    new = model.__new__
+    built: list[M] = []
+    for row in queryset.values_list(*names):
+        obj = new(model)
+        obj.__dict__.update(zip(names, row, strict=True))
+        state = ModelState()
+        state.db, state.adding = db, False
+        obj._state = state
+        built.append(obj)
+    return built
+
+
+def instance_like[M: Model](template: M, **values: Any) -> M:
+    """A new unsaved instance of `template`'s model with `template`'s field values and then `values`
+    (attribute names: `case_id`, not `case`), without `Model.__init__`: for building many rows that
+    differ in a few fields (a statement's transactions). `template` must not be saved or cache relations."""
+    obj = template.__class__.__new__(template.__class__)
+    obj.__dict__.update(template.__dict__)
+    obj.__dict__.update(values)
+    obj._state = ModelState()
+    return obj

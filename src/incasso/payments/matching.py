@@ -29,7 +29,7 @@ from incasso.arrangements.models import ArrangementStatus, Instalment, Instalmen
 from incasso.calculations import is_valid_payment_reference
 from incasso.cases.models import Case, CaseState, Claim
 from incasso.cases.statement import Periods, interest_free_periods_for
-from incasso.core.bulk import id_in, text_in
+from incasso.core.bulk import id_in, instances, text_in
 from incasso.debtors.models import BankAccount
 from incasso.payments.models import BankTransaction, MatchRule, TransactionStatus
 from incasso.payments.position import CasePosition, case_position, ledger_rows_for, position_from_rows
@@ -129,7 +129,7 @@ class MatchCache:
             if len(iban) >= 15 and "*" not in iban:
                 ibans.add(iban)
         for chunk in _chunks(refs):
-            for case in Case.objects.filter(payment_reference__in=text_in(chunk)):
+            for case in instances(Case.objects.filter(payment_reference__in=text_in(chunk))):
                 cache.references[case.payment_reference] = (case, None)
             for instalment in Instalment.objects.select_related("arrangement__case").filter(
                 payment_reference__in=text_in(chunk)
@@ -138,7 +138,7 @@ class MatchCache:
                     instalment.payment_reference, (instalment.arrangement.case, instalment)
                 )
         for chunk in _chunks(numbers):
-            for case in Case.objects.filter(_open_cases(), number__in=text_in(chunk)):
+            for case in instances(Case.objects.filter(_open_cases(), number__in=text_in(chunk))):
                 cache.numbers[case.number] = case
         for chunk in _chunks(tokens):
             rows = Claim.objects.annotate(upper=Upper("invoice_number")).filter(upper__in=text_in(chunk))
@@ -147,7 +147,7 @@ class MatchCache:
                 cache.invoice_numbers.setdefault(case_id, set()).add(number)
         case_ids = {pk for ids in cache.invoices.values() for pk in ids}
         for id_chunk in _chunks(case_ids):
-            for case in Case.objects.filter(_open_cases(), id_in("id", id_chunk)):
+            for case in instances(Case.objects.filter(_open_cases(), id_in("id", id_chunk))):
                 cache.invoice_cases[case.pk] = case
         for chunk in _chunks(ibans):
             debtors: dict[int, set[str]] = defaultdict(set)
@@ -155,7 +155,7 @@ class MatchCache:
                 "debtor_id", "iban"
             ):
                 debtors[debtor_id].add(iban)
-            for case in Case.objects.filter(_open_cases(), id_in("debtor_id", list(debtors))):
+            for case in instances(Case.objects.filter(_open_cases(), id_in("debtor_id", list(debtors)))):
                 for iban in debtors[case.debtor_id]:
                     cache.ibans.setdefault(iban, []).append(case)
         for txn in txns:

@@ -27,7 +27,7 @@ from incasso.cases.statement import (
     case_statement_inputs,
     statement_inputs_from_rows,
 )
-from incasso.core.bulk import id_in
+from incasso.core.bulk import id_in, instances
 from incasso.rates.selectors import rate_tables
 
 ZERO = Decimal("0.00")
@@ -132,7 +132,9 @@ def ledger_rows_for(
     """The claims (due date, id order) and ledger rows (`_ENTRY_FIELDS` + `reverses__kind`, id order)
     of many cases, in two queries: what `case_position` reads, for `position_from_rows`."""
     claims_of: dict[int, list[Claim]] = defaultdict(list)
-    for claim in Claim.objects.filter(id_in("case_id", case_ids)).order_by("case_id", "due_date", "id"):
+    for claim in instances(
+        Claim.objects.filter(id_in("case_id", case_ids)).order_by("case_id", "due_date", "id")
+    ):
         claims_of[claim.case_id].append(claim)
     rows_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in LedgerEntry.objects.filter(id_in("case_id", case_ids)).order_by("id").values(*_ENTRY_FIELDS):

@@ -47,7 +47,7 @@ def _reference_import(data: bytes) -> None:
         entries_read=len(result.entries),
     )
     for entry in result.entries:
-        txn = services._transaction_new(record, entry)
+        txn = services._transaction_new(services._template(record), entry)
         txn.save()
         match = match_transaction(txn)
         if match.status == TransactionStatus.MATCHED and match.case is not None:
