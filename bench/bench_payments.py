@@ -350,10 +350,9 @@ def _undo(import_id: int) -> None:
             [import_id],
         )
         cur.execute(
-            "CREATE TEMP TABLE bench_entry ON COMMIT DROP AS SELECT entry_id AS id FROM payments_allocation"
-            " WHERE transaction_id IN (SELECT id FROM bench_txn)"
+            "CREATE TEMP TABLE bench_entry ON COMMIT DROP AS SELECT e.id FROM cases_ledgerentry e"
+            " JOIN bench_txn t ON e.case_id = t.case_id AND e.source = 'bank:' || t.id"
         )
-        cur.execute("DELETE FROM payments_allocation WHERE transaction_id IN (SELECT id FROM bench_txn)")
         cur.execute(
             "DELETE FROM cases_ledgerentry WHERE id IN (SELECT id FROM bench_entry) AND reverses_id IS NOT NULL"
         )
@@ -447,8 +446,8 @@ def run(keep: bool) -> None:
         print(f"  {kind:22} {count:7,} auto {a:7,} wrong {w}")
     with connection.cursor() as cur:  # rows the import wrote (the events: by kind)
         cur.execute(
-            "SELECT count(*) FROM payments_allocation a JOIN payments_banktransaction t ON t.id = a.transaction_id"
-            " WHERE t.statement_import_id = %s",
+            "SELECT count(*) FROM cases_ledgerentry e JOIN payments_banktransaction t"
+            " ON e.case_id = t.case_id AND e.source = 'bank:' || t.id WHERE t.statement_import_id = %s",
             [summary.import_id],
         )
         entries = cur.fetchone()[0]
@@ -457,7 +456,7 @@ def run(keep: bool) -> None:
             " ORDER BY kind"
         )
         events = ", ".join(f"{kind} {n:,}" for kind, n in cur.fetchall())
-    print(f"rows written: {entries:,} ledger entries (= allocations); events: {events}")
+    print(f"rows written: {entries:,} ledger entries; events: {events}")
     if not keep:
         start = time.perf_counter()
         _undo(summary.import_id)

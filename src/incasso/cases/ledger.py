@@ -70,9 +70,12 @@ def ledger_book(
     return entry
 
 
-def reversal_of(entry: LedgerEntry, *, actor: Any, reason: str, booked_at: dt.datetime) -> LedgerEntry:
+def reversal_of(
+    entry: LedgerEntry, *, actor: Any, reason: str, booked_at: dt.datetime, source: str = ""
+) -> LedgerEntry:
     """The (unsaved) entry that cancels `entry`: same case, claim, bucket and value date, the opposite
-    amount. `ledger_reverse` saves one with its checks; the bulk returns create many at once."""
+    amount; its `source` what made it (default: the actor). `ledger_reverse` saves one with its checks;
+    the bulk returns create many at once."""
     return LedgerEntry(
         case_id=entry.case_id,
         claim_id=entry.claim_id,
@@ -81,7 +84,7 @@ def reversal_of(entry: LedgerEntry, *, actor: Any, reason: str, booked_at: dt.da
         amount=-entry.amount,
         value_on=entry.value_on,
         booked_at=booked_at,
-        source=_actor_label(actor, "system"),
+        source=source or _actor_label(actor, "system"),
         actor=actor if getattr(actor, "pk", None) else None,
         reason=reason,
         reverses=entry,
@@ -89,7 +92,9 @@ def reversal_of(entry: LedgerEntry, *, actor: Any, reason: str, booked_at: dt.da
 
 
 @transaction.atomic
-def ledger_reverse(*, entry: LedgerEntry, actor: Any, reason: str, record_event: bool = True) -> LedgerEntry:
+def ledger_reverse(
+    *, entry: LedgerEntry, actor: Any, reason: str, record_event: bool = True, source: str = ""
+) -> LedgerEntry:
     """Cancel an entry by booking its opposite. An entry can be reversed once; a reversal never.
     `record_event=False`: as for `ledger_book` (a returned payment records one event itself)."""
     Case.objects.select_for_update().filter(pk=entry.case_id).first()
@@ -99,7 +104,7 @@ def ledger_reverse(*, entry: LedgerEntry, actor: Any, reason: str, record_event:
         raise DomainError(_("This entry has already been reversed"), field="entry")
     if not reason.strip():
         raise DomainError(_("A reversal needs a reason"), field="reason")
-    reversal = reversal_of(entry, actor=actor, reason=reason, booked_at=timezone.now())
+    reversal = reversal_of(entry, actor=actor, reason=reason, booked_at=timezone.now(), source=source)
     reversal.save()
     if record_event:
         event_record(

@@ -50,21 +50,17 @@ from incasso.cases.timeline import (
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money
 from incasso.payments.direct_debit import direct_debit_returned
-from incasso.payments.models import Allocation, BankTransaction, MatchRule, TransactionStatus
+from incasso.payments.models import BankTransaction, MatchRule, TransactionStatus
 from incasso.payments.position import booking_date_for, case_position
+from incasso.payments.selectors import transaction_entries
 
 ZERO = Decimal("0.00")
 BUCKET_ORDER = (Bucket.COSTS, Bucket.INTEREST, Bucket.PRINCIPAL)  # 6:44 lid 1
 
 
-def _source(txn: BankTransaction) -> str:
-    return f"bank:{txn.pk}"
-
-
 def _book(txn: BankTransaction, entries: list[LedgerEntry], **kwargs: Any) -> LedgerEntry:
     # no `ledger` event per entry: the payment's one `payment` event carries the split
-    entry = ledger_book(source=_source(txn), record_event=False, **kwargs)
-    Allocation.objects.create(transaction=txn, entry=entry)
+    entry = ledger_book(source=txn.entry_source, record_event=False, **kwargs)
     entries.append(entry)
     return entry
 
@@ -284,16 +280,15 @@ def transaction_return(
     case = Case.objects.select_for_update().get(pk=original.case_id)
     reason = f"Storno {txn.return_reason or ''} van betaling {original.pk}".strip()
     payment_entries = (
-        LedgerEntry.objects.filter(
-            bank_allocation__transaction=original, kind=EntryKind.PAYMENT, reversed_by__isnull=True
-        )
+        transaction_entries(original)
+        .filter(kind=EntryKind.PAYMENT, reversed_by__isnull=True)
         .select_related("claim")
-        .order_by("id")
     )
     reversed_parts: Split = []
     for entry in payment_entries:
-        reversal = ledger_reverse(entry=entry, actor=actor, reason=reason, record_event=False)
-        Allocation.objects.create(transaction=txn, entry=reversal)
+        reversal = ledger_reverse(
+            entry=entry, actor=actor, reason=reason, record_event=False, source=txn.entry_source
+        )
         reversed_parts.append(
             (entry.claim.invoice_number if entry.claim else "", entry.bucket, reversal.amount)
         )

@@ -4,7 +4,7 @@ so two imports lock in the same order), one read of their claims and one of thei
 (`position.ledger_rows_for`); each case's position is then computed in memory with the same code as
 `case_position` (`position.position_from_rows`: the facts come from
 `cases.statement.statement_inputs_from_rows`, as for the case sheet), payments of one case applied one
-after another in the order given; then one INSERT each for the ledger entries, the allocations and the
+after another in the order given; then one INSERT each for the ledger entries and the
 events, one bulk UPDATE of the transactions, the tasks in one go, and the cases paid off closed in one
 UPDATE (`_close_paid`). `booking.transaction_book` stays the one-payment path (manual matches) and the
 reference this path is tested against to the cent; the payment event and the arrangement hook are
@@ -51,11 +51,10 @@ from incasso.payments.booking import (
     BUCKET_ORDER,
     Split,
     _arrangement_record,
-    _source,
     mark_booked,
     payment_event,
 )
-from incasso.payments.models import Allocation, BankTransaction, MatchRule, TransactionStatus
+from incasso.payments.models import BankTransaction, MatchRule, TransactionStatus
 from incasso.payments.position import ledger_rows_for, position_from_rows
 from incasso.rates.selectors import rate_tables
 
@@ -64,9 +63,8 @@ ZERO = Decimal("0.00")
 
 @dataclass
 class _Entries:
-    """The ledger entries of a chunk as columns (no model instances), with the transaction of each."""
+    """The ledger entries of a chunk as columns (no model instances); `source` names the transaction of each."""
 
-    owner: list[int] = field(default_factory=list)
     case_id: list[int] = field(default_factory=list)
     claim_id: list[int] = field(default_factory=list)
     bucket: list[str] = field(default_factory=list)
@@ -76,21 +74,18 @@ class _Entries:
     source: list[str] = field(default_factory=list)
     reason: list[str] = field(default_factory=list)
 
-    def add(self, txn: BankTransaction, *values: Any) -> None:
-        self.owner.append(txn.pk)
+    def add(self, *values: Any) -> None:
         for column, value in zip(_ENTRY_COLUMNS, values, strict=True):
             getattr(self, column).append(value)
 
     def insert(self, *, actor: Any, now: dt.datetime) -> None:
-        """The entries and their allocations (no `ledger` event per entry: each payment records one
-        `payment` event with its split, as `transaction_book` does)."""
-        ids = copy_rows(
+        """The entries (each names its transaction in `source`; no `ledger` event per entry: each
+        payment records one `payment` event with its split, as `transaction_book` does)."""
+        copy_rows(
             LedgerEntry,
             {column: getattr(self, column) for column in _ENTRY_COLUMNS},
             constants={"booked_at": now, "actor_id": actor.pk if getattr(actor, "pk", None) else None},
-            ids=True,
         )
-        copy_rows(Allocation, {"transaction_id": self.owner, "entry_id": ids})
 
 
 _ENTRY_COLUMNS = ("case_id", "claim_id", "bucket", "kind", "amount", "value_on", "source", "reason")
@@ -146,7 +141,7 @@ def transactions_book(
         claims = tuple(claims_of[case.pk])
         by_id = {str(c.pk): c for c in claims}
         value_on = _booking_date(rows, txn.value_date)
-        source = _source(txn)
+        source = txn.entry_source
         position = position_from_rows(
             claims, rows, interest_free=free_of.get(case.pk, ()), as_of=value_on, tables=tables
         )
@@ -164,7 +159,7 @@ def transactions_book(
             value_on: dt.date = value_on,
             source: str = source,
         ) -> None:
-            entries.add(txn, case.pk, claim.pk, bucket, kind, amount, value_on, source, reason)
+            entries.add(case.pk, claim.pk, bucket, kind, amount, value_on, source, reason)
             rows.append(
                 {
                     "id": None,

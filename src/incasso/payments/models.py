@@ -130,22 +130,11 @@ class BankTransaction(models.Model):
     def __str__(self) -> str:
         return f"{self.booking_date} {self.amount} {self.counterparty_name}"
 
-
-class Allocation(models.Model):
-    """One ledger entry a transaction produced (a payment part, the interest booked before it, a reversal)."""
-
-    transaction = models.ForeignKey(BankTransaction, on_delete=models.PROTECT, related_name="allocations")
-    entry = models.OneToOneField(
-        "cases.LedgerEntry", on_delete=models.PROTECT, related_name="bank_allocation"
-    )
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name = _("allocation")
-        verbose_name_plural = _("allocations")
-
-    def __str__(self) -> str:
-        return f"{self.transaction_id} → {self.entry_id}"
+    @property
+    def entry_source(self) -> str:
+        """The `source` of every ledger entry this transaction made, on its case: a payment's parts
+        and the interest booked up to it, a return's reversals (`selectors.transaction_entries`)."""
+        return f"bank:{self.pk}"
 
 
 # --- Remittance to clients (afdracht) -------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Returned direct debits in bulk: `booking.transaction_return` for many (return, original) pairs with
 a fixed number of queries (plus the arrangement and direct-debit hooks, only where there is something
 to undo). Same rows as the one-by-one path: the original's live payment entries reversed (one reversal
-each), the return allocated to the reversals, both transactions returned, one `payment` event per return
+each, named after the return in `source`), both transactions returned, one `payment` event per return
 (with the reversed parts) and a review task; nothing is reopened. The caller holds the database
 transaction and makes sure no two pairs take back the same original."""
 
@@ -18,11 +18,11 @@ from incasso.arrangements.models import InstalmentPayment
 from incasso.cases.ledger import reversal_of
 from incasso.cases.models import Case, Claim, EntryKind, LedgerEntry
 from incasso.cases.timeline import EventRow, TaskRow, events_record_many, tasks_create_many
-from incasso.core.bulk import update_fields
+from incasso.core.bulk import id_in, instances, update_fields
 from incasso.core.exceptions import DomainError
 from incasso.payments.booking import RETURNED_FIELDS, Split, arrangement_source, return_rows
 from incasso.payments.direct_debit import direct_debit_returned
-from incasso.payments.models import Allocation, BankTransaction, DirectDebitLine, TransactionStatus
+from incasso.payments.models import BankTransaction, DirectDebitLine, TransactionStatus
 
 ZERO = Decimal("0.00")
 
@@ -39,35 +39,39 @@ def transactions_return(
             raise DomainError("The returned payment was never booked on a case", field="transaction")
     case_ids = sorted({original.case_id for _txn, original in pairs if original.case_id is not None})
     cases = {c.pk: c for c in Case.objects.select_for_update().filter(pk__in=case_ids).order_by("id")}
-    originals = [original.pk for _txn, original in pairs]
-    # Three plain index lookups (one joined query let the planner walk the whole ledger by id).
-    owner_of = dict(
-        Allocation.objects.filter(transaction_id__in=originals).values_list("entry_id", "transaction_id")
+    # The originals' payment entries (`selectors.transaction_entries`, for all at once: through the
+    # cases' index), then which of them are already reversed: two plain index lookups.
+    original_of = {original.entry_source: original.pk for _txn, original in pairs}
+    found = (
+        LedgerEntry.objects.filter(id_in("case_id", case_ids), kind=EntryKind.PAYMENT)
+        .filter(source__in=list(original_of))
+        .order_by("id")
     )
+    payment_entries = instances(found)
     gone = set(
-        LedgerEntry.objects.filter(reverses_id__in=list(owner_of)).values_list("reverses_id", flat=True)
+        LedgerEntry.objects.filter(id_in("reverses_id", [e.pk for e in payment_entries])).values_list(
+            "reverses_id", flat=True
+        )
     )
     entries_of: dict[int, list[LedgerEntry]] = defaultdict(list)
-    for entry in LedgerEntry.objects.filter(
-        pk__in=[pk for pk in owner_of if pk not in gone], kind=EntryKind.PAYMENT
-    ).order_by("id"):
-        entries_of[owner_of[entry.pk]].append(entry)
+    for entry in payment_entries:
+        if entry.pk not in gone:
+            entries_of[original_of[entry.source]].append(entry)
     now = timezone.now()
     reversals: list[LedgerEntry] = []
     owners: list[BankTransaction] = []
     for txn, original in pairs:
         reason = f"Storno {txn.return_reason or ''} van betaling {original.pk}".strip()
         for entry in entries_of[original.pk]:
-            reversals.append(reversal_of(entry, actor=actor, reason=reason, booked_at=now))
+            reversals.append(
+                reversal_of(entry, actor=actor, reason=reason, booked_at=now, source=txn.entry_source)
+            )
             owners.append(txn)
     LedgerEntry.objects.bulk_create(reversals, batch_size=2000)
     invoice_of = dict(
         Claim.objects.filter(pk__in={e.claim_id for e in reversals if e.claim_id}).values_list(
             "id", "invoice_number"
         )
-    )
-    Allocation.objects.bulk_create(
-        [Allocation(transaction=t, entry=e) for t, e in zip(owners, reversals, strict=True)], batch_size=2000
     )
     reversed_parts: dict[int, Split] = defaultdict(list)
     for txn, reversal in zip(owners, reversals, strict=True):

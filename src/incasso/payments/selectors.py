@@ -15,13 +15,22 @@ from django.db.models import F, Q, QuerySet, Sum, Value, When
 
 from incasso.arrangements.models import ArrangementStatus, Instalment, InstalmentStatus
 from incasso.cases.models import Case as CaseModel
-from incasso.cases.models import CaseState
+from incasso.cases.models import CaseState, LedgerEntry
 from incasso.clients.models import Client
 from incasso.core.access import client_scope, scope_to_clients
 from incasso.payments.direct_debit import DebitItem
 from incasso.payments.models import BankTransaction, DirectDebitLine, Mandate, Remittance, TransactionStatus
 
 QUEUE_STATUSES = (TransactionStatus.UNMATCHED, TransactionStatus.SUGGESTED)
+
+
+def transaction_entries(txn: BankTransaction) -> QuerySet[LedgerEntry]:
+    """The ledger entries a bank transaction made, in booking order: a payment's interest booked up
+    to it and its parts, a return's reversals (each carries `txn.entry_source`; read through the
+    case's index)."""
+    if txn.case_id is None:  # never booked
+        return LedgerEntry.objects.none()
+    return LedgerEntry.objects.filter(case_id=txn.case_id, source=txn.entry_source).order_by("id")
 
 
 def _amount(term: str) -> Decimal | None:

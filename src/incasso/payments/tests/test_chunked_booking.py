@@ -19,7 +19,8 @@ from incasso.cases.models import Case, Event, LedgerEntry, Task
 from incasso.cases.tests.factories import ClaimFactory
 from incasso.payments import matching, services
 from incasso.payments.chunked_booking import BookRequest, transactions_book
-from incasso.payments.models import Allocation, BankStatementImport, BankTransaction
+from incasso.payments.models import BankStatementImport, BankTransaction
+from incasso.payments.selectors import transaction_entries
 from incasso.payments.services import statement_import
 from incasso.payments.tests.builders import Line, camt
 from incasso.payments.tests.factories import worked_case
@@ -77,10 +78,11 @@ def _snapshot(txn_ids: list[int]) -> dict[str, Any]:
         (e.case_id, e.claim_id, e.bucket, e.kind, e.amount, e.value_on, src(e.source), reason(e.reason))
         for e in LedgerEntry.objects.all()
     )
-    allocations = sorted(
-        (index[a.transaction_id], a.entry.kind, a.entry.bucket, a.entry.amount)
-        for a in Allocation.objects.select_related("entry")
-    )
+    made = [  # what each transaction booked, as the case screen and a return read it
+        (index[t.pk], e.kind, e.bucket, e.amount)
+        for t in BankTransaction.objects.filter(pk__in=txn_ids).order_by("id")
+        for e in transaction_entries(t)
+    ]
     txns = [
         (t.status, t.case_id, t.match_rule, t.confidence, reason(t.reason), t.unallocated)
         for t in sorted(BankTransaction.objects.filter(pk__in=txn_ids), key=lambda t: index[t.pk])
@@ -103,7 +105,7 @@ def _snapshot(txn_ids: list[int]) -> dict[str, Any]:
     states = sorted(Case.objects.values_list("id", "state", "closed_on", "closing_reason", "next_action_on"))
     return {
         "entries": entries,
-        "allocations": allocations,
+        "made": sorted(made),
         "txns": txns,
         "events": events,
         "tasks": tasks,

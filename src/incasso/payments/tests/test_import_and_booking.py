@@ -7,10 +7,11 @@ import pytest
 
 from incasso.bankfiles import StatementFileError
 from incasso.calculations import ClaimFacts, CostsFact, PaymentFact, build_statement
-from incasso.cases.models import Bucket, EntryKind, EventKind, LedgerEntry, Task
+from incasso.cases.models import Bucket, EntryKind, Event, EventKind, LedgerEntry, Task
 from incasso.cases.selectors import case_balance
 from incasso.payments import services
-from incasso.payments.models import Allocation, BankStatementImport, BankTransaction, TransactionStatus
+from incasso.payments.models import BankStatementImport, BankTransaction, TransactionStatus
+from incasso.payments.selectors import transaction_entries
 from incasso.payments.services import statement_import
 from incasso.payments.tests.builders import SHARED_BANK, Line, camt
 from incasso.payments.tests.factories import worked_case
@@ -39,7 +40,7 @@ def test_worked_example_goes_to_costs_then_interest_then_principal() -> None:
     assert (interest.amount, interest.value_on) == (Decimal("23.97"), dt.date(2024, 5, 20))
     txn = BankTransaction.objects.get()
     assert (txn.status, txn.match_rule, txn.case_id) == (TransactionStatus.BOOKED, "reference", case.pk)
-    assert txn.allocations.count() == 4
+    assert transaction_entries(txn).count() == 4
     event = case.events.get(kind=EventKind.PAYMENT)
     assert {p["bucket"]: p["amount"] for p in event.details["split"]} == {
         "costs": "375.00",
@@ -143,7 +144,7 @@ def test_failure_half_way_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch)
     assert (
         BankStatementImport.objects.count(),
         BankTransaction.objects.count(),
-        Allocation.objects.count(),
+        Event.objects.filter(kind=EventKind.PAYMENT).count(),
     ) == (0, 0, 0)
     assert LedgerEntry.objects.count() == before
     monkeypatch.setattr(services, "transactions_book", real)

@@ -17,6 +17,7 @@ from incasso.cases.models import Bucket, Case, EntryKind, Event, EventKind, Ledg
 from incasso.cases.tests.factories import ClaimFactory
 from incasso.payments import services
 from incasso.payments.models import BankTransaction, TransactionStatus
+from incasso.payments.selectors import transaction_entries
 from incasso.payments.services import statement_import, transaction_match_manual
 from incasso.payments.tests.builders import Line, camt
 from incasso.payments.tests.factories import worked_case
@@ -44,9 +45,7 @@ def _split_of_ledger(txn: BankTransaction) -> list[dict[str, str]]:
     """The payment entries the transaction booked, as the event's split lists them."""
     return [
         {"claim": e.claim.invoice_number, "bucket": e.bucket, "amount": str(-e.amount)}
-        for e in LedgerEntry.objects.filter(bank_allocation__transaction=txn, kind=EntryKind.PAYMENT)
-        .select_related("claim")
-        .order_by("id")
+        for e in transaction_entries(txn).filter(kind=EntryKind.PAYMENT).select_related("claim")
     ]
 
 
@@ -78,7 +77,7 @@ def test_an_imported_payment_is_one_event_with_its_split(path: str) -> None:
     }
     assert event.details["split"] == _split_of_ledger(txn)
     # the ledger is unchanged: one entry per bucket and claim, each with its source
-    entries = LedgerEntry.objects.filter(bank_allocation__transaction=txn).order_by("id")
+    entries = transaction_entries(txn)
     assert [(e.kind, e.bucket, e.amount, e.source) for e in entries] == [
         (EntryKind.INTEREST_BOOKED, Bucket.INTEREST, Decimal("23.97"), f"bank:{txn.pk}"),
         (EntryKind.PAYMENT, Bucket.COSTS, Decimal("-375.00"), f"bank:{txn.pk}"),
@@ -152,7 +151,7 @@ def test_a_manual_match_is_one_event_with_its_split(officer: Any) -> None:
     )
     txn = BankTransaction.objects.get()
     assert txn.status == TransactionStatus.UNMATCHED
-    transaction_match_manual(transaction_id=txn.pk, case_number=case.number, actor=officer)
+    txn = transaction_match_manual(transaction_id=txn.pk, case_number=case.number, actor=officer)
     assert [e.kind for e in case.events.exclude(kind=EventKind.TASK)] == [EventKind.PAYMENT]
     event = case.events.get(kind=EventKind.PAYMENT)
     assert event.summary == SUMMARY.replace("betalingskenmerk", "handmatig gekoppeld")
