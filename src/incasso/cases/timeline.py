@@ -104,10 +104,12 @@ def events_insert_many(
     occurred_at: dt.datetime | None = None,
     actor: Any = None,
     actor_labels: Sequence[str] | None = None,
+    wait: bool = True,
 ) -> None:
     """`events_record_many` for batch runs: one kind and actor, case ids instead of model instances
-    (one COPY on PostgreSQL, see `core.bulk`). `actor_labels` per event (as `EventRow.actor_label`;
-    the actor's username wins, as in `event_record`), default "system". The caller owns the transaction."""
+    (one COPY on PostgreSQL, see `core.bulk`; `wait` as for `copy_rows`). `actor_labels` per event (as
+    `EventRow.actor_label`; the actor's username wins, as in `event_record`), default "system". The
+    caller owns the transaction."""
     columns: dict[str, Sequence[Any]] = {
         "case_id": case_ids,
         "summary": [s[:300] for s in summaries],
@@ -122,7 +124,7 @@ def events_insert_many(
         constants["actor_label"] = _actor_label(actor, "system")
     else:
         columns["actor_label"] = actor_labels
-    copy_rows(Event, columns, constants=constants)
+    copy_rows(Event, columns, constants=constants, wait=wait)
 
 
 @transaction.atomic

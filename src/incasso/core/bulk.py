@@ -28,6 +28,8 @@ from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from incasso.core import copy_behind
+
 
 def _arrays() -> bool:
     return connection.vendor == "postgresql" and bool(getattr(settings, "INCASSO_BULK_ARRAYS", True))
@@ -115,9 +117,12 @@ def copy_rows(
     *,
     constants: Mapping[str, Any] | None = None,
     ids: bool = False,
+    wait: bool = True,
 ) -> list[int]:
     """Insert one row per position of the equally long `columns` (attribute name → values), with
-    `constants` in every row; with `ids`, return the new primary keys in the order given."""
+    `constants` in every row; with `ids`, return the new primary keys in the order given. `wait=False`
+    inside `core.copy_behind.copy_behind()`: return once the rows are sent (PostgreSQL's result is read
+    before the connection is next used)."""
     meta = model._meta
     pk = meta.pk
     assert pk is not None
@@ -150,7 +155,13 @@ def copy_rows(
             names.append(qn(str(f.column)))
             values.append(column)
         sql = f"COPY {qn(meta.db_table)} ({', '.join(names)}) FROM STDIN"
-        with connection.wrap_database_errors, cursor.copy(sql) as copy:  # IntegrityError as from INSERT
+        writer = None if wait else copy_behind.writer_for(cursor.cursor)
+        if writer is None:
+            copy_behind.drain()
+            started = cursor.copy(sql)
+        else:  # psycopg's cursor: Django's debug wrapper's `copy` takes no writer
+            started = cursor.cursor.copy(sql, writer=writer)
+        with connection.wrap_database_errors, started as copy:  # IntegrityError as from INSERT
             for row in zip(*values, strict=True):
                 copy.write_row(row)
     return list(columns[pk.attname]) if ids else []

@@ -14,6 +14,7 @@ shared with it. The caller holds the database transaction.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -85,6 +86,7 @@ class _Entries:
             LedgerEntry,
             {column: getattr(self, column) for column in _ENTRY_COLUMNS},
             constants={"booked_at": now, "actor_id": actor.pk if getattr(actor, "pk", None) else None},
+            wait=False,  # inside `copy_behind()` (the import): written while the events are built
         )
 
 
@@ -110,14 +112,20 @@ def _booking_date(rows: list[dict[str, Any]], value_date: dt.date) -> dt.date:
 
 
 def transactions_book(
-    requests: list[BookRequest], *, actor: Any = None, written: bool = False
+    requests: list[BookRequest],
+    *,
+    actor: Any = None,
+    written: bool = False,
+    after_reads: Callable[[], None] | None = None,
 ) -> list[BankTransaction]:
     """`transaction_book` for a chunk of matched credits, with a fixed number of queries per chunk
     (plus one `case_transition`-like bulk close, the arrangement hook for cases with an active
     arrangement, and a task per overpayment). Payments on the same case are applied in the order
     given, each seeing the ones before it. The caller holds the database transaction. `written`: the
     caller has already written the transactions as `booking.mark_booked` leaves them (the import), so
-    only the overpaid ones are updated."""
+    only the overpaid ones are updated. `after_reads` runs once the chunk's reads are done, before
+    anything is computed (the import writes its transactions there: inside `copy_behind()`
+    PostgreSQL writes them while the chunk is computed)."""
     if not requests:
         return []
     for request in requests:
@@ -130,6 +138,13 @@ def transactions_book(
     claims_of, rows_of = ledger_rows_for(case_ids)
     free_of = interest_free_periods_for(case_ids=case_ids)
     tables = rate_tables()
+    arranged = set(  # for the arrangement hook below, read with the rest
+        Arrangement.objects.filter(id_in("case_id", case_ids), status=ArrangementStatus.ACTIVE).values_list(
+            "case_id", flat=True
+        )
+    )
+    if after_reads is not None:
+        after_reads()
     now = timezone.now()
     entries = _Entries()
     # per payment: request, booking date, interest booked, split, unallocated
@@ -238,17 +253,13 @@ def transactions_book(
         occurred_at=now,
         actor=actor,
         actor_labels=["bank"] * len(events),
+        wait=False,
     )
     if written:  # the caller wrote them as `mark_booked` leaves them: only what the booking adds
         update_fields([r.txn for r in requests if r.txn.unallocated], ["unallocated"])
     else:
         update_fields([r.txn for r in requests], [*BOOKED_FIELDS, "unallocated"])
     # The arrangement hook, per booked payment, only where there is something to count it on.
-    arranged = set(
-        Arrangement.objects.filter(id_in("case_id", case_ids), status=ArrangementStatus.ACTIVE).values_list(
-            "case_id", flat=True
-        )
-    )
     for request in requests:
         instalment = request.instalment
         named = instalment is not None and instalment.arrangement.case_id == request.case.pk

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from incasso.payments.booking import transaction_book, transaction_return
@@ -12,9 +13,15 @@ from incasso.payments.models import BankTransaction, TransactionStatus
 
 
 def book_one_by_one(
-    requests: list[BookRequest], *, actor: Any = None, written: bool = False
+    requests: list[BookRequest],
+    *,
+    actor: Any = None,
+    written: bool = False,
+    after_reads: Callable[[], None] | None = None,
 ) -> list[BankTransaction]:
-    """`transaction_book` per request, in the order given."""
+    """`transaction_book` per request, in the order given (after `after_reads`, as the chunked path)."""
+    if after_reads is not None:
+        after_reads()
     for r in requests:
         if written:  # the import wrote it as booked already; this path books it from scratch
             r.txn.status = TransactionStatus.UNMATCHED
