@@ -26,6 +26,7 @@ import io
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -414,6 +415,7 @@ def run(keep: bool) -> None:
     )
     print(
         f"CPU: python {cpu:.1f} s + PostgreSQL backend {server_cpu:.1f} s = {cpu + server_cpu:.1f} s;"
+        f" peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB;"
         f" load average after: {Path('/proc/loadavg').read_text().strip()}",
         flush=True,
     )

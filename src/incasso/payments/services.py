@@ -28,6 +28,7 @@ from incasso.bankfiles import ParseResult, StatementEntry, StatementFileError, p
 from incasso.cases.models import CaseState, LedgerEntry
 from incasso.cases.selectors import case_get_for_user
 from incasso.core.bulk import copy_rows, instance_like, reserve_ids, text_in
+from incasso.core.collector import collector_paused
 from incasso.core.copy_behind import copy_behind
 from incasso.core.exceptions import DomainError
 from incasso.payments.booking import mark_booked, mark_returned, transaction_book
@@ -105,8 +106,9 @@ def statement_import(
             raise StatementFileError(name, None, f"cannot read file: {exc.strerror or exc}") from None
     assert data is not None
     name = name or "statement"
-    result = parse_statement_bytes(data, name)
-    return _import_parsed(result, data=data, name=name, actor=actor)
+    with collector_paused():  # a large file makes millions of objects that live until the end
+        result = parse_statement_bytes(data, name)
+        return _import_parsed(result, data=data, name=name, actor=actor)
 
 
 @transaction.atomic
