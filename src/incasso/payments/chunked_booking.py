@@ -64,27 +64,21 @@ ZERO = Decimal("0.00")
 
 @dataclass
 class _Entries:
-    """The ledger entries of a chunk as columns (no model instances); `source` names the transaction of each."""
+    """The ledger entries of a chunk as rows of `_ENTRY_COLUMNS` (no model instances); `source` names
+    the transaction of each."""
 
-    case_id: list[int] = field(default_factory=list)
-    claim_id: list[int] = field(default_factory=list)
-    bucket: list[str] = field(default_factory=list)
-    kind: list[str] = field(default_factory=list)
-    amount: list[Decimal] = field(default_factory=list)
-    value_on: list[dt.date] = field(default_factory=list)
-    source: list[str] = field(default_factory=list)
-    reason: list[str] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
 
     def add(self, *values: Any) -> None:
-        for column, value in zip(_ENTRY_COLUMNS, values, strict=True):
-            getattr(self, column).append(value)
+        self.rows.append(values)
 
     def insert(self, *, actor: Any, now: dt.datetime) -> None:
         """The entries (each names its transaction in `source`; no `ledger` event per entry: each
         payment records one `payment` event with its split, as `transaction_book` does)."""
+        columns = zip(*self.rows, strict=True) if self.rows else ([] for _ in _ENTRY_COLUMNS)
         copy_rows(
             LedgerEntry,
-            {column: getattr(self, column) for column in _ENTRY_COLUMNS},
+            dict(zip(_ENTRY_COLUMNS, columns, strict=True)),
             constants={"booked_at": now, "actor_id": actor.pk if getattr(actor, "pk", None) else None},
             wait=False,  # inside `copy_behind()` (the import): written while the events are built
         )
@@ -201,18 +195,13 @@ def transactions_book(
                 f"Rente t/m {value_on:%d-%m-%Y}",
             )
         allocation = allocate_payment(to_cents(txn.amount), position.open_claims)
+        paid = f"Betaling {txn.counterparty_name or ''}".strip()
         split: Split = []
         for part in allocation.parts:
             for bucket, value in zip(BUCKET_ORDER, (part.costs, part.interest, part.principal), strict=True):
                 if value:
                     claim = by_id[part.claim_id]
-                    add(
-                        claim,
-                        bucket,
-                        EntryKind.PAYMENT,
-                        -value,
-                        f"Betaling {txn.counterparty_name or ''}".strip(),
-                    )
+                    add(claim, bucket, EntryKind.PAYMENT, -value, paid)
                     split.append((claim.invoice_number, str(bucket), value))
         mark_booked(
             txn,
