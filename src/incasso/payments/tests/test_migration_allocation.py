@@ -12,6 +12,7 @@ from django.apps import apps as django_apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from incasso.cases.ledger import reversal_of
 from incasso.cases.models import DebtType, EntryKind, LedgerEntry
 from incasso.payments.models import BankTransaction, TransactionStatus
 from incasso.payments.selectors import transaction_entries
@@ -49,22 +50,12 @@ def test_the_links_of_the_dropped_table_move_to_the_entries_source() -> None:
         case_id=case.pk,
         returns_id=payment.pk,
     )
-    reversals = LedgerEntry.objects.bulk_create(
-        LedgerEntry(
-            case_id=e.case_id,
-            claim_id=e.claim_id,
-            bucket=e.bucket,
-            kind=EntryKind.REVERSAL,
-            amount=-e.amount,
-            value_on=e.value_on,
-            booked_at=e.booked_at,
-            source="system",
-            reason="Storno",
-            reverses_id=e.pk,
-        )
+    reversals = LedgerEntry.objects.bulk_create(  # as returns made them then: source = the actor, "system"
+        reversal_of(e, actor=None, reason="Storno", booked_at=e.booked_at)
         for e in made
         if e.kind == EntryKind.PAYMENT
     )
+    assert {e.source for e in reversals} == {"system"}
     Allocation.objects.bulk_create(
         [Allocation(transaction_id=payment.pk, entry_id=e.pk) for e in made]
         + [Allocation(transaction_id=returned.pk, entry_id=e.pk) for e in reversals]
