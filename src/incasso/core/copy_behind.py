@@ -14,6 +14,7 @@ writes overlaps the Python that builds the next rows.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -24,7 +25,15 @@ from psycopg.copy import LibpqWriter
 from psycopg.pq import ExecStatus
 from psycopg.waiting import Wait
 
-_active: list[_Behind] = []  # the open block (one at a time: one connection per thread here)
+
+class _Blocks(threading.local):
+    """The open block of this thread: Django's connection is per thread, and so is what it owes."""
+
+    def __init__(self) -> None:
+        self.open: list[_Behind] = []
+
+
+_blocks = _Blocks()
 
 
 class _Behind:
@@ -74,7 +83,7 @@ def _end(pgconn: Any) -> Any:
 @contextmanager
 def copy_behind() -> Iterator[None]:
     """Let `copy_rows(..., wait=False)` return before PostgreSQL has written the rows (see above)."""
-    if connection.vendor != "postgresql" or _active:
+    if connection.vendor != "postgresql" or _blocks.open:
         yield
         return
     behind = _Behind()
@@ -83,7 +92,7 @@ def copy_behind() -> Iterator[None]:
         behind.drain()
         return execute(sql, params, many, context)
 
-    _active.append(behind)
+    _blocks.open.append(behind)
     try:
         with connection.execute_wrapper(drain_first):
             yield
@@ -94,20 +103,20 @@ def copy_behind() -> Iterator[None]:
             behind.drain()
         raise
     finally:
-        _active.remove(behind)
+        _blocks.open.remove(behind)
 
 
 def writer_for(cursor: Any) -> LibpqWriter | None:
     """The writer `copy_rows(wait=False)` gives psycopg's `cursor.copy`: send-only inside `copy_behind()`
     (after reading what is still outstanding), else None (psycopg's own, which waits)."""
-    if not _active:
+    if not _blocks.open:
         return None
-    behind = _active[-1]
+    behind = _blocks.open[-1]
     behind.drain()
     return _SendOnly(cursor, behind)
 
 
 def drain() -> None:
     """Read what is outstanding now (before a COPY that must wait, or a raw connection call)."""
-    if _active:
-        _active[-1].drain()
+    if _blocks.open:
+        _blocks.open[-1].drain()

@@ -5,6 +5,9 @@ connection usable. On SQLite `wait=False` writes at once; the same tests hold th
 
 from __future__ import annotations
 
+import threading
+from types import SimpleNamespace
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -12,7 +15,7 @@ from django.utils import timezone
 from incasso.cases.models import Case, Event
 from incasso.cases.tests.factories import CaseFactory
 from incasso.core.bulk import copy_rows, instance_like, instances, reserve_ids
-from incasso.core.copy_behind import copy_behind
+from incasso.core.copy_behind import copy_behind, writer_for
 
 pytestmark = pytest.mark.django_db
 NOTE = {"kind": "note", "details": {}, "occurred_at": timezone.now()}
@@ -102,3 +105,17 @@ def test_instances_and_instance_like_build_what_the_orm_would() -> None:
     copy = instance_like(built[0], number="X-1")
     assert copy.number == "X-1" and copy.debtor_id == built[0].debtor_id
     assert copy._state.adding is True and built[0].number != "X-1"
+
+
+def test_a_block_belongs_to_its_thread() -> None:
+    """Another thread (a second upload in a threaded server) has its own connection: a block open
+    here must not make its `copy_rows(wait=False)` send-only, or drain this thread's COPY there."""
+    seen: list[object] = []
+    stub = SimpleNamespace(connection=SimpleNamespace(pgconn=None))
+    with copy_behind():
+        worker = threading.Thread(target=lambda: seen.append(writer_for(stub)))
+        worker.start()
+        worker.join()
+        if connection.vendor == "postgresql":
+            assert writer_for(stub) is not None  # here the block is open
+    assert seen == [None]
