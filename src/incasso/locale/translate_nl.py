@@ -656,8 +656,6 @@ NL: dict[str, str | tuple[str, str]] = {
     "returns transaction": "storneert transactie",
     "bank transaction": "banktransactie",
     "bank transactions": "banktransacties",
-    "allocation": "toerekening",
-    "allocations": "toerekeningen",
     "commission (%)": "provisie (%)",
     "on collected principal and the interest that goes to the client": "over de geïnde hoofdsom en de rente die naar de opdrachtgever gaat",
     "interest goes to the client": "rente gaat naar de opdrachtgever",
