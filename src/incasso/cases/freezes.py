@@ -112,15 +112,18 @@ def freeze_current(freezes: Sequence[InterestFreeze], *, today: dt.date) -> Inte
     return max(current, key=lambda f: (f.starts_on, f.pk)) if current else None
 
 
-def _last_booking(case: Case) -> dt.date | None:
-    """The latest date interest was booked up to (a payment books the interest up to its date first).
-    A freeze that starts or ends before it would change interest already in the ledger."""
-    return (
+def _refuse_before_booking(case: Case, day: dt.date, *, field: str, message: str) -> None:
+    """Refuse `day` (a freeze's start or end) before the latest date interest was booked up to (a
+    payment books the interest up to its date first): it would change interest already in the
+    ledger. `message` names that date as `%(date)s`."""
+    booked = (
         LedgerEntry.objects.filter(case=case, kind__in=[EntryKind.PAYMENT, EntryKind.INTEREST_BOOKED])
         .order_by("-value_on")
         .values_list("value_on", flat=True)
         .first()
     )
+    if booked is not None and day < booked:
+        raise DomainError(message % {"date": format_date(booked)}, field=field)
 
 
 def _refuse_closed(case: Case) -> None:
@@ -162,13 +165,12 @@ def interest_freeze_place(
             )
         if ends_on is not None and ends_on < starts_on:
             raise DomainError(_("The end date cannot be before the start date"), field="ends_on")
-        booked = _last_booking(locked)
-        if booked is not None and starts_on < booked:
-            raise DomainError(
-                _("The start date cannot be before %(date)s: interest has been booked up to that day")
-                % {"date": format_date(booked)},
-                field="starts_on",
-            )
+        _refuse_before_booking(
+            locked,
+            starts_on,
+            field="starts_on",
+            message=_("The start date cannot be before %(date)s: interest has been booked up to that day"),
+        )
         for other in InterestFreeze.objects.filter(case=locked).order_by("starts_on", "id"):
             if other.ends_on is None:
                 raise DomainError(
@@ -223,13 +225,12 @@ def interest_freeze_end_by_hand(
                 % {"date": format_date(freeze.starts_on)},
                 field="ends_on",
             )
-        booked = _last_booking(locked)
-        if booked is not None and ends_on < booked:
-            raise DomainError(
-                _("The end date cannot be before %(date)s: interest has been booked up to that day")
-                % {"date": format_date(booked)},
-                field="ends_on",
-            )
+        _refuse_before_booking(
+            locked,
+            ends_on,
+            field="ends_on",
+            message=_("The end date cannot be before %(date)s: interest has been booked up to that day"),
+        )
         later = [f for f in freezes if f.pk != freeze.pk and f.starts_on > freeze.starts_on]
         if later and ends_on >= later[0].starts_on:
             raise DomainError(
