@@ -140,6 +140,24 @@ def test_a_freeze_cannot_reach_back_before_interest_was_booked(zorg_case, office
     assert unchanged(zorg_case) == before
 
 
+def test_a_freeze_cannot_end_before_interest_was_booked(zorg_case, officer):
+    place(zorg_case, officer)  # open since FROM; then a payment books interest up to 15-03-2026
+    LedgerEntry.objects.create(
+        case=zorg_case,
+        bucket=Bucket.INTEREST,
+        kind=EntryKind.INTEREST_BOOKED,
+        amount=Decimal("1.23"),
+        value_on=dt.date(2026, 3, 15),
+        booked_at=dt.datetime(2026, 3, 16, 9, tzinfo=dt.UTC),
+        source="test",
+    )
+    before = unchanged(zorg_case)
+    with pytest.raises(DomainError) as refused:
+        interest_freeze_end_by_hand(case=zorg_case, ends_on=dt.date(2026, 3, 1), actor=officer, today=TODAY)
+    assert refused.value.field == "ends_on" and "15-03-2026" in refused.value.message
+    assert unchanged(zorg_case) == before
+
+
 def test_ending_is_refused_without_a_freeze_or_before_its_start(zorg_case, officer):
     with pytest.raises(DomainError, match="niet bevroren"):
         interest_freeze_end_by_hand(case=zorg_case, ends_on=UNTIL, actor=officer, today=TODAY)
