@@ -42,12 +42,11 @@ def transactions_return(
     # The originals' payment entries (`selectors.transaction_entries`, for all at once: through the
     # cases' index), then which of them are already reversed: two plain index lookups.
     original_of = {original.entry_source: original.pk for _txn, original in pairs}
-    found = (
-        LedgerEntry.objects.filter(id_in("case_id", case_ids), kind=EntryKind.PAYMENT)
-        .filter(source__in=list(original_of))
-        .order_by("id")
+    payment_entries = instances(
+        LedgerEntry.objects.filter(
+            id_in("case_id", case_ids), kind=EntryKind.PAYMENT, source__in=list(original_of)
+        ).order_by("id")
     )
-    payment_entries = instances(found)
     gone = set(
         LedgerEntry.objects.filter(id_in("reverses_id", [e.pk for e in payment_entries])).values_list(
             "reverses_id", flat=True
