@@ -270,6 +270,27 @@ class Outcome(models.TextChoices):
     SKIPPED = "skipped", _("skipped")
 
 
+class SkipReason(models.TextChoices):
+    """Why the daily run did not execute a due case's step (the keys of a run's `skipped` counts)."""
+
+    ON_HOLD = "on_hold", _("on hold")
+    NO_STRATEGY = "no_strategy", _("no matching strategy")
+    NO_STEP = "no_step", _("strategy finished")
+    ALREADY_DONE = "already_done", _("already done")
+    CONDITION = "condition", _("condition not met")
+    NO_FOURTEEN_DAY_LETTER = "no_fourteen_day_letter", _("no 14-day letter sent")
+    FOURTEEN_DAY_TERM_RUNNING = "fourteen_day_term_running", _("14-day term still running")
+    OPT_OUT = "opt_out", _("debtor opted out of the channel")
+    INVALID_CONTACT = "invalid_contact", _("no valid contact details")
+    CONTACT_WINDOW = "contact_window", _("outside contact hours")
+    CONTACT_LIMIT = "contact_limit", _("contact limit reached")
+
+    @classmethod
+    def label_of(cls, reason: str) -> str:
+        """The reason's label; an unknown key (from an older run) as it is."""
+        return str(cls(reason).label) if reason in cls.values else reason
+
+
 class StepExecution(models.Model):
     """One step done (or deliberately skipped) for one case on one due date: the exactly-once key."""
 

@@ -32,12 +32,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from incasso.cases.models import Case
 from incasso.core.bulk import id_in
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_date
 from incasso.strategies.models import (
     DailyRun,
     Outcome,
+    SkipReason,
     Step,
     StrategyAssignment,
 )
@@ -58,6 +60,7 @@ from incasso.strategies.run_facts import (
 )
 from incasso.strategies.run_plan import decide
 from incasso.strategies.run_write import run_slow, write, write_one
+from incasso.strategies.services import case_assign_strategy
 
 log = logging.getLogger(__name__)
 DEFAULT_CHUNK_SIZE = 2000
@@ -69,6 +72,7 @@ class RunSummary:
     dry_run: bool
     due: int = 0
     executed: int = 0
+    assigned: int = 0  # new cases put on their strategy by this run
     skipped: Counter[str] = field(default_factory=Counter)
     errors: list[dict[str, str]] = field(default_factory=list)
     run_id: int | None = None
@@ -81,6 +85,7 @@ class RunSummary:
             "run_id": self.run_id,
             "due": self.due,
             "executed": self.executed,
+            "assigned": self.assigned,
             "skipped": dict(sorted(self.skipped.items())),
             "errors": self.errors,
             **self.follow_ups,
@@ -138,7 +143,7 @@ def daily_run(
     summary.due = len(ids)
     held = held_due_count(run_date)
     if held:
-        summary.skipped["on_hold"] = held
+        summary.skipped[SkipReason.ON_HOLD] = held
     done = 0
     for chunk in _chunks(ids, chunk_size):
         with transaction.atomic():
@@ -186,6 +191,8 @@ def _run_chunk(chunk: Sequence[int], ctx: RunContext, summary: RunSummary) -> No
             id_in("case_id", [c.pk for c in cases]), is_current=True
         ).values_list("pk", "case_id", "version_id", "started_on", "next_step_id")
     }
+    if len(assignments) < len(cases):  # new cases: put them on their strategy first
+        cases = _assign_new(cases, assignments, ctx, summary)
     facts = chunk_facts(cases, assignments, ctx)
     plans = [decide(case, assignments.get(case.pk), ctx, facts) for case in cases]
     fast = [p for p in plans if not p.slow]
@@ -202,6 +209,41 @@ def _run_chunk(chunk: Sequence[int], ctx: RunContext, summary: RunSummary) -> No
     for plan in plans:
         if plan.slow:
             _guarded(plan.case, summary, partial(run_slow, plan, ctx, facts))
+
+
+def _assign_new(
+    cases: list[DueCase], assignments: dict[int, DueAssignment], ctx: RunContext, summary: RunSummary
+) -> list[DueCase]:
+    """Put the chunk's cases without a strategy on the one that matches them (`strategy_for_case`,
+    champion or challenger by case number), starting on the run date; returns the cases this run
+    goes on with: the others plus the new ones whose first step is due today.
+
+    Every new case passes here whichever way it came in (screen, API, claims import), so the
+    assignment lives in one place. A case no published strategy matches stays due and is counted
+    under `no_strategy` on every run until a supervisor publishes one for it.
+    """
+    carry_on = []
+    for case in cases:
+        if case.pk in assignments:
+            carry_on.append(case)
+            continue
+        try:
+            with transaction.atomic():
+                assignment = case_assign_strategy(case=Case.objects.get(pk=case.pk), on=ctx.run_date)
+        except DomainError:  # no published strategy matches this case (the only refusal left here)
+            summary.skipped[SkipReason.NO_STRATEGY] += 1
+            continue
+        summary.assigned += 1
+        first = assignment.next_step
+        if first is None:  # a published version always has steps; kept for the type checker
+            case.next_action_on = None
+            continue
+        case.next_action_on = ctx.run_date + dt.timedelta(days=first.offset_days)
+        if first.offset_days == 0:
+            step = _step(assignment.version_id, first.pk, ctx)
+            assignments[case.pk] = DueAssignment(assignment.pk, assignment.version_id, ctx.run_date, step)
+            carry_on.append(case)
+    return carry_on
 
 
 def _count(outcome: str, summary: RunSummary) -> None:

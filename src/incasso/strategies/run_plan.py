@@ -21,6 +21,7 @@ from incasso.strategies.models import (
     DebtorCondition,
     OffsetFrom,
     Outcome,
+    SkipReason,
     Step,
     StepAction,
 )
@@ -71,12 +72,14 @@ def decide(case: DueCase, assignment: DueAssignment | None, ctx: RunContext, fac
     """Evaluate the case's current step against the chunk's facts; change nothing in the database."""
     if assignment is None or assignment.next_step is None:
         case.next_action_on = None
-        return CasePlan(case, "no_step", reschedule=True)
+        return CasePlan(case, SkipReason.NO_STEP, reschedule=True)
     step = assignment.next_step
     due_on = case.next_action_on
     assert due_on is not None
     if (case.pk, step.pk, due_on) in facts.done:
-        return CasePlan(case, "already_done")  # the unique key is the backstop; this keeps the chunk clean
+        return CasePlan(
+            case, SkipReason.ALREADY_DONE
+        )  # the unique key is the backstop; this keeps the chunk clean
     plan = CasePlan(case, Outcome.EXECUTED, due_on=due_on, step=step, assignment=assignment, record=True)
     try:
         _check_condition(case, step, facts)
@@ -134,9 +137,9 @@ def _execute(case: DueCase, step: Step, plan: CasePlan, ctx: RunContext, facts: 
 
 def _check_condition(case: DueCase, step: Step, facts: ChunkFacts) -> None:
     if step.debtor_condition != DebtorCondition.ANY and step.debtor_condition != case.debtor_role:
-        raise _Deferred("condition", None, advance=True)
+        raise _Deferred(SkipReason.CONDITION, None, advance=True)
     if step.min_balance is not None and facts.balances.get(case.pk, Decimal(0)) < step.min_balance:
-        raise _Deferred("condition", None, advance=True)
+        raise _Deferred(SkipReason.CONDITION, None, advance=True)
 
 
 def _check_guards(case: DueCase, step: Step, ctx: RunContext, facts: ChunkFacts, plan: CasePlan) -> None:
@@ -144,15 +147,15 @@ def _check_guards(case: DueCase, step: Step, ctx: RunContext, facts: ChunkFacts,
     if step.action == StepAction.ADD_COLLECTION_COSTS and case.debtor_role == "consumer":
         letter = facts.letters.get(case.pk)
         if letter is None:
-            raise _Deferred("no_fourteen_day_letter", tomorrow)
+            raise _Deferred(SkipReason.NO_FOURTEEN_DAY_LETTER, tomorrow)
         allowed = costs_allowed_from(sent_on=letter[0], delivered_on=letter[1])
         if ctx.run_date < allowed:
-            raise _Deferred("fourteen_day_term_running", allowed)
+            raise _Deferred(SkipReason.FOURTEEN_DAY_TERM_RUNNING, allowed)
     if step.action != StepAction.SEND_MESSAGE:
         return
     channel = step.channel
     if (case.debtor_id, channel) in facts.opt_outs:
-        raise _Deferred("opt_out", None, advance=True)
+        raise _Deferred(SkipReason.OPT_OUT, None, advance=True)
     if not _has_valid_contact(case, channel, facts):
         if case.pk not in facts.finding_contact:  # one open find-contact task per case is enough
             facts.finding_contact.add(case.pk)
@@ -163,14 +166,14 @@ def _check_guards(case: DueCase, step: Step, ctx: RunContext, facts: ChunkFacts,
                 TaskKind.FIND_CONTACT,
                 case.officer_id,
             )
-        raise _Deferred("invalid_contact", ctx.run_date + dt.timedelta(days=FIND_CONTACT_RETRY_DAYS))
+        raise _Deferred(SkipReason.INVALID_CONTACT, ctx.run_date + dt.timedelta(days=FIND_CONTACT_RETRY_DAYS))
     if outside_contact_window(ctx.now, channel=channel, window=ctx.window):
-        raise _Deferred("contact_window", tomorrow)
+        raise _Deferred(SkipReason.CONTACT_WINDOW, tomorrow)
     limit = ctx.limits.get(channel)
     if limit is not None:
         previous = facts.recent.get((case.debtor_id, channel), [])
         if contact_limit_reached(previous, on=ctx.run_date, limit=limit):
-            raise _Deferred("contact_limit", tomorrow)
+            raise _Deferred(SkipReason.CONTACT_LIMIT, tomorrow)
 
 
 CONTACT_LABEL = {

@@ -32,6 +32,7 @@ from incasso.strategies.models import (
     Hold,
     HoldReason,
     OutgoingMessage,
+    SkipReason,
     Step,
     Strategy,
     StrategyAssignment,
@@ -214,7 +215,15 @@ def current_assignment(*, case: Any) -> StrategyAssignment | None:
 
 
 def daily_runs(*, limit: int = 20) -> list[DailyRun]:
-    return list(DailyRun.objects.select_related("started_by").order_by("-started_at", "-id")[:limit])
+    """The last runs, newest first; each with `skipped_labelled`: (label, count) per guard."""
+    runs = list(DailyRun.objects.select_related("started_by").order_by("-started_at", "-id")[:limit])
+    for run in runs:
+        run.skipped_labelled = skipped_labelled((run.counts or {}).get("skipped", {}))  # type: ignore[attr-defined]
+    return runs
+
+
+def skipped_labelled(skipped: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted((SkipReason.label_of(reason), n) for reason, n in skipped.items())
 
 
 def arm_facts(*, strategy: Strategy, user: Any = None) -> list[CaseFacts]:

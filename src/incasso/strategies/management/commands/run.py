@@ -59,7 +59,9 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(result))
             return
-        self.stdout.write(f"Due: {result['due']}  executed: {result['executed']}")
+        self.stdout.write(
+            f"Due: {result['due']}  executed: {result['executed']}  new cases assigned: {result['assigned']}"
+        )
         for reason, count in result["skipped"].items():
             self.stdout.write(f"  skipped ({reason}): {count}")
         for key in ("arrangements", "promises", "messages_task"):
