@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incasso.core.exceptions import DomainError
 from incasso.strategies.models import Step, Strategy, StrategyVersion
-from incasso.strategies.services import STEP_FIELDS, STRATEGY_FIELDS
+from incasso.strategies.services import ACTION_FIELDS, STEP_FIELDS, STRATEGY_FIELDS, step_template_choices
 
 
 def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
@@ -50,6 +50,14 @@ class StepForm(forms.ModelForm):  # type: ignore[type-arg]
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["offset_days"].help_text = _("Days after the case's start or the previous step.")
+        # A choice of the letter templates, not a code typed from memory (the service checks it too).
+        self.fields["template_code"] = forms.ChoiceField(
+            label=self.fields["template_code"].label,
+            choices=[("", _("— no template —")), *step_template_choices()],
+            required=False,
+        )
+        for name, actions in ACTION_FIELDS.items():  # incasso.js shows them for these actions only
+            self.fields[name].widget.attrs["data-actions"] = " ".join(actions)
 
     def _post_clean(self) -> None:  # the service checks the step and names every problem
         pass

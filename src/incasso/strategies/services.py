@@ -19,6 +19,7 @@ from incasso.cases.models import Case, EventKind
 from incasso.cases.selectors import case_balance
 from incasso.cases.timeline import event_record
 from incasso.core.exceptions import DomainError
+from incasso.letters.models import TemplateCode
 from incasso.strategies.models import (
     Hold,
     Step,
@@ -189,17 +190,46 @@ def step_add(
             debtor_condition=debtor_condition,
             next_position=next_position,
         )
+        _clear_unused_fields(step)
         _refuse_step_faults(step)
         step.save()
         return step
 
 
+def step_template_choices() -> list[tuple[str, str]]:
+    """The letter templates a message step can send: every debtor letter of `letters` (the client's
+    progress report goes to the client, not the debtor)."""
+    return [(c.value, str(c.label)) for c in TemplateCode if c != TemplateCode.CLIENT_PROGRESS_REPORT]
+
+
+# The step fields only some actions use; for any other action they are emptied on save (a form may
+# send what the supervisor filled in before choosing another action). The step form shows them by this.
+ACTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "channel": (StepAction.SEND_MESSAGE,),
+    "template_code": (StepAction.SEND_MESSAGE,),
+    "task_kind": (StepAction.CREATE_TASK,),
+    "target_state": (StepAction.CHANGE_STATE, StepAction.HAND_OVER),
+}
+
+
+def _clear_unused_fields(step: Step) -> None:
+    for name, actions in ACTION_FIELDS.items():
+        if step.action not in actions:
+            setattr(step, name, "")
+
+
 def _refuse_step_faults(step: Step) -> None:
     local = validate_strategy([_spec(step)], debtor_role="business", check_jump_targets=False)
+    label = {"position": step.position, "name": step.name}
     if step.action == StepAction.SEND_MESSAGE and not step.channel:
+        local.append(_("Step %(position)s (%(name)s): a message step needs a channel.") % label)
+    codes = {code for code, _label in step_template_choices()}
+    if step.action == StepAction.SEND_MESSAGE and step.template_code and step.template_code not in codes:
         local.append(
-            _("Step %(position)s (%(name)s): a message step needs a channel.")
-            % {"position": step.position, "name": step.name}
+            _(
+                "Step %(position)s (%(name)s): there is no letter template %(code)r; choose one of the templates."
+            )
+            % {**label, "code": step.template_code}
         )
     if local:
         raise DomainError(" ".join(local), field="step")
@@ -234,6 +264,7 @@ def step_update(*, step: Step, **fields: Any) -> Step:
         for name, value in fields.items():
             setattr(locked, name, value.strip() if isinstance(value, str) else value)
         locked.name = locked.name or str(StepAction(locked.action).label)
+        _clear_unused_fields(locked)
         _refuse_step_faults(locked)
         locked.save()
         return locked

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from incasso.cases.selectors import case_get_for_user
@@ -64,7 +65,8 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
             add_domain_error(form, exc)
         else:
             messages.success(
-                request, f"Strategie ‘{strategy.name}’ aangemaakt; voeg nu een versie met stappen toe."
+                request,
+                _("Strategy ‘%(name)s’ created; now add a version with steps.") % {"name": strategy.name},
             )
             return redirect("strategies:detail", pk=strategy.pk)
     return render(request, "strategies/strategy_form.html", {"form": form, "strategy": None})
@@ -81,7 +83,7 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, "Strategie opgeslagen.")
+            messages.success(request, _("Strategy saved."))
             return redirect("strategies:detail", pk=pk)
     return render(request, "strategies/strategy_form.html", {"form": form, "strategy": strategy})
 
@@ -113,8 +115,14 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
     copy = form.is_valid() and form.cleaned_data["copy_current"]
     current = strategy.versions.filter(is_published=True).order_by("-number").first() if copy else None
     version = services.version_create(strategy=strategy, copy_from=current)
-    copied = f" (kopie van v{current.number})" if current else ""
-    messages.success(request, f"Concept v{version.number} aangemaakt{copied}.")
+    if current is None:
+        messages.success(request, _("Draft v%(number)s created.") % {"number": version.number})
+    else:
+        messages.success(
+            request,
+            _("Draft v%(number)s created (copy of v%(source)s).")
+            % {"number": version.number, "source": current.number},
+        )
     return redirect(f"{reverse('strategies:detail', args=[pk])}#v{version.number}")
 
 
@@ -125,9 +133,13 @@ def version_publish(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     try:
         services.version_publish(version=version)
     except DomainError as exc:
-        messages.error(request, f"v{number} niet gepubliceerd: {exc.message}")
+        messages.error(
+            request, _("v%(number)s not published: %(reason)s") % {"number": number, "reason": exc.message}
+        )
     else:
-        messages.success(request, f"v{number} gepubliceerd: nieuwe dossiers volgen deze versie.")
+        messages.success(
+            request, _("v%(number)s published: new cases follow this version.") % {"number": number}
+        )
     return redirect(f"{reverse('strategies:detail', args=[pk])}#v{number}")
 
 
@@ -141,12 +153,13 @@ def _step_form_response(
 
 
 def _back_to_steps(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    url = f"{reverse('strategies:detail', args=[pk])}#v{number}"
     if _htmx(request):
+        # Reload the page the form sits on. Not HX-Redirect to the detail URL: that is this page plus
+        # `#vN`, and a change of the fragment alone only scrolls, it loads nothing.
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
+        response["HX-Refresh"] = "true"
         return response
-    return redirect(url)
+    return redirect(f"{reverse('strategies:detail', args=[pk])}#v{number}")
 
 
 @agency_supervisor_required
@@ -168,7 +181,7 @@ def step_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, "Stap toegevoegd.")
+            messages.success(request, _("Step added."))
             return _back_to_steps(request, pk, number)
     return _step_form_response(request, pk, number, form)
 
@@ -184,7 +197,7 @@ def step_edit(request: HttpRequest, pk: int, number: int, step_pk: int) -> HttpR
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, "Stap opgeslagen.")
+            messages.success(request, _("Step saved."))
             return _back_to_steps(request, pk, number)
     return _step_form_response(request, pk, number, form, step=step)
 
@@ -198,7 +211,7 @@ def step_remove(request: HttpRequest, pk: int, number: int, step_pk: int) -> Htt
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Stap ‘{step.name}’ verwijderd.")
+        messages.success(request, _("Step ‘%(name)s’ removed.") % {"name": step.name})
     return _back_to_steps(request, pk, number)
 
 
@@ -230,7 +243,7 @@ def run_page(request: HttpRequest) -> HttpResponse:
             summary = daily_run(run_date=timezone.localdate(), dry_run=dry_run, actor=request.user)
             summary = daily_follow_ups(summary)  # arrangements, promises, the sending task (not on a dry run)
         except (DomainError, RuleError) as exc:
-            messages.error(request, f"De dagrun is niet gestart: {exc}")
+            messages.error(request, _("The daily run was not started: %(reason)s") % {"reason": exc})
     context: dict[str, Any] = {
         "summary": summary,
         "runs": selectors.daily_runs(),
@@ -238,7 +251,7 @@ def run_page(request: HttpRequest) -> HttpResponse:
     }
     if summary is not None:
         context["by_action"] = selectors.run_executed_by_action(run_id=summary.run_id)
-        context["skipped"] = sorted(summary.skipped.items())
+        context["skipped"] = selectors.skipped_labelled(summary.skipped)
         context["skipped_total"] = sum(summary.skipped.values())
     return render(request, "strategies/run.html", context)
 
@@ -288,6 +301,10 @@ def case_move(request: HttpRequest, number: str) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Dossier {case.number} volgt nu {form.cleaned_data['version']}.")
+            messages.success(
+                request,
+                _("Case %(number)s now follows %(version)s.")
+                % {"number": case.number, "version": form.cleaned_data["version"]},
+            )
             return redirect("cases:detail", case.number)
     return render(request, "strategies/move.html", {"case": case, "current": current, "form": form})

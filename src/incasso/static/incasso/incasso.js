@@ -28,4 +28,23 @@
     var inputs = rows.lastElementChild && rows.lastElementChild.querySelectorAll("input");
     if (inputs && inputs.length) inputs[0].focus();
   });
+
+  // Strategy step form: show only the fields the chosen action uses (the inputs name their actions in
+  // data-actions). Hidden fields are still sent; the service ignores what an action does not use.
+  function syncStepForm(root) {
+    var forms = root.matches && root.matches("form") ? [root] : root.querySelectorAll ? root.querySelectorAll("form") : [];
+    Array.prototype.forEach.call(forms, function (form) {
+      var action = form.querySelector("select[name=action]");
+      if (!action) return;
+      form.querySelectorAll("[data-actions]").forEach(function (input) {
+        var field = input.closest(".field");
+        if (field) field.hidden = input.dataset.actions.split(" ").indexOf(action.value) < 0;
+      });
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "action" && event.target.form) syncStepForm(event.target.form);
+  });
+  document.addEventListener("htmx:load", function (event) { syncStepForm(event.detail.elt); });
+  document.addEventListener("DOMContentLoaded", function () { syncStepForm(document); });
 })();

@@ -39,12 +39,12 @@ pytestmark = pytest.mark.django_db
 
 ROUTE: list[dict[str, Any]] = [
     dict(name="Herinnering", action="send_message", offset_days=0, channel="letter", template_code="reminder"),
-    dict(name="E-mail", action="send_message", offset_days=3, channel="email", template_code="email-reminder"),
+    dict(name="E-mail", action="send_message", offset_days=3, channel="email", template_code="reminder"),
     dict(name="Bellen", action="create_task", offset_days=2, task_kind="call", min_balance=Decimal("300.00")),
     dict(name="Veertiendagenbrief", action="send_message", offset_days=7, channel="letter",
          template_code="fourteen_day_letter"),
     dict(name="Incassokosten", action="add_collection_costs", offset_days=0),
-    dict(name="Sms zakelijk", action="send_message", offset_days=1, channel="sms", template_code="sms",
+    dict(name="Sms zakelijk", action="send_message", offset_days=1, channel="sms", template_code="reminder",
          debtor_condition="business"),
     dict(name="Akkoord", action="ask_client_approval", offset_days=5),
     dict(name="Advocaat", action="hand_over", offset_days=1),

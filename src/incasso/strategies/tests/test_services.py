@@ -37,6 +37,26 @@ def draft(db):
             {"position": 1, "action": "send_message", "offset_days": 0, "template_code": "x"},
             "needs a channel",
         ),
+        (
+            {
+                "position": 1,
+                "action": "send_message",
+                "offset_days": 0,
+                "channel": "letter",
+                "template_code": "herinnering",
+            },
+            "there is no letter template 'herinnering'",
+        ),
+        (  # the client's progress report goes to the client, never to a debtor
+            {
+                "position": 1,
+                "action": "send_message",
+                "offset_days": 0,
+                "channel": "letter",
+                "template_code": "client_progress_report",
+            },
+            "no letter template 'client_progress_report'",
+        ),
         ({"position": 1, "action": "create_task", "offset_days": -3}, "below zero"),
         ({"position": 1, "action": "fly_to_the_moon", "offset_days": 0}, "Unknown action"),
     ],

@@ -62,6 +62,31 @@ def test_add_step_form_is_swapped_in_by_htmx(client, supervisor, draft):
     assert b"<html" not in response.content and b'name="offset_days"' in response.content
 
 
+def test_the_step_form_offers_the_letter_templates_by_name_and_marks_the_action_fields(
+    client, supervisor, draft
+):
+    client.force_login(supervisor)
+    url = reverse("strategies:step_add", args=[draft.strategy_id, draft.number])
+    text = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert '<option value="fourteen_day_letter">veertiendagenbrief</option>' in text
+    assert 'value="client_progress_report"' not in text  # goes to the client, not the debtor
+    assert "- Maak een keuze -" in text  # Django 6.1's empty choice, in Dutch from our catalogue
+    assert 'name="task_kind" data-actions="create_task"' in text
+    assert 'data-actions="change_state hand_over"' in text
+
+
+def test_a_step_saved_by_htmx_reloads_the_page_it_was_added_on(client, supervisor, draft):
+    client.force_login(supervisor)
+    url = reverse("strategies:step_add", args=[draft.strategy_id, draft.number])
+    data = {"name": "Bellen", "action": "create_task", "task_kind": "call", "offset_days": 0,
+            "offset_from": "previous_step", "channel": "letter", "template_code": "reminder"}  # fmt: skip
+    response = client.post(url, data, headers={"HX-Request": "true"})
+    # a redirect to the detail page would only change the fragment (#v1) and load nothing
+    assert response.status_code == 204 and response["HX-Refresh"] == "true"
+    step = Step.objects.get(version=draft)
+    assert (step.task_kind, step.channel, step.template_code) == ("call", "", "")  # unused fields emptied
+
+
 def test_invalid_step_shows_the_message_and_saves_nothing(client, supervisor, draft):
     client.force_login(supervisor)
     url = reverse("strategies:step_add", args=[draft.strategy_id, draft.number])

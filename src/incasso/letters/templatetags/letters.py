@@ -1,0 +1,15 @@
+"""Template filters of the letters app."""
+
+from __future__ import annotations
+
+from django import template
+
+from incasso.letters.models import TemplateCode
+
+register = template.Library()
+
+
+@register.filter(name="template_label")
+def template_label(code: str) -> str:
+    """A letter template's name in the user's language ("herinnering" for `reminder`); an unknown code as it is."""
+    return str(TemplateCode(code).label) if code in TemplateCode.values else code
