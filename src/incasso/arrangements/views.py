@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from incasso.arrangements import schedule as sched
@@ -135,9 +136,9 @@ def arrangement_new(request: HttpRequest, number: str) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             if arrangement.status == "active":
-                messages.success(request, "Betalingsregeling getroffen.")
+                messages.success(request, _("Payment arrangement made."))
             else:
-                messages.info(request, "Betalingsregeling ter goedkeuring voorgelegd aan een supervisor.")
+                messages.info(request, _("Payment arrangement submitted to a supervisor for approval."))
             return redirect("arrangements:detail", arrangement.pk)
     context = {
         "case": case,
@@ -208,10 +209,10 @@ def promise_new(request: HttpRequest, number: str) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Betaalbelofte vastgelegd.")
+            messages.success(request, _("Promise to pay recorded."))
             return redirect("cases:detail", case.number)
     return render(
-        request, "arrangements/case_form.html", {"case": case, "form": form, "title": "Betaalbelofte"}
+        request, "arrangements/case_form.html", {"case": case, "form": form, "title": _("Promise to pay")}
     )
 
 
@@ -228,9 +229,9 @@ def dispute_new(request: HttpRequest, number: str) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Betwisting geregistreerd; automatische stappen staan stil.")
+            messages.success(request, _("Dispute registered; automatic steps are on hold."))
             return redirect("arrangements:dispute_detail", dispute.pk)
-    return render(request, "arrangements/case_form.html", {"case": case, "form": form, "title": "Betwisting"})
+    return render(request, "arrangements/case_form.html", {"case": case, "form": form, "title": _("Dispute")})
 
 
 @staff_required
@@ -285,7 +286,7 @@ def arrangement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 form.add_error(_field(form, exc), exc.message)
             else:
-                messages.success(request, "Acceptatie van de regeling vastgelegd.")
+                messages.success(request, _("Acceptance of the arrangement recorded."))
                 return redirect("arrangements:detail", arrangement.pk)
     instalments = _instalment_rows(arrangement)
     total_paid = sum((i.paid for i in instalments), Decimal("0.00"))
@@ -377,7 +378,7 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 except DomainError as exc:
                     ask_form.add_error(_field(ask_form, exc), exc.message)
                 else:
-                    messages.success(request, "Vraag aan de opdrachtgever vastgelegd als taak.")
+                    messages.success(request, _("Question to the client recorded as a task."))
                     return redirect("arrangements:dispute_detail", dispute.pk)
         elif action == "resolve":
             resolve_form = DisputeResolveForm(request.POST)
@@ -394,7 +395,7 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 except DomainError as exc:
                     resolve_form.add_error(_field(resolve_form, exc), exc.message)
                 else:
-                    messages.success(request, "Betwisting afgehandeld; de automatische stappen lopen weer.")
+                    messages.success(request, _("Dispute resolved; the automatic steps run again."))
                     return redirect("arrangements:dispute_detail", dispute.pk)
         else:
             raise Http404("Unknown action")

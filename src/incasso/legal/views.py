@@ -92,13 +92,13 @@ def handover_page(request: HttpRequest, number: str) -> HttpResponse:
         try:
             if action == "request":
                 handover_request(case=case, to=to, party=party, actor=request.user)
-                messages.success(request, "Overdracht aangevraagd.")
+                messages.success(request, _("Hand-over requested."))
             elif action == "approve":
                 pending = handover_open(case=case, to=to)
                 if pending is None:
                     raise DomainError(_("There is no open request"), field="handover")
                 handover_approve(handover=pending, approver=request.user, note=request.POST.get("note", ""))
-                messages.success(request, "Goedkeuring vastgelegd.")
+                messages.success(request, _("Approval recorded."))
             elif action in ("handover", "force"):
                 case_handover(
                     case=case,
@@ -108,7 +108,7 @@ def handover_page(request: HttpRequest, number: str) -> HttpResponse:
                     force=action == "force",
                     reason=request.POST.get("reason", ""),
                 )
-                messages.success(request, "Dossier overgedragen; het pakket staat klaar.")
+                messages.success(request, _("Case handed over; the package is ready."))
             else:
                 raise DomainError(_("Unknown action"), field="action")
         except DomainError as exc:
@@ -158,7 +158,7 @@ def case_legal(request: HttpRequest, number: str) -> HttpResponse:
                 except DomainError as exc:
                     limitation_form.add_error(_field_of(limitation_form, exc), exc.message)
                 else:
-                    messages.success(request, "Verjaringsgebeurtenis vastgelegd.")
+                    messages.success(request, _("Limitation event recorded."))
                     return redirect("legal:case", number=case.number)
         elif action == "bailiff":
             bailiff_form = BailiffUpdateForm(request.POST, case=case, prefix="bu")
@@ -168,7 +168,7 @@ def case_legal(request: HttpRequest, number: str) -> HttpResponse:
                 except DomainError as exc:
                     bailiff_form.add_error(_field_of(bailiff_form, exc), exc.message)
                 else:
-                    messages.success(request, "Bericht van de deurwaarder geboekt.")
+                    messages.success(request, _("Message from the bailiff booked."))
                     return redirect("legal:case", number=case.number)
         else:
             raise Http404("Unknown action")

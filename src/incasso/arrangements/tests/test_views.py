@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 
 from incasso.arrangements.models import Arrangement, Dispute, PaymentPromise
 from incasso.arrangements.services import arrangement_propose
@@ -71,6 +72,28 @@ def test_wizard_post_with_past_start_shows_the_reason(client, officer, zorg_case
     )
     assert response.status_code == 200 and "verleden" in response.content.decode()
     assert not Arrangement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Payment arrangement submitted to a supervisor for approval."),
+        (None, "Betalingsregeling ter goedkeuring voorgelegd aan een teamleider."),  # Dutch, the default
+    ],
+)
+def test_the_flash_message_is_in_the_users_language(client, officer, zorg_case, language, message):
+    client.force_login(officer)
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(
+        f"/arrangements/new/{zorg_case.number}/",
+        {"count": "12", "frequency": "monthly", "start_on": "2026-04-01", "down_payment": "0",
+         "motivation": "Laag inkomen"},
+        follow=True,
+    )  # fmt: skip
+    assert Arrangement.objects.get(case=zorg_case).status == "pending"
+    assert [str(m) for m in response.context["messages"]] == [message]
+    assert message in response.content.decode()
 
 
 def test_officer_cannot_see_or_use_the_approval_queue(client, officer, supervisor, zorg_case):
