@@ -632,9 +632,10 @@ def demo_build(*, cases: int = 300, seed: int = 2026, today: dt.date) -> DemoRes
         case = _case(builder, spec, client, team, debt_type)
         states[case.state] += 1
     # Default collection strategies (consumer with a 20 % e-mail-first challenger, business), and every
-    # open case on one, so the daily run and the champion/challenger report have something to show.
+    # case on one (the closed ones unscheduled, as their history), so the daily run and the
+    # champion/challenger report have something to show.
     strategies_seed_defaults(challenger_share=20)
-    strategies_assign_unassigned()
+    strategies_assign_unassigned(closed_too=True)
     return DemoResult(
         created=True, clients=len(clients), cases=cases, states=dict(states), logins=tuple(logins)
     )

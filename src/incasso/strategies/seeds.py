@@ -96,13 +96,14 @@ def strategies_seed_defaults(*, challenger_share: int = 0) -> list[Strategy]:
         return made
 
 
-def strategies_assign_unassigned(*, on: dt.date | None = None) -> int:
-    """Put every open case without a current strategy on its strategy (champion or challenger)."""
-    cases = (
-        Case.objects.exclude(state=CaseState.CLOSED)
-        .exclude(strategy_assignments__is_current=True)
-        .order_by("pk")
-    )
+def strategies_assign_unassigned(*, on: dt.date | None = None, closed_too: bool = False) -> int:
+    """Put every open case without a current strategy on its strategy (champion or challenger).
+
+    `closed_too` also gives closed cases the strategy they would have started in, unscheduled: the demo
+    does so for its history, so the champion/challenger report counts cases paid in full."""
+    cases = Case.objects.exclude(strategy_assignments__is_current=True).order_by("pk")
+    if not closed_too:
+        cases = cases.exclude(state=CaseState.CLOSED)
     assigned = 0
     for case in cases:
         try:

@@ -15,7 +15,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incasso.cases.models import Case, EventKind
+from incasso.cases.models import Case, CaseState, EventKind
 from incasso.cases.selectors import case_balance
 from incasso.cases.timeline import event_record
 from incasso.core.exceptions import DomainError
@@ -398,7 +398,9 @@ def _assign(
         actor=actor if getattr(actor, "pk", None) else None,
         next_step=first,
     )
-    case.next_action_on = on + dt.timedelta(days=first.offset_days) if first else None
+    # A closed case (put on its strategy afterwards, for the comparison's history) is never scheduled.
+    scheduled = first is not None and case.state != CaseState.CLOSED
+    case.next_action_on = on + dt.timedelta(days=first.offset_days) if scheduled and first else None
     case.save(update_fields=["next_action_on"])
     return assignment
 

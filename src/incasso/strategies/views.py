@@ -25,6 +25,7 @@ from incasso.core.exceptions import DomainError
 from incasso.strategies import selectors, services
 from incasso.strategies.forms import MoveForm, NewVersionForm, StepForm, StrategyForm, add_domain_error
 from incasso.strategies.measures import arm_measures, unit_costs
+from incasso.strategies.models import Channel
 from incasso.strategies.rules import PriorityWeights, RuleError
 from incasso.strategies.run import daily_follow_ups, daily_run
 from incasso.strategies.selectors import work_queue_for_user
@@ -270,12 +271,17 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     arms = [(champion, measures(champion))]
     if champion.challenger is not None:
         arms.append((champion.challenger, measures(champion.challenger)))
-    channels = sorted({ch for _, m in arms for ch in m.messages})
+    channels = [(ch, _channel_label(ch)) for ch in sorted({ch for _s, m in arms for ch in m.messages})]
+    unit = [(_channel_label(ch), cost) for ch, cost in sorted(costs.items())]
     return render(
         request,
         "strategies/compare.html",
-        {"champion": champion, "arms": arms, "costs": sorted(costs.items()), "channels": channels},
+        {"champion": champion, "arms": arms, "costs": unit, "channels": channels},
     )
+
+
+def _channel_label(code: str) -> str:
+    return str(Channel(code).label) if code in Channel.values else code
 
 
 # --- the officer: move a case to another strategy --------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 
@@ -58,3 +60,21 @@ def test_a_strategy_cannot_challenge_itself_or_another_role(db):
     business = Strategy.objects.get(debtor_role="business")
     with pytest.raises(services.DomainError):
         services.strategy_update(strategy=consumer, challenger=business, challenger_share=10)
+
+
+def test_closed_cases_get_their_strategy_only_when_asked_and_are_never_scheduled(db):
+    strategies_seed_defaults()
+    closed = CaseFactory(
+        state="closed",
+        closed_on=dt.date(2026, 3, 2),
+        closing_reason="paid",
+        debtor_role="consumer",
+        next_action_on=None,
+    )
+    ClaimFactory(case=closed)
+    assert strategies_assign_unassigned() == 0  # the daily run's rule: open cases only
+    assert strategies_assign_unassigned(closed_too=True) == 1  # the demo's history
+    assignment = closed.strategy_assignments.get(is_current=True)
+    assert assignment.version.strategy.name == CONSUMER
+    closed.refresh_from_db()
+    assert closed.next_action_on is None
