@@ -143,11 +143,23 @@ def setup(db: str, cases: int, debtors: int) -> None:
     print(f"setup done in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def reset(due_pct: float, run_date: dt.date) -> None:
-    """Undo an earlier run and make `due_pct` % of the cases due on `run_date` (spread over 4 steps)."""
+def reset(due_pct: float, run_date: dt.date, new: int = 0) -> None:
+    """Undo an earlier run and make `due_pct` % of the cases due on `run_date` (spread over 4 steps);
+    with `new`, that many of the due cases are new: on no strategy yet, as a claims import leaves them."""
     from incasso.strategies.models import Step
 
     steps = list(Step.objects.order_by("position").values_list("pk", flat=True))
+    version_id = Step.objects.values_list("version_id", flat=True).first()
+    # Assignments an earlier run made for "new" cases go; every case is on the bench strategy again.
+    _timed("assignments made by a run", "DELETE FROM strategies_strategyassignment WHERE reason <> 'bench'")
+    _timed(
+        "missing assignments",
+        """INSERT INTO strategies_strategyassignment (since, started_on, reason, is_current, actor_id,
+             case_id, next_step_id, version_id)
+           SELECT now(), %s::date - 60, 'bench', true, NULL, c.id, NULL, %s FROM cases_case c
+           WHERE NOT EXISTS (SELECT 1 FROM strategies_strategyassignment a WHERE a.case_id = c.id)""",
+        [run_date, version_id],
+    )
     threshold = round(due_pct * 100)  # out of 10,000
     print(f"reset: {due_pct:g} % due on {run_date}", flush=True)
     _timed("truncate run output", "TRUNCATE strategies_outgoingmessage, strategies_stepexecution, "
@@ -170,6 +182,13 @@ def reset(due_pct: float, run_date: dt.date) -> None:
            WHERE next_step_id IS DISTINCT FROM (ARRAY[%s, %s, %s, %s]::bigint[])[case_id %% 4 + 1]""",
         steps + steps,
     )
+    if new:
+        _timed(
+            f"{new:,} of the due cases new (no strategy)",
+            """DELETE FROM strategies_strategyassignment WHERE case_id IN (
+                 SELECT id FROM cases_case WHERE next_action_on <= %s AND state <> 'closed' ORDER BY id LIMIT %s)""",
+            [run_date, new],
+        )
     _timed("vacuum analyze", "VACUUM ANALYZE")
 
 
@@ -250,7 +269,9 @@ def floor_same_writes(run_date: dt.date) -> float:
     return seconds
 
 
-def run(db: str, due_pct: float, chunk_size: int, profile: str | None, analyze_every: int = 0) -> None:
+def run(
+    db: str, due_pct: float, chunk_size: int, profile: str | None, analyze_every: int = 0, new: int = 0
+) -> None:
     _django(db)
     from django.db import connection
     from django.utils import timezone
@@ -258,7 +279,7 @@ def run(db: str, due_pct: float, chunk_size: int, profile: str | None, analyze_e
     from incasso.strategies.run import daily_run
 
     run_date = timezone.localdate()
-    reset(due_pct, run_date)
+    reset(due_pct, run_date, new)
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM cases_case")
         portfolio = cur.fetchone()[0]
@@ -322,6 +343,7 @@ def run(db: str, due_pct: float, chunk_size: int, profile: str | None, analyze_e
         "due_pct": due_pct,
         "due": summary.due,
         "executed": summary.executed,
+        "assigned": summary.assigned,
         "skipped": dict(summary.skipped),
         "errors": len(summary.errors),
         "seconds": round(seconds, 2),
@@ -372,11 +394,17 @@ def main() -> None:
         default=0,
         help="ANALYZE the run's growing tables every N chunks (0: never)",
     )
+    p_run.add_argument(
+        "--new",
+        type=int,
+        default=0,
+        help="this many of the due cases are new (the run assigns their strategy)",
+    )
     args = parser.parse_args()
     if args.command == "setup":
         setup(args.db, args.cases, args.debtors)
     else:
-        run(args.db, args.due, args.chunk_size, args.profile, args.analyze_every)
+        run(args.db, args.due, args.chunk_size, args.profile, args.analyze_every, args.new)
 
 
 if __name__ == "__main__":

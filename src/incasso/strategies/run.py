@@ -32,10 +32,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from incasso.cases.models import Case
 from incasso.core.bulk import id_in
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_date
+from incasso.strategies.matching import match_candidates
 from incasso.strategies.models import (
     DailyRun,
     Outcome,
@@ -48,6 +48,7 @@ from incasso.strategies.rules import (
     contact_limits,
     contact_window,
 )
+from incasso.strategies.run_assign import assign_new
 from incasso.strategies.run_facts import (
     CASE_COLUMNS,
     DueAssignment,
@@ -60,7 +61,6 @@ from incasso.strategies.run_facts import (
 )
 from incasso.strategies.run_plan import decide
 from incasso.strategies.run_write import run_slow, write, write_one
-from incasso.strategies.services import case_assign_strategy
 
 log = logging.getLogger(__name__)
 DEFAULT_CHUNK_SIZE = 2000
@@ -137,7 +137,15 @@ def daily_run(
             started_at=timezone.now(),
             started_by=actor if getattr(actor, "pk", None) else None,
         )
-    ctx = RunContext(run_date=run_date, now=now, window=window, limits=ctx_limits, run=run, routes=_routes())
+    ctx = RunContext(
+        run_date=run_date,
+        now=now,
+        window=window,
+        limits=ctx_limits,
+        run=run,
+        routes=_routes(),
+        candidates=match_candidates(),
+    )
     summary = RunSummary(run_date=run_date, dry_run=dry_run, run_id=run.pk if run else None)
     ids = due_case_ids(run_date)
     summary.due = len(ids)
@@ -192,7 +200,11 @@ def _run_chunk(chunk: Sequence[int], ctx: RunContext, summary: RunSummary) -> No
         ).values_list("pk", "case_id", "version_id", "started_on", "next_step_id")
     }
     if len(assignments) < len(cases):  # new cases: put them on their strategy first
-        cases = _assign_new(cases, assignments, ctx, summary)
+        new = assign_new(cases, assignments, ctx)
+        summary.assigned += new.assigned
+        if new.unmatched:  # they stay due
+            summary.skipped[SkipReason.NO_STRATEGY] += len(new.unmatched)
+        cases = new.carry_on
     facts = chunk_facts(cases, assignments, ctx)
     plans = [decide(case, assignments.get(case.pk), ctx, facts) for case in cases]
     fast = [p for p in plans if not p.slow]
@@ -209,41 +221,6 @@ def _run_chunk(chunk: Sequence[int], ctx: RunContext, summary: RunSummary) -> No
     for plan in plans:
         if plan.slow:
             _guarded(plan.case, summary, partial(run_slow, plan, ctx, facts))
-
-
-def _assign_new(
-    cases: list[DueCase], assignments: dict[int, DueAssignment], ctx: RunContext, summary: RunSummary
-) -> list[DueCase]:
-    """Put the chunk's cases without a strategy on the one that matches them (`strategy_for_case`,
-    champion or challenger by case number), starting on the run date; returns the cases this run
-    goes on with: the others plus the new ones whose first step is due today.
-
-    Every new case passes here whichever way it came in (screen, API, claims import), so the
-    assignment lives in one place. A case no published strategy matches stays due and is counted
-    under `no_strategy` on every run until a supervisor publishes one for it.
-    """
-    carry_on = []
-    for case in cases:
-        if case.pk in assignments:
-            carry_on.append(case)
-            continue
-        try:
-            with transaction.atomic():
-                assignment = case_assign_strategy(case=Case.objects.get(pk=case.pk), on=ctx.run_date)
-        except DomainError:  # no published strategy matches this case (the only refusal left here)
-            summary.skipped[SkipReason.NO_STRATEGY] += 1
-            continue
-        summary.assigned += 1
-        first = assignment.next_step
-        if first is None:  # a published version always has steps; kept for the type checker
-            case.next_action_on = None
-            continue
-        case.next_action_on = ctx.run_date + dt.timedelta(days=first.offset_days)
-        if first.offset_days == 0:
-            step = _step(assignment.version_id, first.pk, ctx)
-            assignments[case.pk] = DueAssignment(assignment.pk, assignment.version_id, ctx.run_date, step)
-            carry_on.append(case)
-    return carry_on
 
 
 def _count(outcome: str, summary: RunSummary) -> None:

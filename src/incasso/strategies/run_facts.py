@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from incasso.cases.models import Case, CaseState, LedgerEntry, Task, TaskKind
 from incasso.core.bulk import id_in
 from incasso.debtors.models import Address, ContactPoint
+from incasso.strategies.matching import Candidate
 from incasso.strategies.models import (
     Channel,
     ChannelOptOut,
@@ -43,6 +44,7 @@ class RunContext:
     limits: dict[str, int]
     run: DailyRun | None
     routes: dict[int, list[Step]] = field(default_factory=dict)  # version id → its steps, by position
+    candidates: list[Candidate] = field(default_factory=list)  # the strategies new cases can get
 
 
 @dataclass(slots=True)

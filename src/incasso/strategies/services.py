@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from incasso.cases.selectors import case_balance
 from incasso.cases.timeline import event_record
 from incasso.core.exceptions import DomainError
 from incasso.letters.models import TemplateCode
+from incasso.strategies.matching import choose_version, match_candidates
 from incasso.strategies.models import (
     Hold,
     Step,
@@ -28,7 +29,7 @@ from incasso.strategies.models import (
     StrategyAssignment,
     StrategyVersion,
 )
-from incasso.strategies.rules import StepSpec, in_challenger, validate_strategy
+from incasso.strategies.rules import StepSpec, validate_strategy
 
 STEP_EVENT = EventKind.STEP
 
@@ -328,46 +329,16 @@ def version_publish(*, version: StrategyVersion) -> StrategyVersion:
 
 
 def strategy_for_case(*, case: Case) -> StrategyVersion | None:
-    """The newest published version of the best-matching active strategy, or of its challenger.
-
-    Candidates match the debtor role and, when they set one, the client, the debt type and the amount
-    band (on the principal owed). The most specific wins: own client over the agency default, then a
-    debt type over none, then a band over none; ties go to the newest strategy. When the winner names a
-    challenger, `challenger_share` % of the case numbers (by hash, so reproducibly) get the challenger.
-    """
-    principal = case_balance(case=case).principal
-    candidates = (
-        Strategy.objects.filter(is_active=True, debtor_role=case.debtor_role)
-        .exclude(champions__is_active=True)  # a challenger gets cases only through its champion
-        .select_related("challenger")
-        .filter(Q(client__isnull=True) | Q(client_id=case.client_id))
-        .filter(Q(debt_type__isnull=True) | Q(debt_type_id=case.debt_type_id))
-        .filter(Q(min_amount__isnull=True) | Q(min_amount__lte=principal))
-        .filter(Q(max_amount__isnull=True) | Q(max_amount__gte=principal))
+    """The newest published version of the best-matching active strategy, or of its challenger
+    (`matching.choose_version`: the rule the daily run applies to a chunk of new cases)."""
+    return choose_version(
+        match_candidates(),
+        number=case.number,
+        client_id=case.client_id,
+        debtor_role=case.debtor_role,
+        debt_type_id=case.debt_type_id,
+        principal=case_balance(case=case).principal,
     )
-
-    def specificity(s: Strategy) -> tuple[int, int, int, int]:
-        band = s.min_amount is not None or s.max_amount is not None
-        return (s.client_id is not None, s.debt_type_id is not None, band, s.pk)
-
-    for strategy in sorted(candidates, key=specificity, reverse=True):
-        version = _newest_published(strategy)
-        if version is None:
-            continue
-        challenger = strategy.challenger
-        if (
-            challenger is not None
-            and challenger.is_active
-            and challenger.debtor_role == strategy.debtor_role
-            and in_challenger(case.number, share_pct=strategy.challenger_share)
-        ):
-            return _newest_published(challenger) or version
-        return version
-    return None
-
-
-def _newest_published(strategy: Strategy) -> StrategyVersion | None:
-    return strategy.versions.filter(is_published=True).order_by("-number").first()
 
 
 def _first_step(version: StrategyVersion) -> Step | None:

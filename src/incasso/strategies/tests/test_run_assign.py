@@ -103,3 +103,20 @@ def test_a_held_new_case_is_not_assigned_until_released(db):
     assert not StrategyAssignment.objects.filter(case=case).exists()
     services.hold_release(hold=hold)
     assert run_on(MONDAY).assigned == 1
+
+
+def test_new_cases_split_between_champion_and_challenger_as_strategy_for_case_chooses(db):
+    champion = _strategy("Kampioen")
+    challenger = _strategy("Uitdager")
+    services.strategy_update(strategy=champion.strategy, challenger=challenger.strategy, challenger_share=50)
+    cases = [new_case() for _ in range(16)]
+
+    summary = run_on(MONDAY, chunk_size=5)  # several chunks
+
+    assert summary.assigned == 16
+    arms = set()
+    for case in cases:
+        version = StrategyAssignment.objects.get(case=case, is_current=True).version
+        assert version == services.strategy_for_case(case=case)  # the one rule, case by case
+        arms.add(version.strategy.name)
+    assert arms == {"Kampioen", "Uitdager"}
