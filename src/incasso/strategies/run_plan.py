@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
+
 from incasso.cases.models import TaskKind
 from incasso.cases.timeline import TaskValues
 from incasso.strategies.models import (
@@ -68,6 +70,13 @@ class _Deferred(Exception):
         self.advance = advance  # True: the step is passed over for good, the route moves on
 
 
+def _dutch_label(reason: str) -> str:
+    """The timeline's summaries are stored in Dutch, as every event's ("Stap 2 overgeslagen: ... (debiteur
+    wil geen berichten via dit kanaal)"); the code stays in the event's details."""
+    with translation.override("nl"):
+        return SkipReason.label_of(reason)
+
+
 def decide(case: DueCase, assignment: DueAssignment | None, ctx: RunContext, facts: ChunkFacts) -> CasePlan:
     """Evaluate the case's current step against the chunk's facts; change nothing in the database."""
     if assignment is None or assignment.next_step is None:
@@ -88,7 +97,7 @@ def decide(case: DueCase, assignment: DueAssignment | None, ctx: RunContext, fac
         plan.outcome = deferred.reason
         if deferred.advance:
             plan.event = (
-                f"Stap {step.position} overgeslagen: {step.name} ({deferred.reason})",
+                f"Stap {step.position} overgeslagen: {step.name} ({_dutch_label(deferred.reason)})",
                 {"step": step.pk, "reason": deferred.reason},
             )
             advance_plan(plan, ctx)

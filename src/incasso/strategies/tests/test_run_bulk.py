@@ -156,7 +156,9 @@ def test_condition_approval_and_hand_over_in_one_run(db):
     small = make_due_case(version=version)  # a 250.00 claim: below the condition
     summary = run_on(MONDAY)
     assert summary.skipped["condition"] == 1
-    assert Event.objects.filter(case=small, kind="step", summary__contains="overgeslagen").exists()
+    skip = Event.objects.get(case=small, kind="step", summary__contains="overgeslagen")
+    assert skip.summary == "Stap 1 overgeslagen: Groot (voorwaarde niet vervuld)"  # in Dutch, as all events
+    assert skip.details["reason"] == "condition"
     small.refresh_from_db()
     assert small.next_action_on == MONDAY + dt.timedelta(days=2)
     wednesday = MONDAY + dt.timedelta(days=2)
