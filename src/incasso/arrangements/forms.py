@@ -30,7 +30,9 @@ HOUSEHOLDS = [
 class ScheduleForm(forms.Form):
     frequency = forms.ChoiceField(label=_("Frequency"), choices=Frequency.choices, initial=Frequency.MONTHLY)
     count = forms.IntegerField(label=_("Number of instalments"), min_value=1, max_value=120, initial=6)
-    start_on = forms.DateField(label=_("First instalment on"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_on = forms.DateField(
+        label=_("First instalment on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     down_payment = forms.DecimalField(
         label=_("Down payment"), min_value=Decimal(0), decimal_places=2, required=False, initial=Decimal(0)
     )
@@ -52,7 +54,9 @@ class DecisionForm(forms.Form):
 
 class PromiseForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount"), min_value=Decimal("0.01"), decimal_places=2)
-    due_on = forms.DateField(label=_("Promised for"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        label=_("Promised for"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from incasso.cases.models import Case, Claim, Document
 from incasso.legal.models import BailiffUpdateKind, LimitationEventKind
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _not_future(value: dt.date | None) -> dt.date | None:

@@ -24,5 +24,9 @@ class StatementUploadForm(forms.Form):
 
 class RemittanceForm(forms.Form):
     client = forms.CharField(label=_("Client code"), max_length=20)
-    period_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_from = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    period_to = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

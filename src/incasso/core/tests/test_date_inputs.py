@@ -1,0 +1,26 @@
+"""A browser's date picker (<input type="date">) reads only ISO dates: a Dutch "24-11-2026" shows empty."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django import forms
+from django.utils import translation
+
+from incasso.arrangements.forms import PromiseForm
+from incasso.legal.forms import DATE
+from incasso.payments.forms import RemittanceForm
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_date_pickers_get_their_value_in_iso_whatever_the_language(language):
+    class Form(forms.Form):
+        on = forms.DateField(widget=DATE)
+
+    with translation.override(language):
+        html = str(Form(initial={"on": dt.date(2026, 11, 24)})["on"])
+        promise = str(PromiseForm(initial={"due_on": dt.date(2026, 12, 1)})["due_on"])
+    assert 'type="date"' in html and 'value="2026-11-24"' in html
+    assert 'value="2026-12-01"' in promise
+    assert RemittanceForm.base_fields["period_from"].widget.format == "%Y-%m-%d"
