@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from incasso.cases.models import Case, Claim, EntryKind, Event, LedgerEntry, Task
+from incasso.cases.models import Case, CaseState, Claim, EntryKind, Event, LedgerEntry, Task
 from incasso.core.access import scope_to_clients
 from incasso.strategies.measures import CaseFacts
 from incasso.strategies.models import (
@@ -171,7 +171,12 @@ def strategy_versions(*, strategy: Strategy) -> list[StrategyVersion]:
     """Versions newest first, with their steps and the number of cases currently on each."""
     return list(
         strategy.versions.prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("position")))
-        .annotate(cases=Count("assignments", filter=Q(assignments__is_current=True)))
+        .annotate(
+            cases=Count(
+                "assignments",
+                filter=Q(assignments__is_current=True) & ~Q(assignments__case__state=CaseState.CLOSED),
+            )
+        )
         .order_by("-number")
     )
 

@@ -33,6 +33,19 @@ def test_supervisor_sees_the_list_with_current_version_and_cases(client, supervi
     assert row.current == consumer_route and row.cases == 1
 
 
+def test_the_version_counts_its_open_cases_as_the_list_does(client, supervisor, consumer_route):
+    from incasso.cases.models import Case
+
+    client.force_login(supervisor)
+    make_due_case(version=consumer_route)
+    closed = make_due_case(version=consumer_route)
+    Case.objects.filter(pk=closed.pk).update(
+        state="closed", closed_on=closed.opened_on, closing_reason="paid", next_action_on=None
+    )
+    response = client.get(reverse("strategies:detail", args=[consumer_route.strategy_id]))
+    assert "1 open dossier in dit traject" in response.content.decode()
+
+
 def test_supervisor_creates_a_strategy_for_a_client(client, supervisor, zorg):
     client.force_login(supervisor)
     response = client.post(
