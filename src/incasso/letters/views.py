@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from incasso.cases.selectors import case_get_for_user
@@ -109,7 +110,7 @@ def template_preview(request: HttpRequest, code: str, language: str) -> HttpResp
     number = request.POST.get("case", "").strip()
     context: dict[str, Any] = {"number": number}
     if not number:
-        context["error"] = "Kies een dossiernummer voor het voorbeeld."
+        context["error"] = _("Choose a case number for the preview.")
     elif form.is_valid():
         try:
             template_check(code=code, **form.cleaned_data)
@@ -121,11 +122,11 @@ def template_preview(request: HttpRequest, code: str, language: str) -> HttpResp
             context["png"] = base64.b64encode(render_letter_png(data, ppi=80)).decode("ascii")
             context["sms"] = sms
         except Http404:
-            context["error"] = f"Dossier {number} bestaat niet."
+            context["error"] = _("Case %(number)s does not exist.") % {"number": number}
         except (DomainError, ValueError) as exc:
             context["error"] = getattr(exc, "message", str(exc))
     else:
-        context["error"] = "Vul onderwerp en tekst in."
+        context["error"] = _("Fill in the subject and the text.")
     return render(request, "letters/template_edit.html#preview", context)
 
 

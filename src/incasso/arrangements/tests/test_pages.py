@@ -8,6 +8,7 @@ import hashlib
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse as django_reverse
 
@@ -145,6 +146,25 @@ def test_index_lists_arrangements_and_open_disputes_for_staff_only(
     assert "/arrangements/approvals/" in page.split("<main")[1]
     client.force_login(zorg_user)
     assert client.get("/arrangements/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        ("en", ["<h1>Arrangements and disputes</h1>", "Running arrangements (1)", "Still to pay",
+                "Arrangements beyond your authority go to a supervisor."]),
+        (None, ["<h1>Regelingen en betwistingen</h1>", "Lopende regelingen (1)", "Nog te betalen",
+                "Regelingen buiten uw bevoegdheid gaan naar een teamleider."]),  # Dutch, the default
+    ],
+)  # fmt: skip
+def test_index_is_in_the_users_language(client, officer, active, language, texts):
+    client.force_login(officer)
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get("/arrangements/").content.decode()
+    for text in texts:
+        assert text in page
+    assert ("Regelingen en betwistingen" in page) == (language is None)
 
 
 # --- dispute page ------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def test_wizard_shows_balance_proposals_and_a_preview(client, officer, zorg_case
         headers={"HX-Request": "true"},
     ).content.decode()
     assert preview.lstrip().startswith('<div id="preview"')
-    assert "supervisor beslist" in preview and "01-03-2027" in preview
+    assert "teamleider beslist" in preview and "01-03-2027" in preview
 
 
 def test_wizard_post_within_authority_makes_an_active_arrangement(client, officer, zorg_case):
