@@ -24,7 +24,7 @@ from incasso.cases.services import case_transition
 from incasso.cases.timeline import event_record, task_create
 from incasso.core.access import STAFF_ROLES
 from incasso.core.exceptions import DomainError
-from incasso.core.formatting import format_money
+from incasso.core.formatting import format_money, record_text
 from incasso.strategies.models import HoldReason
 from incasso.strategies.services import hold_place, hold_release
 
@@ -59,7 +59,7 @@ def dispute_open(
         reason=HoldReason.DISPUTE,
         starts_on=today or timezone.localdate(),
         actor=officer,
-        note=f"Betwisting: {DisputeReason(reason).label}",
+        note=f"Betwisting: {record_text(DisputeReason(reason).label)}",
     )
     dispute = Dispute.objects.create(
         case=locked,
@@ -73,7 +73,7 @@ def dispute_open(
     event_record(
         case=locked,
         kind=EventKind.NOTE,
-        summary=f"Betwisting geopend: {DisputeReason(reason).label}",
+        summary=f"Betwisting geopend: {record_text(DisputeReason(reason).label)}",
         actor=officer,
         details={"dispute": dispute.pk, "description": dispute.description[:500]},
     )
@@ -151,7 +151,7 @@ def dispute_resolve(
             value_on=today,
             source=f"dispute:{locked.pk}",
             actor=officer,
-            reason=f"Betwisting: {DisputeResolution(resolution).label}"
+            reason=f"Betwisting: {record_text(DisputeResolution(resolution).label)}"
             + (f" – {note.strip()}" if note.strip() else ""),
         )
     elif amount is not None:
@@ -169,7 +169,7 @@ def dispute_resolve(
     event_record(
         case=case,
         kind=EventKind.NOTE,
-        summary=f"Betwisting afgehandeld: {DisputeResolution(resolution).label}"
+        summary=f"Betwisting afgehandeld: {record_text(DisputeResolution(resolution).label)}"
         + (f" ({amount})" if needs_amount else ""),
         actor=officer,
         details={"dispute": locked.pk, "resolution": resolution, "amount": str(amount or "")},

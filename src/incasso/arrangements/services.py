@@ -39,7 +39,7 @@ from incasso.cases.services import case_transition
 from incasso.cases.timeline import event_record
 from incasso.core.access import STAFF_ROLES, SUPERVISOR_ROLES
 from incasso.core.exceptions import DomainError
-from incasso.core.formatting import format_money
+from incasso.core.formatting import format_money, record_text
 from incasso.debtors.selectors import debtor_current_address
 from incasso.strategies.models import HoldReason
 from incasso.strategies.services import hold_place, hold_release
@@ -373,7 +373,7 @@ def arrangement_accept(
     event_record(
         case=locked.case,
         kind=EventKind.DOCUMENT,
-        summary=f"Betalingsregeling geaccepteerd ({AcceptanceMethod(method).label})",
+        summary=f"Betalingsregeling geaccepteerd ({record_text(AcceptanceMethod(method).label)})",
         actor=actor,
         details={
             "arrangement": locked.pk,

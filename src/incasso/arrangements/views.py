@@ -64,7 +64,7 @@ WIZARD = "arrangements/wizard.html"
 
 def _require_approver(request: HttpRequest) -> None:
     if not selectors.is_approver(request.user):
-        raise PermissionDenied("Supervisors only")
+        raise PermissionDenied(_("Supervisors only"))
 
 
 def _preview(form: ScheduleForm, balance: Decimal, today: dt.date, policy: Any, user: Any) -> dict[str, Any]:
@@ -262,7 +262,7 @@ def arrangement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     online_form = OnlineAcceptanceForm(initial={"document_sha256": arrangement.agreement_sha256})
     if request.method == "POST":
         if not writer:
-            raise PermissionDenied("Read-only access")
+            raise PermissionDenied(_("Read-only access"))
         method = request.POST.get("method", "")
         form: Any
         if method == AcceptanceMethod.SIGNED_UPLOAD:

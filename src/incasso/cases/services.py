@@ -34,7 +34,7 @@ from incasso.cases.states import check_transition
 from incasso.cases.timeline import event_record
 from incasso.clients.models import Client
 from incasso.core.exceptions import DomainError
-from incasso.core.formatting import format_date, format_money
+from incasso.core.formatting import format_date, format_money, record_text
 from incasso.debtors.models import Debtor
 
 
@@ -220,7 +220,7 @@ def case_transition(
     event_record(
         case=locked,
         kind=EventKind.STATE_CHANGED,
-        summary=f"Status: {CaseState(previous).label} → {CaseState(to).label}"
+        summary=f"Status: {record_text(CaseState(previous).label)} → {record_text(CaseState(to).label)}"
         + (f" ({reason})" if reason else ""),
         actor=actor,
         details={"from": previous, "to": to, "reason": reason, "closing_reason": closing_reason or ""},

@@ -91,7 +91,7 @@ def is_administrator(user: Any) -> bool:
 def require_write(user: Any) -> None:
     """Raise PermissionDenied (403) unless the user may write."""
     if not can_write(user):
-        raise PermissionDenied("Read-only access")
+        raise PermissionDenied(_("Read-only access"))
 
 
 def staff_required(view: View) -> View:
@@ -111,7 +111,7 @@ def supervisor_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not is_supervisor(request.user):
-            raise PermissionDenied("Supervisors and administrators only")
+            raise PermissionDenied(_("Supervisors and administrators only"))
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
@@ -134,7 +134,7 @@ def agency_supervisor_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not is_supervisor(request.user):
-            raise PermissionDenied("Supervisors and administrators only")
+            raise PermissionDenied(_("Supervisors and administrators only"))
         require_agency_wide(request.user)
         return view(request, *args, **kwargs)
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from incasso.calculations.sheet import format_amount, format_money
 from incasso.calculations.sheet import format_date as _format_day
 
-__all__ = ["format_amount", "format_date", "format_money"]
+__all__ = ["format_amount", "format_date", "format_money", "record_text"]
 
 
 def format_date(value: dt.date | dt.datetime) -> str:
@@ -23,3 +24,14 @@ def format_date(value: dt.date | dt.datetime) -> str:
             value = timezone.localtime(value)
         return value.strftime("%d-%m-%Y %H:%M")
     return _format_day(value)
+
+
+def record_text(text: object) -> str:
+    """A label for text stored in the case record (timeline summaries), in the record's language
+    (LANGUAGE_CODE, Dutch) whatever the language of the user whose action writes it: the summaries
+    themselves are Dutch, and an English officer's action must not leave "Betwisting geopend: wrong
+    amount" behind."""
+    if translation.get_language() in (None, settings.LANGUAGE_CODE):
+        return str(text)
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)

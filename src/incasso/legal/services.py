@@ -39,7 +39,7 @@ from incasso.cases.services import case_transition
 from incasso.cases.timeline import event_record
 from incasso.core.access import is_administrator
 from incasso.core.exceptions import DomainError
-from incasso.core.formatting import format_date, format_money
+from incasso.core.formatting import format_date, format_money, record_text
 from incasso.legal.models import (
     BailiffUpdate,
     BailiffUpdateKind,
@@ -90,7 +90,7 @@ def limitation_record(
     event_record(
         case=claim.case,
         kind=EventKind.NOTE,
-        summary=f"Verjaring {claim.invoice_number}: {LimitationEventKind(kind).label} op {format_date(occurred_on)}",
+        summary=f"Verjaring {claim.invoice_number}: {record_text(LimitationEventKind(kind).label)} op {format_date(occurred_on)}",
         actor=actor,
         details={
             "legal": "limitation",
@@ -157,7 +157,8 @@ def handover_request(*, case: Case, to: str, party: str = "", actor: Any) -> Han
     event_record(
         case=locked,
         kind=EventKind.NOTE,
-        summary=f"Overdracht aan {HandoverTo(to).label} aangevraagd" + (f" ({party})" if party else ""),
+        summary=f"Overdracht aan {record_text(HandoverTo(to).label)} aangevraagd"
+        + (f" ({party})" if party else ""),
         actor=actor,
         details={"legal": "handover_requested", "handover": row.pk},
     )

@@ -32,6 +32,7 @@ from incasso.calculations.sheet import group_by_four
 from incasso.cases.models import Case, EventKind, TaskKind
 from incasso.cases.timeline import event_record, task_create
 from incasso.core.exceptions import DomainError
+from incasso.core.formatting import record_text
 from incasso.debtors.models import ContactPoint
 from incasso.debtors.services import contact_point_mark_invalid
 from incasso.letters.compose import letter_data_from_json, letter_data_to_json, plain_text
@@ -284,7 +285,7 @@ def _fail(
     event_record(
         case=message.case,
         kind=EventKind.LETTER,
-        summary=f"{message.get_channel_display()} niet verstuurd ({message.template_code}): {reason}",
+        summary=f"{record_text(message.get_channel_display())} niet verstuurd ({message.template_code}): {reason}",
         details={"message": message.pk, "reason": reason},
         occurred_at=now,
     )

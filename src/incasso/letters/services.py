@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from incasso.cases.models import Case, EventKind
 from incasso.cases.timeline import event_record
-from incasso.core.formatting import format_date, format_money
+from incasso.core.formatting import format_date, format_money, record_text
 from incasso.letters.checks import content_problems
 from incasso.letters.compose import CLOSING, letter_data_to_json, split_body
 from incasso.letters.models import LetterTemplate, SentLetter, TemplateCode
@@ -267,7 +267,7 @@ def letter_archive(
     event_record(
         case=message.case,
         kind=EventKind.LETTER,
-        summary=f"{_channel_label(message.channel)} verstuurd: {template.get_code_display()} ({recipient})",
+        summary=f"{record_text(_channel_label(message.channel))} verstuurd: {record_text(template.get_code_display())} ({recipient})",
         details={"message": message.pk, "sent_letter": sent.pk, "sha256": sent.sha256},
         occurred_at=sent_at,
     )

@@ -41,7 +41,7 @@ def _roles(*roles: str) -> Callable[[View], View]:
             if role == "client_user" or role is None:
                 raise Http404
             if role not in roles:
-                raise PermissionDenied("Not allowed for this role")
+                raise PermissionDenied(_("Not allowed for this role"))
             require_agency_wide(request.user)  # templates and letterheads serve every client
             return view(request, *args, **kwargs)
 

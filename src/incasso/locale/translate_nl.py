@@ -1177,6 +1177,11 @@ NL: dict[str, str | tuple[str, str]] = {
     "outside contact hours": "buiten de contacttijden",
     "contact limit reached": "maximum aantal contacten bereikt",
     "New cases assigned": "Nieuwe dossiers ingedeeld",
+    # the reasons a 403 page gives
+    "Supervisors only": "Alleen voor teamleiders",
+    "Read-only access": "U heeft hier alleen leesrechten",
+    "Not allowed for this role": "Niet toegestaan voor uw rol",
+    "Supervisors and administrators only": "Alleen voor teamleiders en beheerders",
     # hard-coded Dutch in the legal, arrangements and letters templates
     "Legal": "Juridisch",
     "Hand-over": "Overdracht",

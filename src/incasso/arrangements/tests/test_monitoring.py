@@ -238,3 +238,18 @@ def test_a_write_off_and_a_credit_note_reach_the_calculation_sheet(zorg_case, of
     difference = without.interest.charged - later.interest.charged
     assert abs(difference - D("0.82")) <= D("0.01")
     assert zorg_case.claims.get().principal == D("1250.00")  # the claim itself is as handed over
+
+
+def test_the_timeline_stays_dutch_when_an_english_officer_acts(zorg_case, officer):
+    from django.utils import translation
+
+    from incasso.cases.models import Event
+    from incasso.cases.services import case_transition
+
+    with translation.override("en"):
+        dispute_open(case=zorg_case, reason="wrong_amount", description="Bedrag klopt niet", officer=officer)
+        case_transition(case=zorg_case, to="legal", actor=officer, reason="test")
+        assert translation.get_language() == "en"  # the user's language is left as it was
+    summaries = set(Event.objects.filter(case=zorg_case).values_list("summary", flat=True))
+    assert "Betwisting geopend: onjuist bedrag" in summaries
+    assert any(s.startswith("Status: ") and "gerechtelijk" in s for s in summaries), summaries

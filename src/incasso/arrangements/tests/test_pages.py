@@ -274,3 +274,13 @@ def test_case_screen_panel_lists_promises_and_is_scoped(client, officer, energie
     assert "€ 50,00" in html
     client.force_login(energie_user)
     assert client.get(django_reverse("arrangements:case_panel", args=[zorg_case.number])).status_code == 404
+
+
+def test_a_refusal_says_why_in_the_users_language(client, officer):
+    from django.urls import reverse
+
+    client.force_login(officer)
+    response = client.get(reverse("arrangements:approvals"))
+    assert response.status_code == 403 and "Alleen voor teamleiders" in response.content.decode()
+    client.cookies["django_language"] = "en"
+    assert "Supervisors only" in client.get(reverse("arrangements:approvals")).content.decode()
