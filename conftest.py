@@ -15,6 +15,18 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request with the English cookie leaves English active in this thread (LocaleMiddleware
+    activates, nothing deactivates): put the default back so the next test on this worker starts in
+    Dutch, whatever ran before it."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def officer(db):
     from incasso.cases.tests.factories import UserFactory

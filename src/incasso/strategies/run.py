@@ -2,7 +2,8 @@
 
 1. Select the due cases (next_action_on ≤ run date, not closed, not on hold) by the partial index on
    `next_action_on`: the cost follows the number of due cases, not the portfolio.
-2. Per chunk, one transaction: lock the cases (select_for_update, by id), and for each case evaluate
+2. Per chunk, one transaction: lock the cases (select_for_update, by id); put the new ones (no current
+   assignment) on their strategy (`run_assign`); and for each case evaluate
    its current step's conditions and guards, then execute it or skip it with a logged reason. The
    StepExecution row (unique per case, step and due date) is written in the same transaction as the
    step's effects, so a crash rolls both back and a rerun picks the case up again; a finished case
