@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incasso.arrangements.affordability import Household
 from incasso.arrangements.models import DisputeReason, DisputeResolution, Frequency
+from incasso.cases.forms import AmountField, date_field
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -30,17 +31,18 @@ HOUSEHOLDS = [
 class ScheduleForm(forms.Form):
     frequency = forms.ChoiceField(label=_("Frequency"), choices=Frequency.choices, initial=Frequency.MONTHLY)
     count = forms.IntegerField(label=_("Number of instalments"), min_value=1, max_value=120, initial=6)
-    start_on = forms.DateField(
-        label=_("First instalment on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    down_payment = forms.DecimalField(
+    # Dates and amounts as text in Dutch notation (22-11-2026, 1.234,56), as on the case screens: a
+    # browser's date or number input follows the browser's language (11/22/2026, and a typed comma is
+    # dropped in an English Chrome). The proposals' "Choose" links fill them in the same notation.
+    start_on = date_field(_("First instalment on"))
+    down_payment = AmountField(
         label=_("Down payment"), min_value=Decimal(0), decimal_places=2, required=False, initial=Decimal(0)
     )
-    net_income = forms.DecimalField(
-        label=_("Net income per month"), min_value=0, decimal_places=2, required=False
+    net_income = AmountField(
+        label=_("Net income per month"), min_value=Decimal(0), decimal_places=2, required=False
     )
-    fixed_costs = forms.DecimalField(
-        label=_("Fixed costs per month"), min_value=0, decimal_places=2, required=False
+    fixed_costs = AmountField(
+        label=_("Fixed costs per month"), min_value=Decimal(0), decimal_places=2, required=False
     )
     household = forms.ChoiceField(label=_("Household"), choices=HOUSEHOLDS, required=False)
     motivation = forms.CharField(
@@ -53,10 +55,8 @@ class DecisionForm(forms.Form):
 
 
 class PromiseForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount"), min_value=Decimal("0.01"), decimal_places=2)
-    due_on = forms.DateField(
-        label=_("Promised for"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    amount = AmountField(label=_("Amount"), min_value=Decimal("0.01"), decimal_places=2)
+    due_on = date_field(_("Promised for"))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
@@ -129,10 +129,9 @@ class DisputeAskForm(forms.Form):
 
 class DisputeResolveForm(forms.Form):
     resolution = forms.ChoiceField(label=_("Resolution"), choices=DisputeResolution.choices)
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Amount"),
         min_value=Decimal("0.01"),
-        max_digits=12,
         decimal_places=2,
         required=False,
         help_text=_("Only for a partial write-off or a credit note."),

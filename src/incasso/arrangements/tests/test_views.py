@@ -168,3 +168,54 @@ def test_supervisor_sees_disputes_open_too_long(client, officer, supervisor, zor
     time_machine.move_to(dt.datetime(2026, 4, 15, 10, 0, tzinfo=dt.UTC), tick=False)
     client.force_login(supervisor)  # the session of March has expired
     assert "Oud geschil" in client.get("/arrangements/disputes/").content.decode()
+
+
+def test_choosing_a_proposal_shows_its_schedule_in_dutch(client, officer, zorg_case):
+    """The "Kies" link of a proposal opens the wizard with that proposal filled in and its schedule
+    shown. In Dutch the link carried the down payment as "0,00", which the form refused: an empty
+    preview and an empty down-payment field."""
+    import html
+    import re
+
+    client.force_login(officer)
+    page = client.get(f"/arrangements/new/{zorg_case.number}/").content.decode()
+    link = html.unescape(re.findall(r'<a href="(\?count=[^"]+)">Kies</a>', page)[0])
+    chosen = client.get(f"/arrangements/new/{zorg_case.number}/{link}").content.decode()
+    preview = chosen[chosen.index('<div id="preview"') :]
+    assert "termijnen, laatste termijn" in preview and "€ 1.250,00" in preview
+    assert 'name="down_payment" value="0' in chosen
+
+
+def test_promise_takes_an_amount_and_a_date_as_a_dutch_officer_types_them(client, officer, zorg_case):
+    """Text inputs, not the browser's number and date inputs (which follow the browser's language: an
+    English Chrome drops the comma of "100,50" and reads 04-12 as April 12)."""
+    client.force_login(officer)
+    form = client.get(f"/arrangements/promise/{zorg_case.number}/").content.decode()
+    assert 'type="number"' not in form and 'type="date"' not in form
+    r = client.post(
+        f"/arrangements/promise/{zorg_case.number}/",
+        {"amount": "1.100,50", "due_on": "04-04-2026", "note": ""},
+    )
+    assert r.status_code == 302
+    promise = PaymentPromise.objects.get(case=zorg_case)
+    assert promise.amount == Decimal("1100.50") and promise.due_on == dt.date(2026, 4, 4)
+
+
+@pytest.mark.parametrize("amount", ["-5,00", "0", "12,345", "twaalf"])
+def test_promise_refuses_a_bad_amount_on_the_field(client, officer, zorg_case, amount):
+    client.force_login(officer)
+    r = client.post(f"/arrangements/promise/{zorg_case.number}/", {"amount": amount, "due_on": "04-04-2026"})
+    assert r.status_code == 200 and r.context["form"].errors.keys() == {"amount"}
+    assert not PaymentPromise.objects.exists()
+
+
+def test_wizard_takes_dutch_dates_and_amounts(client, officer, zorg_case):
+    client.force_login(officer)
+    response = client.post(
+        f"/arrangements/new/{zorg_case.number}/",
+        {"count": "5", "frequency": "monthly", "start_on": "01-04-2026", "down_payment": "50,00"},
+    )
+    assert response.status_code == 302
+    arrangement = Arrangement.objects.get(case=zorg_case)
+    first = arrangement.instalments.order_by("number").first()
+    assert first.amount == Decimal("50.00")
