@@ -170,7 +170,7 @@ def dispute_resolve(
         case=case,
         kind=EventKind.NOTE,
         summary=f"Betwisting afgehandeld: {record_text(DisputeResolution(resolution).label)}"
-        + (f" ({amount})" if needs_amount else ""),
+        + (f" ({format_money(amount)})" if needs_amount and amount is not None else ""),
         actor=officer,
         details={"dispute": locked.pk, "resolution": resolution, "amount": str(amount or "")},
     )

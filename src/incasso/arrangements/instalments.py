@@ -26,6 +26,7 @@ from incasso.arrangements.models import (
 from incasso.cases.models import Case, EventKind
 from incasso.cases.timeline import event_record
 from incasso.core.exceptions import DomainError
+from incasso.core.formatting import format_money
 
 ZERO = Decimal("0.00")
 
@@ -87,7 +88,7 @@ def instalment_record_payment(
     event_record(
         case=arrangement.case,
         kind=EventKind.PAYMENT,
-        summary=f"Betaling {amount} op regeling (termijn {first.number})",
+        summary=f"Betaling {format_money(amount)} op regeling (termijn {first.number})",
         actor_label="payments",
         details={
             "arrangement": arrangement.pk,
@@ -143,7 +144,7 @@ def instalment_payment_reverse(*, source: str) -> list[InstalmentPayment]:
         event_record(
             case=mine[0].instalment.arrangement.case,
             kind=EventKind.PAYMENT,
-            summary=f"Betaling {sum((link.amount for link in mine), ZERO)} op regeling teruggedraaid",
+            summary=f"Betaling {format_money(sum((link.amount for link in mine), ZERO))} op regeling teruggedraaid",
             actor_label="payments",
             details={
                 "arrangement": arrangement_id,

@@ -26,6 +26,7 @@ from incasso.arrangements.services import arrangement_end, policy_for_client
 from incasso.cases.models import Case, CaseState, EventKind, TaskKind
 from incasso.cases.services import case_transition
 from incasso.cases.timeline import event_record, task_create
+from incasso.core.formatting import format_money
 
 ZERO = Decimal("0.00")
 
@@ -88,7 +89,7 @@ def _monitor_one(pk: int, run_date: dt.date, counts: dict[str, int]) -> None:
         event_record(
             case=case,
             kind=EventKind.NOTE,
-            summary=f"Termijn {row.number} ({row.amount}, {row.due_on:%d-%m-%Y}) niet betaald",
+            summary=f"Termijn {row.number} ({format_money(row.amount)}, {row.due_on:%d-%m-%Y}) niet betaald",
             details={"arrangement": arrangement.pk, "instalment": row.pk},
         )
     for number in decision.remind:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from incasso.accounts.models import User
@@ -61,7 +62,21 @@ def date_field(label: Any, *, required: bool = True) -> forms.DateField:
 
 
 class AmountField(forms.CharField):
-    """An amount as a Dutch user types it: '1.234,56', '1234,56', '€ 1234.56' -> Decimal."""
+    """An amount as a Dutch user types it: '1.234,56', '1234,56', '€ 1234.56' -> Decimal.
+
+    A text input, not a browser number input: an English-language Chrome drops the comma a Dutch
+    officer types there ("100,50" becomes 10050). `min_value` and `decimal_places` check the amount
+    in the form, for screens whose service does not check them itself."""
+
+    def __init__(
+        self, *, min_value: Decimal | None = None, decimal_places: int | None = None, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+        if min_value is not None:
+            self.validators.append(MinValueValidator(min_value))
+        if decimal_places is not None:
+            self.validators.append(DecimalValidator(max_digits=12, decimal_places=decimal_places))
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         text = str(super().to_python(value) or "").replace("€", "").replace(" ", "")
@@ -247,7 +262,18 @@ class ClaimForm(Form):
         )
 
 
-ClaimFormSet = forms.formset_factory(ClaimForm, extra=0, min_num=1, validate_min=True, max_num=50)
+class BaseClaimFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """Django's own "Please submit at least 1 form." means nothing to an officer: say "claim"."""
+
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_few_forms": _("Enter at least one claim."),
+    }
+
+
+ClaimFormSet = forms.formset_factory(
+    ClaimForm, formset=BaseClaimFormSet, extra=0, min_num=1, validate_min=True, max_num=50
+)
 
 
 class CalculationDateForm(Form):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from incasso.cases.models import Bucket, Case, Claim, EntryKind, EventKind, LedgerEntry
 from incasso.cases.timeline import _actor_label, event_record
 from incasso.core.exceptions import DomainError
-from incasso.core.formatting import record_text
+from incasso.core.formatting import format_money, record_text
 
 
 @transaction.atomic
@@ -63,7 +63,7 @@ def ledger_book(
         event_record(
             case=case,
             kind=EventKind.LEDGER,
-            summary=f"{record_text(EntryKind(kind).label)}: {record_text(Bucket(bucket).label)} {amount}",
+            summary=f"{record_text(EntryKind(kind).label)}: {record_text(Bucket(bucket).label)} {format_money(amount)}",
             actor=actor,
             actor_label=source,
             details={"entry": entry.pk, "bucket": bucket, "amount": str(amount), "reason": reason},
@@ -111,7 +111,7 @@ def ledger_reverse(
         event_record(
             case=entry.case,
             kind=EventKind.LEDGER,
-            summary=f"Boeking teruggedraaid: {record_text(Bucket(entry.bucket).label)} {entry.amount}",
+            summary=f"Boeking teruggedraaid: {record_text(Bucket(entry.bucket).label)} {format_money(entry.amount)}",
             actor=actor,
             details={"entry": entry.pk, "reversal": reversal.pk, "reason": reason},
         )

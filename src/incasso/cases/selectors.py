@@ -35,7 +35,7 @@ def case_list_for_user(
     state: str = "",
     officer_id: int | None = None,
 ) -> QuerySet[Case]:
-    """Search by case number, debtor name, postcode, e-mail, IBAN, invoice number or client reference."""
+    """Search by case number, debtor name (or several words of it), postcode, e-mail, IBAN, invoice number or client reference."""
     qs = _scoped(user).select_related("client", "debtor", "officer", "debt_type")
     if client_id:
         qs = qs.filter(client_id=client_id)
@@ -57,6 +57,17 @@ def case_list_for_user(
             | Q(debtor__bank_accounts__iban=compact)
             | Q(claims__invoice_number__iexact=term)
         )
+        words = term.split()
+        if len(words) > 1:  # a whole name as the list shows it: "Pieter de Vries", "van der Berg"
+            name = Q()
+            for word in words:
+                name &= (
+                    Q(debtor__first_names__icontains=word)
+                    | Q(debtor__name_prefix__icontains=word)
+                    | Q(debtor__last_name__icontains=word)
+                    | Q(debtor__organisation_name__icontains=word)
+                )
+            match |= name
         ids = qs.filter(match).values("pk")
         qs = qs.filter(pk__in=ids)
     return qs.annotate(

@@ -73,6 +73,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "English": "Engels",
     # forms
     "Enter an amount, e.g. 1.234,56": "Vul een bedrag in, bijv. 1.234,56",
+    "Enter at least one claim.": "Vul minstens één vordering in.",
     "Search": "Zoeken",
     "Client": "Opdrachtgever",
     "State": "Status",

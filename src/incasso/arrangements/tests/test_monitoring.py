@@ -199,6 +199,9 @@ def test_credit_note_and_withdrawal(zorg_case, energie_case, officer):
     d1 = dispute_open(case=zorg_case, reason="wrong_amount", description="Te hoog", officer=officer)
     dispute_resolve(dispute=d1, resolution="credit_note", amount=D("50.00"), officer=officer)
     assert zorg_case.ledger_entries.filter(kind="correction", amount=D("-50.00")).exists()
+    assert zorg_case.events.filter(
+        summary="Betwisting afgehandeld: creditnota van opdrachtgever (€ 50,00)"
+    ).exists()
     d2 = dispute_open(case=energie_case, reason="not_mine", description="Onbekend", officer=officer)
     dispute_resolve(dispute=d2, resolution="withdrawn", officer=officer, today=TODAY)
     energie_case.refresh_from_db()

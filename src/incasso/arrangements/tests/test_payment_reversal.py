@@ -50,3 +50,20 @@ def test_a_missed_instalment_is_missed_again(zorg_case, officer):
     instalment_payment_reverse(source="banktx:9")
     first.refresh_from_db()
     assert first.status == InstalmentStatus.MISSED
+
+
+def test_the_timeline_shows_instalment_payments_and_misses_in_euros(zorg_case, officer):
+    """People read the timeline: "Betaling € 300,00", not the stored "Betaling 300.00"."""
+    import datetime as dt
+
+    from incasso.arrangements.monitoring import arrangements_monitor
+
+    arrangement = arrangement_propose(case=zorg_case, schedule=plan(), officer=officer, today=TODAY)
+    first = arrangement.instalments.get(number=1)
+    instalment_record_payment(instalment=first, amount=D("1000.00"), value_date=TODAY, source="banktx:7")
+    instalment_payment_reverse(source="banktx:7")
+    arrangements_monitor(run_date=dt.date(2026, 4, 9))  # the first instalment, due 01-04, is missed
+    summaries = set(Event.objects.filter(case=zorg_case).values_list("summary", flat=True))
+    assert "Betaling € 1.000,00 op regeling (termijn 1)" in summaries
+    assert "Betaling € 1.000,00 op regeling teruggedraaid" in summaries
+    assert f"Termijn 1 (€ {first.amount:.2f}, 01-04-2026) niet betaald".replace(".", ",") in summaries

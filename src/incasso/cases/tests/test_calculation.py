@@ -92,6 +92,14 @@ def test_calculation_page_shows_the_sheet(client, officer, paid_case):
     assert "ZN-1001" in html and "ACT/365" in html
 
 
+def test_a_date_that_does_not_exist_is_said_not_silently_replaced_by_today(client, officer, paid_case):
+    client.force_login(officer)
+    response = client.get(reverse("cases:calculation", args=[paid_case.number]), {"as_of": "31-13-2026"})
+    html = response.content.decode()
+    assert response.context["form"].errors["as_of"][0] in html
+    assert 'class="alert error"' in html
+
+
 def test_calculation_sheet_downloads_as_text(client, officer, paid_case):
     client.force_login(officer)
     response = client.get(

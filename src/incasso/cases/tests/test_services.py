@@ -202,6 +202,23 @@ def test_a_reversal_cancels_an_entry_once_and_is_logged(zorg_case, officer):
     assert Event.objects.filter(case=zorg_case, summary__startswith="Boeking teruggedraaid").count() == 1
 
 
+def test_a_booking_and_its_reversal_show_the_amount_in_dutch_on_the_timeline(zorg_case, officer):
+    """The timeline is read by people: "kosten € 1.048,40", not the stored "kosten 1048.40"."""
+    entry = ledger.ledger_book(
+        case=zorg_case,
+        bucket="costs",
+        kind="costs_charged",
+        amount=Decimal("1048.40"),
+        value_on=TODAY,
+        source="test",
+        actor=officer,
+    )
+    ledger.ledger_reverse(entry=entry, actor=officer, reason="vergissing")
+    summaries = list(Event.objects.filter(case=zorg_case, kind="ledger").values_list("summary", flat=True))
+    assert any(s.endswith("kosten € 1.048,40") and s.startswith("incassokosten berekend") for s in summaries)
+    assert "Boeking teruggedraaid: kosten € 1.048,40" in summaries
+
+
 def test_float_amounts_are_refused(zorg_case):
     with pytest.raises(TypeError, match="Decimal"):
         ledger.ledger_book(

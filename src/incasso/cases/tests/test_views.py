@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -66,6 +67,19 @@ def test_searching_by_debtor_name_finds_only_that_case(officer_client, zorg_case
     html = response.content.decode()
     assert energie_case.number in html
     assert zorg_case.number not in html
+
+
+@pytest.mark.parametrize("query", ["Johannes van der Berg", "van der Berg", "johannes berg", "Berg Johannes"])
+def test_searching_by_the_whole_name_as_the_list_shows_it(officer_client, zorg, officer, zorg_case, query):
+    """An officer types the name as the case list and the letters show it, not only the last name."""
+    debtor = Debtor.objects.create(
+        kind="person", first_names="Johannes", name_prefix="van der", last_name="Berg"
+    )
+    wanted = CaseFactory(client=zorg, officer=officer, debtor=debtor)
+    other = Debtor.objects.create(kind="person", first_names="Johannes", last_name="Vries")
+    CaseFactory(client=zorg, officer=officer, debtor=other)
+    response = officer_client.get(reverse("cases:list"), {"q": query})
+    assert [case.number for case in response.context["page"]] == [wanted.number]
 
 
 def test_searching_by_invoice_number_and_postcode_finds_the_case(officer_client, zorg_case, energie_case):
@@ -254,6 +268,8 @@ def test_adding_a_task_and_marking_it_done(officer_client, zorg_case, officer):
     task.refresh_from_db()
     assert task.done_by == officer and task.done_at is not None
     assert "Terugbellen" in response.content.decode()
+    done = response.content.decode().split('class="done"')[1].split("</li>")[0]
+    assert "Olga" in done and "olga" not in done  # done by a person, as the open tasks show them
 
 
 def test_marking_another_cases_task_done_is_404(officer_client, zorg_case, energie_case):
@@ -412,6 +428,23 @@ def test_bad_input_shows_an_error_on_the_field_and_writes_nothing(
     errors = _field_errors(response, field)
     assert len(errors) == 1 and message in errors[0]
     assert errors[0] in response.content.decode().replace("&#x27;", "'")
+    assert _row_counts() == before
+
+
+def test_a_case_without_claims_says_so_in_the_officers_words(officer_client, zorg):
+    """Not Django's "Please submit at least 1 form.": the officer left the claim row empty."""
+    empty_row = {
+        f"claims-0-{name}": ""
+        for name in ("invoice_number", "invoice_date", "due_date", "principal", "description")
+    }
+    before = _row_counts()
+    officer_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the Dutch comes with the next catalogue
+    response = officer_client.post(
+        reverse("cases:create"), _new_case_data(zorg.pk, **{"claims-TOTAL_FORMS": "1", **empty_row})
+    )
+    assert response.status_code == 400
+    assert response.context["claims"].non_form_errors() == ["Enter at least one claim."]
+    assert "form." not in response.content.decode()
     assert _row_counts() == before
 
 
