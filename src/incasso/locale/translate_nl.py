@@ -1168,6 +1168,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "— no template —": "— geen sjabloon —",
     "Step %(position)s (%(name)s): there is no letter template %(code)r; choose one of the templates.": "Stap %(position)s (%(name)s): er is geen briefsjabloon %(code)r; kies een van de sjablonen.",
     "no matching strategy": "geen passend incassotraject",
+    "with a lawyer or bailiff": "bij advocaat of gerechtsdeurwaarder",
     "strategy finished": "incassotraject afgerond",
     "already done": "al uitgevoerd",
     "condition not met": "voorwaarde niet vervuld",

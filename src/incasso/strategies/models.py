@@ -274,6 +274,7 @@ class SkipReason(models.TextChoices):
     """Why the daily run did not execute a due case's step (the keys of a run's `skipped` counts)."""
 
     ON_HOLD = "on_hold", _("on hold")
+    HANDED_OVER = "handed_over", _("with a lawyer or bailiff")
     NO_STRATEGY = "no_strategy", _("no matching strategy")
     NO_STEP = "no_step", _("strategy finished")
     ALREADY_DONE = "already_done", _("already done")

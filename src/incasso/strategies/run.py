@@ -1,6 +1,6 @@
 """The daily run: every due strategy step on time, exactly once.
 
-1. Select the due cases (next_action_on ≤ run date, not closed, not on hold) by the partial index on
+1. Select the due cases (next_action_on ≤ run date, not closed, not on hold, not with a lawyer or bailiff) by the partial index on
    `next_action_on`: the cost follows the number of due cases, not the portfolio.
 2. Per chunk, one transaction: lock the cases (select_for_update, by id); put the new ones (no current
    assignment) on their strategy (`run_assign`); and for each case evaluate
@@ -58,6 +58,7 @@ from incasso.strategies.run_facts import (
     chunk_facts,
     due_base,
     due_case_ids,
+    handed_over_due_count,
     held_due_count,
 )
 from incasso.strategies.run_plan import decide
@@ -153,6 +154,9 @@ def daily_run(
     held = held_due_count(run_date)
     if held:
         summary.skipped[SkipReason.ON_HOLD] = held
+    handed_over = handed_over_due_count(run_date)
+    if handed_over:
+        summary.skipped[SkipReason.HANDED_OVER] = handed_over
     done = 0
     for chunk in _chunks(ids, chunk_size):
         with transaction.atomic():

@@ -1,7 +1,7 @@
 """What the daily run reads: the due cases and, per locked chunk, the facts its guards need.
 
 The run's context (`RunContext`), the plain-value rows of a due case and its current assignment, the
-selection of due and held cases (`due_case_ids`, `held_due_count`), and `chunk_facts`, which reads
+selection of due, held and handed-over cases (`due_case_ids`, `held_due_count`, `handed_over_due_count`), and `chunk_facts`, which reads
 everything a chunk's guards need in a constant number of set-based queries after the lock. Split from
 `run.py` so the reads sit apart from the decisions (`run_plan`) and the writes (`run_write`).
 """
@@ -183,13 +183,24 @@ def due_base(run_date: dt.date) -> QuerySet[Case]:
     return Case.objects.filter(next_action_on__lte=run_date).exclude(state=CaseState.CLOSED)
 
 
+# With a lawyer or a bailiff: the amicable strategy takes no automated step (no reminder letter to a
+# debtor whose case is in court). Should the case come back (state amicable), its strategy resumes.
+HANDED_OVER = (CaseState.LEGAL, CaseState.BAILIFF)
+
+
 def due_case_ids(run_date: dt.date) -> list[int]:
     """Ids of the cases a run for `run_date` must look at, oldest due first (one indexed query)."""
     held = Exists(active_holds(run_date).filter(case_id=OuterRef("pk")))
-    qs = due_base(run_date).exclude(state=CaseState.ON_HOLD).filter(~held)
+    qs = due_base(run_date).exclude(state__in=[CaseState.ON_HOLD, *HANDED_OVER]).filter(~held)
     return list(qs.order_by("next_action_on", "pk").values_list("pk", flat=True))
 
 
 def held_due_count(run_date: dt.date) -> int:
     held = Exists(active_holds(run_date).filter(case_id=OuterRef("pk")))
     return due_base(run_date).filter(held | Q(state=CaseState.ON_HOLD)).count()
+
+
+def handed_over_due_count(run_date: dt.date) -> int:
+    """Due cases with a lawyer or bailiff that are not held (those count as held)."""
+    held = Exists(active_holds(run_date).filter(case_id=OuterRef("pk")))
+    return due_base(run_date).filter(state__in=HANDED_OVER).filter(~held).count()

@@ -288,3 +288,17 @@ def test_a_contact_window_wider_than_the_law_is_refused(consumer_route, settings
     with pytest.raises(RuleError, match="niet vóór 07:00 beginnen"):
         run_on(MONDAY)
     assert not DailyRun.objects.exists()
+
+
+def test_a_case_with_a_lawyer_or_bailiff_gets_no_automated_step_until_it_comes_back(consumer_route):
+    case = make_due_case(version=consumer_route)
+    Case.objects.filter(pk=case.pk).update(state="bailiff")
+
+    summary = run_on(MONDAY)
+
+    assert summary.executed == 0 and summary.skipped["handed_over"] == 1
+    assert not OutgoingMessage.objects.filter(case=case).exists()  # no reminder to a debtor at the bailiff
+    case.refresh_from_db()
+    assert case.next_action_on == MONDAY  # its place in the strategy is kept
+    Case.objects.filter(pk=case.pk).update(state="amicable")  # the bailiff returned it
+    assert run_on(MONDAY).executed == 1
