@@ -58,8 +58,7 @@ from incasso.strategies.run_facts import (
     chunk_facts,
     due_base,
     due_case_ids,
-    handed_over_due_count,
-    held_due_count,
+    set_aside_counts,
 )
 from incasso.strategies.run_plan import decide
 from incasso.strategies.run_write import run_slow, write, write_one
@@ -151,10 +150,9 @@ def daily_run(
     summary = RunSummary(run_date=run_date, dry_run=dry_run, run_id=run.pk if run else None)
     ids = due_case_ids(run_date)
     summary.due = len(ids)
-    held = held_due_count(run_date)
+    held, handed_over = set_aside_counts(run_date)
     if held:
         summary.skipped[SkipReason.ON_HOLD] = held
-    handed_over = handed_over_due_count(run_date)
     if handed_over:
         summary.skipped[SkipReason.HANDED_OVER] = handed_over
     done = 0

@@ -1,7 +1,7 @@
 """What the daily run reads: the due cases and, per locked chunk, the facts its guards need.
 
 The run's context (`RunContext`), the plain-value rows of a due case and its current assignment, the
-selection of due, held and handed-over cases (`due_case_ids`, `held_due_count`, `handed_over_due_count`), and `chunk_facts`, which reads
+selection of due, held and handed-over cases (`due_case_ids`, `set_aside_counts`), and `chunk_facts`, which reads
 everything a chunk's guards need in a constant number of set-based queries after the lock. Split from
 `run.py` so the reads sit apart from the decisions (`run_plan`) and the writes (`run_write`).
 """
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from incasso.cases.models import Case, CaseState, LedgerEntry, Task, TaskKind
 from incasso.core.bulk import id_in
@@ -195,12 +195,11 @@ def due_case_ids(run_date: dt.date) -> list[int]:
     return list(qs.order_by("next_action_on", "pk").values_list("pk", flat=True))
 
 
-def held_due_count(run_date: dt.date) -> int:
-    held = Exists(active_holds(run_date).filter(case_id=OuterRef("pk")))
-    return due_base(run_date).filter(held | Q(state=CaseState.ON_HOLD)).count()
-
-
-def handed_over_due_count(run_date: dt.date) -> int:
-    """Due cases with a lawyer or bailiff that are not held (those count as held)."""
-    held = Exists(active_holds(run_date).filter(case_id=OuterRef("pk")))
-    return due_base(run_date).filter(state__in=HANDED_OVER).filter(~held).count()
+def set_aside_counts(run_date: dt.date) -> tuple[int, int]:
+    """The due cases the run leaves alone, in one query: (held, with a lawyer or bailiff and not held)."""
+    held = Q(Exists(active_holds(run_date).filter(case_id=OuterRef("pk")))) | Q(state=CaseState.ON_HOLD)
+    counts = due_base(run_date).aggregate(
+        held=Count("pk", filter=held),
+        handed_over=Count("pk", filter=Q(state__in=HANDED_OVER) & ~held),
+    )
+    return counts["held"], counts["handed_over"]
