@@ -47,8 +47,8 @@ def test_supervisor_builds_a_strategy_runs_the_day_and_steps_land_on_the_right_c
     page, live_server, login, zorg, energie, supervisor, screenshot_dir
 ):
     from incasso.cases.models import Task
+    from incasso.strategies.holds import hold_place
     from incasso.strategies.models import OutgoingMessage, StrategyAssignment
-    from incasso.strategies.services import hold_place
 
     consumer = _new_case(zorg)
     business = _new_case(zorg, role="business")

@@ -25,8 +25,8 @@ from incasso.cases.timeline import event_record, task_create
 from incasso.core.access import STAFF_ROLES
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money, record_text
+from incasso.strategies.holds import hold_place, hold_release
 from incasso.strategies.models import HoldReason
-from incasso.strategies.services import hold_place, hold_release
 
 
 def _require_staff(user: Any) -> None:

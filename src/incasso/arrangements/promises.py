@@ -24,8 +24,8 @@ from incasso.cases.timeline import event_record, task_create
 from incasso.core.access import STAFF_ROLES
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money
+from incasso.strategies.holds import hold_place, hold_release
 from incasso.strategies.models import HoldReason
-from incasso.strategies.services import hold_place, hold_release
 
 ZERO = Decimal("0.00")
 GRACE = dt.timedelta(days=1)

@@ -41,8 +41,8 @@ from incasso.core.access import STAFF_ROLES, SUPERVISOR_ROLES
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money, record_text
 from incasso.debtors.selectors import debtor_current_address
+from incasso.strategies.holds import hold_place, hold_release
 from incasso.strategies.models import HoldReason
-from incasso.strategies.services import hold_place, hold_release
 
 # Instalment references: check digit + "9" + 14 digits of sequence. Case references are generated
 # from year * 1_000_000 + n (11 digits, so their 15-digit body starts with zeros): never a collision.

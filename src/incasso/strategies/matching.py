@@ -2,7 +2,7 @@
 
 `match_candidates()` reads the active strategies that take new cases, each with its newest published
 version (and its challenger's), most specific first; `choose_version()` applies the rule to one case's
-facts without a query. `services.strategy_for_case` (one case) and the daily run (a chunk of new cases)
+facts without a query. `assignment.strategy_for_case` (one case) and the daily run (a chunk of new cases)
 both go through here, so the rule exists once.
 """
 

@@ -3,9 +3,9 @@
 A case opened on a screen, by the API or a claims import is due on its opening day and on no strategy.
 Every new case passes the run, whichever way it came in, so the assignment happens here, for the whole
 locked chunk at once: two reads (the cases' client and debt type, their principal), the choice in memory
-(`matching.choose_version`, the rule `services.strategy_for_case` applies to one case), then one
+(`matching.choose_version`, the rule `assignment.strategy_for_case` applies to one case), then one
 statement each for the assignments, their timeline events and the schedules of the cases whose first
-step lies ahead. The rows are those `services.case_assign_strategy` writes for one case.
+step lies ahead. The rows are those `assignment.case_assign_strategy` writes for one case.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from incasso.cases.models import Case, CaseState
 from incasso.core.exceptions import DomainError
-from incasso.strategies import services
+from incasso.strategies import assignment, services
 from incasso.strategies.models import Strategy
 
 CONSUMER = "Consument standaard"
@@ -107,7 +107,7 @@ def strategies_assign_unassigned(*, on: dt.date | None = None, closed_too: bool 
     assigned = 0
     for case in cases:
         try:
-            services.case_assign_strategy(case=case, on=on or case.opened_on)
+            assignment.case_assign_strategy(case=case, on=on or case.opened_on)
         except DomainError:
             continue  # no published strategy matches: leave it for a supervisor
         assigned += 1

@@ -23,6 +23,7 @@ from incasso.cases.selectors import case_get_for_user
 from incasso.core.access import agency_supervisor_required, staff_required, supervisor_required
 from incasso.core.exceptions import DomainError
 from incasso.strategies import selectors, services
+from incasso.strategies.assignment import case_move_strategy
 from incasso.strategies.forms import MoveForm, NewVersionForm, StepForm, StrategyForm, add_domain_error
 from incasso.strategies.measures import arm_measures, unit_costs
 from incasso.strategies.models import Channel
@@ -298,7 +299,7 @@ def case_move(request: HttpRequest, number: str) -> HttpResponse:
     form = MoveForm(request.POST or None, versions=versions)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_move_strategy(
+            case_move_strategy(
                 case=case,
                 version=form.cleaned_data["version"],
                 actor=request.user,

@@ -72,11 +72,11 @@ def email_route(db):
 def make_due_case(*, version, on=MONDAY, **kwargs):
     """A consumer case with an address and one claim, put on `version` so its first step is due `on`."""
     from incasso.cases.tests.factories import AddressFactory, CaseFactory, ClaimFactory
-    from incasso.strategies import services
+    from incasso.strategies.assignment import case_assign_strategy
 
     case = CaseFactory(state="amicable", **kwargs)
     AddressFactory(debtor=case.debtor)
     ClaimFactory(case=case)
-    services.case_assign_strategy(case=case, version=version, on=on)
+    case_assign_strategy(case=case, version=version, on=on)
     case.refresh_from_db()
     return case

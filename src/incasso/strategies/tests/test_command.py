@@ -18,7 +18,7 @@ from incasso.strategies.tests.conftest import MONDAY_10H, make_due_case
 def test_json_summary(consumer_route):
     make_due_case(version=consumer_route)
     held = make_due_case(version=consumer_route)
-    from incasso.strategies.services import hold_place
+    from incasso.strategies.holds import hold_place
 
     hold_place(case=held, reason="insolvency", starts_on=MONDAY_10H.date())
     out = io.StringIO()

@@ -12,6 +12,7 @@ from incasso.cases.models import Bucket, Case, Event, LedgerEntry, Task
 from incasso.core.exceptions import DomainError
 from incasso.debtors.models import ContactPoint
 from incasso.strategies import run_plan
+from incasso.strategies.holds import hold_place, hold_release
 from incasso.strategies.models import (
     ChannelOptOut,
     DailyRun,
@@ -21,7 +22,6 @@ from incasso.strategies.models import (
     StrategyAssignment,
 )
 from incasso.strategies.run import daily_run
-from incasso.strategies.services import hold_place, hold_release
 from incasso.strategies.tests.conftest import AMS, MONDAY, MONDAY_10H, make_due_case
 
 
@@ -216,7 +216,7 @@ def test_at_most_one_letter_per_seven_days(consumer_route, settings):
     assert run_on(MONDAY).executed == 1
     # A second case of the same debtor is due the next day: the debtor already had a letter this week.
     from incasso.cases.tests.factories import CaseFactory, ClaimFactory
-    from incasso.strategies.services import case_assign_strategy
+    from incasso.strategies.assignment import case_assign_strategy
 
     second = CaseFactory(state="amicable", debtor=first.debtor)
     ClaimFactory(case=second)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from incasso.cases.models import Event
-from incasso.strategies import services
+from incasso.strategies import assignment, holds, services
 from incasso.strategies.models import OutgoingMessage, SkipReason, Strategy, StrategyAssignment
 from incasso.strategies.tests.conftest import MONDAY
 from incasso.strategies.tests.test_run import run_on
@@ -97,11 +97,11 @@ def test_a_dry_run_assigns_nothing(db):
 def test_a_held_new_case_is_not_assigned_until_released(db):
     _strategy("Algemeen")
     case = new_case()
-    hold = services.hold_place(case=case, reason="dispute", starts_on=MONDAY)
+    hold = holds.hold_place(case=case, reason="dispute", starts_on=MONDAY)
 
     assert run_on(MONDAY).assigned == 0
     assert not StrategyAssignment.objects.filter(case=case).exists()
-    services.hold_release(hold=hold)
+    holds.hold_release(hold=hold)
     assert run_on(MONDAY).assigned == 1
 
 
@@ -117,6 +117,6 @@ def test_new_cases_split_between_champion_and_challenger_as_strategy_for_case_ch
     arms = set()
     for case in cases:
         version = StrategyAssignment.objects.get(case=case, is_current=True).version
-        assert version == services.strategy_for_case(case=case)  # the one rule, case by case
+        assert version == assignment.strategy_for_case(case=case)  # the one rule, case by case
         arms.add(version.strategy.name)
     assert arms == {"Kampioen", "Uitdager"}

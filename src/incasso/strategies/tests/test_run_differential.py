@@ -24,7 +24,7 @@ from incasso.cases.tests.factories import (
     UserFactory,
 )
 from incasso.debtors.models import ContactPoint
-from incasso.strategies import services
+from incasso.strategies import assignment, holds, services
 from incasso.strategies.models import (
     ChannelOptOut,
     OutgoingMessage,
@@ -113,7 +113,7 @@ def _portfolio(route, seed: int, n: int = 70) -> list[Case]:
             role = rnd.choice(["consumer", "consumer", "business"])
             Case.objects.filter(pk=case.pk).update(state="new", next_action_on=MONDAY, debtor_role=role)
         else:
-            services.case_assign_strategy(case=case, version=route, on=MONDAY)
+            assignment.case_assign_strategy(case=case, version=route, on=MONDAY)
             if (
                 rnd.random() < 0.25
             ):  # a business debtor on the route: the sms step's condition, no 14-day guard
@@ -134,7 +134,7 @@ def _portfolio(route, seed: int, n: int = 70) -> list[Case]:
                 sent=True,
             )
         if rnd.random() < 0.15:
-            services.hold_place(case=case, reason="dispute", starts_on=MONDAY - dt.timedelta(days=3))
+            holds.hold_place(case=case, reason="dispute", starts_on=MONDAY - dt.timedelta(days=3))
         if rnd.random() < 0.15:
             Task.objects.create(case=case, title="Zoek adres", due_on=MONDAY, kind="find_contact")
         cases.append(case)

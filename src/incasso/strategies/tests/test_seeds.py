@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from incasso.cases.tests.factories import CaseFactory, ClaimFactory
-from incasso.strategies import services
+from incasso.strategies import assignment, services
 from incasso.strategies.models import Strategy, StrategyVersion
 from incasso.strategies.rules import in_challenger
 from incasso.strategies.seeds import (
@@ -49,7 +49,7 @@ def test_new_cases_split_between_champion_and_challenger_by_case_number(db):
         version = case.strategy_assignments.get(is_current=True).version
         expected = CHALLENGER if in_challenger(case.number, share_pct=50) else CONSUMER
         assert version.strategy.name == expected
-        assert services.strategy_for_case(case=case) == version  # reproducible
+        assert assignment.strategy_for_case(case=case) == version  # reproducible
 
 
 def test_a_strategy_cannot_challenge_itself_or_another_role(db):

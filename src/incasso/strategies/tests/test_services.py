@@ -12,6 +12,8 @@ from incasso.cases.models import DebtType, Event
 from incasso.cases.tests.factories import CaseFactory, ClaimFactory
 from incasso.core.exceptions import DomainError
 from incasso.strategies import services
+from incasso.strategies.assignment import case_assign_strategy, case_move_strategy, strategy_for_case
+from incasso.strategies.holds import hold_place
 from incasso.strategies.models import Step, Strategy, StrategyAssignment
 from incasso.strategies.tests.conftest import MONDAY
 
@@ -116,35 +118,35 @@ def test_strategy_is_picked_by_client_role_debt_type_and_band(zorg, energie, con
         ClaimFactory(case=case, principal=Decimal(principal))
         return case
 
-    assert services.strategy_for_case(case=case_for(zorg, "50.00")) == zorg_small
-    assert services.strategy_for_case(case=case_for(zorg, "500.00")) == zorg_route
-    assert services.strategy_for_case(case=case_for(energie, "500.00")) == consumer_route  # agency default
-    assert services.strategy_for_case(case=case_for(energie, "500.00", role="business")) == business
+    assert strategy_for_case(case=case_for(zorg, "50.00")) == zorg_small
+    assert strategy_for_case(case=case_for(zorg, "500.00")) == zorg_route
+    assert strategy_for_case(case=case_for(energie, "500.00")) == consumer_route  # agency default
+    assert strategy_for_case(case=case_for(energie, "500.00", role="business")) == business
 
 
 def test_assign_picks_and_schedules_the_first_step(consumer_route):
     case = CaseFactory()
     ClaimFactory(case=case)
-    assignment = services.case_assign_strategy(case=case, on=MONDAY)
+    assignment = case_assign_strategy(case=case, on=MONDAY)
     assert assignment.version == consumer_route and assignment.next_step.position == 1
     case.refresh_from_db()
     assert case.next_action_on == MONDAY
     with translation.override("en"), pytest.raises(DomainError, match="already follows"):
-        services.case_assign_strategy(case=case, on=MONDAY)
+        case_assign_strategy(case=case, on=MONDAY)
 
 
 def test_case_keeps_its_version_until_moved_on_purpose(consumer_route, supervisor):
     case = CaseFactory()
     ClaimFactory(case=case)
-    services.case_assign_strategy(case=case, version=consumer_route, on=MONDAY)
+    case_assign_strategy(case=case, version=consumer_route, on=MONDAY)
     v2 = services.version_publish(
         version=services.version_create(strategy=consumer_route.strategy, copy_from=consumer_route)
     )
     assert StrategyAssignment.objects.get(case=case, is_current=True).version == consumer_route
 
     with translation.override("en"), pytest.raises(DomainError, match="needs a reason"):
-        services.case_move_strategy(case=case, version=v2, actor=supervisor, reason=" ")
-    moved = services.case_move_strategy(
+        case_move_strategy(case=case, version=v2, actor=supervisor, reason=" ")
+    moved = case_move_strategy(
         case=case, version=v2, actor=supervisor, reason="nieuwe brieven", on=MONDAY + dt.timedelta(days=2)
     )
     assert StrategyAssignment.objects.get(case=case, is_current=True) == moved
@@ -156,6 +158,4 @@ def test_case_keeps_its_version_until_moved_on_purpose(consumer_route, superviso
 
 def test_a_hold_cannot_end_before_it_starts(zorg_case):
     with translation.override("en"), pytest.raises(DomainError, match="cannot end before"):
-        services.hold_place(
-            case=zorg_case, reason="dispute", starts_on=MONDAY, until=MONDAY - dt.timedelta(days=1)
-        )
+        hold_place(case=zorg_case, reason="dispute", starts_on=MONDAY, until=MONDAY - dt.timedelta(days=1))

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from incasso.strategies import services
+from incasso.strategies import assignment, services
 from incasso.strategies.models import DailyRun, Step, Strategy, StrategyAssignment, StrategyVersion
 from incasso.strategies.tests.conftest import MONDAY_10H, make_due_case
 
@@ -237,6 +237,6 @@ def test_the_service_refuses_another_clients_strategy(officer, zorg, energie, co
     case = make_due_case(version=consumer_route, client=zorg)
     other = _route_for(energie, "Energie streng")
     with pytest.raises(DomainError) as refused:
-        services.case_move_strategy(case=case, version=other, actor=officer, reason="geprobeerd")
+        assignment.case_move_strategy(case=case, version=other, actor=officer, reason="geprobeerd")
     assert refused.value.field == "version" and "Energie streng" in refused.value.message
     assert StrategyAssignment.objects.get(case=case, is_current=True).version == consumer_route
