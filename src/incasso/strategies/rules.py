@@ -149,10 +149,10 @@ def validate_strategy(
         if step.action == COSTS_ACTION and debtor_role in {"consumer", ""} and not letter_seen:
             problems.append(
                 _(
-                    "%(step)s: a consumer strategy may only add collection costs after a "
-                    "'%(letter)s' step (art. 6:96 lid 6 BW)."
+                    "%(step)s: a consumer strategy may only add collection costs after a step that "
+                    "sends the 14-day letter (art. 6:96 lid 6 BW)."
                 )
-                % {"step": label, "letter": FOURTEEN_DAY_LETTER}
+                % {"step": label}
             )
     return problems
 
@@ -166,11 +166,17 @@ class PriorityWeights:
     contact_gap_days: int = 14
 
     def formula(self) -> str:
-        return (
-            f"score = {self.amount:g}·log10(saldo) + {self.age:g}·dagen_over_tijd/30 + "
-            f"{self.broken_promise:g}·afspraak_gebroken + {self.no_recent_contact:g}·"
-            f"(dagen_sinds_contact > {self.contact_gap_days})"
-        )
+        """The formula in the words of the work queue's columns, in the user's language."""
+        return _(
+            "score = %(amount)s × log10(balance) + %(age)s × days overdue / 30 + %(broken)s × promise "
+            "broken + %(contact)s × (days since contact > %(gap)s)"
+        ) % {
+            "amount": f"{self.amount:g}",
+            "age": f"{self.age:g}",
+            "broken": f"{self.broken_promise:g}",
+            "contact": f"{self.no_recent_contact:g}",
+            "gap": self.contact_gap_days,
+        }
 
 
 def priority_score(

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import time_machine
+from django.utils import translation
 
 from incasso.cases.models import Task
 from incasso.cases.tests.factories import CaseFactory, ClaimFactory
@@ -18,7 +19,9 @@ from incasso.strategies.tests.conftest import MONDAY, MONDAY_10H
 def test_priority_formula():
     assert priority_score(balance=1000.0, days_overdue=60, broken_promise=True, days_since_contact=20) == 12.0
     assert priority_score(balance=0.5, days_overdue=0, broken_promise=False, days_since_contact=3) == 0.0
-    assert "log10(saldo)" in PriorityWeights().formula()
+    assert "log10(saldo)" in PriorityWeights().formula()  # Dutch by default, in the columns' words
+    with translation.override("en"):
+        assert "5 × promise broken" in PriorityWeights().formula()
 
 
 def task(case, title, due_on, assignee):
