@@ -3,8 +3,9 @@
 AN AID, NOT LAW. The real beslagvrije voet (art. 475b–475e Rv) is computed by a bailiff with
 corrections for housing costs, health-insurance premium and partner income (rules-nl.md §6). This
 module gives a rough estimate: 95 % of the bijstandsnorm for the household type, from the parameter
-table `data/bijstandsnorm.csv` (each row with its valid-from date and source; the amounts change every
-1 January and 1 July and must be kept up to date). Capacity is what is left of the stated net income
+table `data/bijstandsnorm.csv` (each row with its valid-from date, source and whether the amount was
+checked against the published norm; the amounts change every 1 January and 1 July and must be kept up
+to date). Capacity is what is left of the stated net income
 above both the estimate and the stated fixed costs; the higher of the two floors counts, not the sum,
 because the norm already covers ordinary living costs.
 """
@@ -41,6 +42,7 @@ class NormRow:
     monthly_norm: Decimal
     valid_from: dt.date
     source: str
+    verified: bool = True  # False: an approximate figure, to be checked against the published norm
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,14 @@ class Affordability:
     norm: NormRow
     protected_estimate: Decimal  # rough beslagvrije voet: 95 % of the norm
     capacity: Decimal  # what could go to creditors per month, never negative
-    label: str = "Hulpmiddel, geen wettelijke berekening: de beslagvrije voet is een grove schatting."
+
+    @property
+    def label(self) -> str:
+        """The note shown with the aid, in the user's language (looked up when shown)."""
+        text = _("An aid, not a legal calculation: the protected income is a rough estimate.")
+        if not self.norm.verified:
+            text += " " + _("The norm amounts are approximate; verify them before use.")
+        return text
 
 
 @cache
@@ -63,6 +72,7 @@ def norm_table() -> tuple[NormRow, ...]:
                 monthly_norm=money(row["monthly_norm"]),
                 valid_from=dt.date.fromisoformat(row["valid_from"]),
                 source=row["source"],
+                verified=row.get("verified", "true").strip().lower() != "false",
             )
             for row in csv.DictReader(fh)
         )

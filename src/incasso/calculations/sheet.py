@@ -171,7 +171,8 @@ def totals_rows(
 
     rows = [row(label, format_money(b.charged), b.paid, b.written_off, b.outstanding) for label, b in shown]
     off = sum((b.written_off for _, b in shown), Decimal(0))
-    rows.append(row(labels[3], "", statement.payments, off, statement.outstanding))
+    charged = sum((b.charged for _, b in shown), Decimal(0))
+    rows.append(row(labels[3], format_money(charged), statement.payments, off, statement.outstanding))
     headers = ["", "berekend", "betaald", *(["afgeboekt"] if written_off else []), "openstaand"]
     return headers, rows
 

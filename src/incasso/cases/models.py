@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from incasso.cases.labels import actor_display
 from incasso.core.fields import money_field
 
 
@@ -310,6 +311,11 @@ class Event(AppendOnlyModel):
 
     def __str__(self) -> str:
         return self.summary
+
+    @property
+    def actor_display(self) -> str:
+        """Who, for a screen: the user name, or the technical label ("system", "bank") in words."""
+        return actor_display(self.actor_label, by_user=self.actor_id is not None)
 
 
 class Note(models.Model):

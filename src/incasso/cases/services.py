@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incasso.calculations.payment_reference import generate_payment_reference
+from incasso.cases.labels import source_word_lazy
 from incasso.cases.models import (
     Bucket,
     Case,
@@ -126,7 +127,7 @@ def case_open(
     event_record(
         case=case,
         kind=EventKind.CREATED,
-        summary=f"Dossier aangemaakt ({source})",
+        summary=f"Dossier aangemaakt ({record_text(source_word_lazy(source))})",
         actor=actor,
         actor_label=source,
         details={"source": source, "claims": len(claims)},

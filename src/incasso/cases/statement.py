@@ -9,7 +9,9 @@ screen, the letters, the payments and the summons show the same figures.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,10 +19,14 @@ from decimal import Decimal
 from typing import Any
 
 from incasso.calculations import ClaimFacts, CostsFact, InterestBasis, PaymentFact, Statement, build_statement
+from incasso.calculations.sheet import format_date
 from incasso.calculations.statement import Bucket as SheetBucket
-from incasso.calculations.statement import ReductionFact, interest_charged
+from incasso.calculations.statement import LineKind, ReductionFact, interest_charged
+from incasso.cases.labels import source_word_lazy
 from incasso.cases.models import Case, Claim, EntryKind, InterestFreeze, LedgerEntry
 from incasso.core.bulk import id_in
+from incasso.core.formatting import record_text
+from incasso.rates.models import RateBasis
 from incasso.rates.selectors import rate_tables
 
 ZERO = Decimal("0.00")
@@ -162,3 +168,36 @@ def case_statement(*, case: Case, as_of: dt.date) -> Statement | None:
     if not inputs.claims:
         return None
     return inputs.statement(as_of=as_of, tables=rate_tables())
+
+
+_UNVERIFIED = re.compile(r"^(?P<table>\S+) (?P<on>\d{4}-\d{2}-\d{2}) (?P<percent>\S+)%$")
+
+
+def _unverified_words(text: str) -> str:
+    """The core's "consumer 2026-01-01 4.5%" as a reader says it: "Wettelijke rente
+    (art. 6:119 BW) 01-01-2026 4,5%" (a text of another shape as it is)."""
+    found = _UNVERIFIED.match(text)
+    if found is None:
+        return text
+    table = found["table"]
+    name = record_text(RateBasis(table).label) if table in RateBasis.values else table
+    on = format_date(dt.date.fromisoformat(found["on"]))
+    return f"{name} {on} {found['percent'].replace('.', ',')}%"
+
+
+def statement_for_reading(statement: Statement) -> Statement:
+    """The statement with its codes in words, for the sheet people read (screen, download, court
+    package): a payment's source ("bank:50") as where it came from ("(bankafschrift)"), a rate
+    table's key ("consumer") as its name. The figures are untouched. The words are the record's
+    language (Dutch), as the rest of the sheet (`calculations.sheet`, which knows no Django)."""
+
+    def line(item: Any) -> Any:
+        if item.kind is not LineKind.PAYMENT or not item.description:
+            return item
+        return dataclasses.replace(item, description=f"({record_text(source_word_lazy(item.description))})")
+
+    return dataclasses.replace(
+        statement,
+        lines=tuple(line(item) for item in statement.lines),
+        unverified_rates=tuple(_unverified_words(text) for text in statement.unverified_rates),
+    )

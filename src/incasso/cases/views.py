@@ -47,7 +47,7 @@ from incasso.cases.forms import (
 )
 from incasso.cases.freezes import freeze_current, interest_freeze_end_by_hand, interest_freeze_place
 from incasso.cases.models import Case
-from incasso.cases.statement import case_statement
+from incasso.cases.statement import case_statement, statement_for_reading
 from incasso.cases.states import allowed_targets
 from incasso.core.access import can_write, require_write, staff_required
 from incasso.core.exceptions import DomainError
@@ -340,7 +340,11 @@ def case_calculation(request: HttpRequest, number: str) -> HttpResponse:
         error = ""
     except CalculationError as exc:
         statement, error = None, str(exc)
-    sheet = render_statement(statement, title=f"Renteberekening dossier {case.number}") if statement else ""
+    sheet = (
+        render_statement(statement_for_reading(statement), title=f"Renteberekening dossier {case.number}")
+        if statement
+        else ""
+    )
     if request.GET.get("format") == "txt":
         response = HttpResponse(sheet, content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = (
@@ -351,6 +355,11 @@ def case_calculation(request: HttpRequest, number: str) -> HttpResponse:
         "case": case,
         "statement": statement,
         "sheet": sheet,
+        "charged_total": (
+            statement.principal.charged + statement.interest.charged + statement.costs.charged
+            if statement
+            else None
+        ),
         "as_of": as_of,
         "form": form,
         "error": error,

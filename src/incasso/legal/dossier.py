@@ -13,8 +13,8 @@ from django.conf import settings
 from incasso.calculations.sheet import render_statement
 from incasso.calculations.statement import LineKind, Statement
 from incasso.cases.models import Case, DebtorRole, DocumentKind, InterestBasis
-from incasso.cases.statement import case_statement
-from incasso.core.formatting import format_date
+from incasso.cases.statement import case_statement, statement_for_reading
+from incasso.core.formatting import format_date, record_text
 from incasso.debtors.models import DebtorKind
 from incasso.debtors.selectors import debtor_current_address
 from incasso.legal.court import CourtChoice, FeeCategory, FeeEstimate, court_fee, court_for_claim
@@ -149,14 +149,16 @@ def case_dossier(*, case: Case, as_of: dt.date) -> Dossier:
             for c, lim in limitations
         ),
         statement=statement,
-        sheet_text=render_statement(statement, title="Renteberekening") if statement else "",
+        sheet_text=render_statement(statement_for_reading(statement), title="Renteberekening")
+        if statement
+        else "",
         payments=payments,
         limitation_events=tuple(
             (e.claim.invoice_number, e.get_kind_display(), e.occurred_on)
             for e in LimitationEvent.objects.filter(claim__case=case).select_related("claim")
         ),
         timeline=tuple(
-            (format_date(e.occurred_at), e.actor_label, e.summary)
+            (format_date(e.occurred_at), record_text(e.actor_display), e.summary)
             for e in case.events.order_by("occurred_at", "id")
         ),
         documents=tuple(

@@ -28,6 +28,18 @@ from incasso.cases.models import Case, CaseState, Claim, EntryKind, LedgerEntry
 from incasso.core.access import STAFF_ROLES, scope_to_clients
 from incasso.legal.models import ClientLegalPolicy, Handover, LimitationEvent, LimitationEventKind
 
+# the calculation core's reasons for not counting an interruption (calculations.limitation._refusal),
+# in the Dutch of the rest of the basis text
+REFUSAL_NL = {
+    "received after the claim was barred": "ontvangen nadat de vordering al verjaard was",
+    "art. 3:317 lid 2: a reminder only interrupts when legal action follows within 6 months": (
+        "art. 3:317 lid 2: een aanmaning stuit alleen als binnen 6 maanden een rechtsvordering volgt"
+    ),
+    "service of a judgment only interrupts the limitation of a judgment (3:325)": (
+        "betekening van een vonnis stuit alleen de verjaring van een vonnis (3:325)"
+    ),
+}
+
 CLASS_TO_KIND = {
     "3:307": ClaimKind.INVOICE,
     "7:28": ClaimKind.CONSUMER_PURCHASE,
@@ -124,7 +136,7 @@ def limitation_from_facts(
     for counted in result.counted:
         parts.append(f"gestuit {_d(counted.received_on)}: {KIND_LABEL[counted.kind]}")
     for ignored, reason in result.ignored:
-        parts.append(f"niet gestuit {_d(ignored.received_on)}: {reason}")
+        parts.append(f"niet gestuit {_d(ignored.received_on)}: {REFUSAL_NL.get(reason, reason)}")
     parts += skipped
     parts.append(f"verjaard na {_d(result.last_day)}")
     return ClaimLimitation(result.last_day, "; ".join(parts), result)

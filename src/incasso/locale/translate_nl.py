@@ -992,7 +992,8 @@ NL: dict[str, str | tuple[str, str]] = {
     "%(step)s: a message step needs a template.": "%(step)s: een berichtstap heeft een sjabloon nodig.",
     "%(step)s: points back to step %(target)s; loops are not allowed.": "%(step)s: verwijst terug naar stap %(target)s; lussen zijn niet toegestaan.",
     "%(step)s: points to step %(target)s, which does not exist.": "%(step)s: verwijst naar stap %(target)s, maar die bestaat niet.",
-    "%(step)s: a consumer strategy may only add collection costs after a '%(letter)s' step (art. 6:96 lid 6 BW).": "%(step)s: een traject voor consumenten mag pas incassokosten rekenen na een stap '%(letter)s' (art. 6:96 lid 6 BW).",
+    "%(step)s: a consumer strategy may only add collection costs after a step that sends the 14-day letter (art. 6:96 lid 6 BW).": "%(step)s: een traject voor consumenten mag pas incassokosten rekenen na een stap die de veertiendagenbrief verstuurt (art. 6:96 lid 6 BW).",
+    "score = %(amount)s × log10(balance) + %(age)s × days overdue / 30 + %(broken)s × promise broken + %(contact)s × (days since contact > %(gap)s)": "score = %(amount)s × log10(saldo) + %(age)s × dagen te laat / 30 + %(broken)s × betaalbelofte niet nagekomen + %(contact)s × (dagen sinds contact > %(gap)s)",
     "A challenger share must lie between 0 and 100 %%, got %(share)s": "Het aandeel van het testtraject moet tussen 0 en 100 %% liggen, niet %(share)s",
     "Run date %(date)s lies beyond the allowed horizon of %(days)d day after today (%(today)s); steps are never run ahead of time": (
         "Uitvoerdatum %(date)s ligt verder dan de toegestane %(days)d dag na vandaag (%(today)s); stappen worden nooit vooruit uitgevoerd",
@@ -1322,6 +1323,15 @@ NL: dict[str, str | tuple[str, str]] = {
     "Wki number": "Wki-nummer",
     "Version": "Versie",
     "Changed": "Gewijzigd",
+    # technical labels on the record in words (cases/labels.py: timeline "by", ledger sources) and
+    # the affordability aid's note (arrangements/affordability.py)
+    "bank": "bank",
+    "payments": "betalingen",
+    "demo": "demo",
+    "API": "API",
+    "bank statement": "bankafschrift",
+    "An aid, not a legal calculation: the protected income is a rough estimate.": "Hulpmiddel, geen wettelijke berekening: de beslagvrije voet is een grove schatting.",
+    "The norm amounts are approximate; verify them before use.": "De normbedragen zijn bij benadering; controleer ze voor gebruik.",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

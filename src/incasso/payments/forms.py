@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from incasso.cases.forms import date_field
+from incasso.clients.selectors import client_list_for_user
 
 
 class QueueSearchForm(forms.Form):
@@ -23,10 +28,16 @@ class StatementUploadForm(forms.Form):
 
 
 class RemittanceForm(forms.Form):
-    client = forms.CharField(label=_("Client code"), max_length=20)
-    period_from = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    period_to = forms.DateField(
-        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    """The client to remit to, chosen from the clients the user may see (by code, as the `remit`
+    command takes it), and the period as Dutch text dates like the case screens."""
+
+    client = forms.ChoiceField(label=_("Client"))
+    period_from = date_field(_("From"))
+    period_to = date_field(_("To"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        clients = client_list_for_user(user=user).order_by("name").values_list("code", "name")
+        self.fields["client"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (code, f"{name} ({code})") for code, name in clients
+        ]

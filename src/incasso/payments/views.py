@@ -92,7 +92,7 @@ def statement_upload(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def remittances(request: HttpRequest) -> HttpResponse:
-    form = RemittanceForm(request.POST or None)
+    form = RemittanceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         client = selectors.client_by_code(code=form.cleaned_data["client"], user=request.user)
         if client is None:

@@ -124,8 +124,18 @@ def test_affordability_is_income_above_the_protected_estimate():
         D("0.01"), rounding="ROUND_DOWN"
     )
     assert aid.capacity == D("1800.00") - aid.protected_estimate
-    assert "geen wettelijke berekening" in aid.label
     assert aid.norm.valid_from <= TODAY and aid.norm.source
+
+
+def test_the_affordability_note_is_in_the_users_language_and_says_the_norm_is_unverified():
+    from django.utils import translation
+
+    aid = affordability(net_income=D("1800"), fixed_costs=D("0"), household=Household.SINGLE, as_of=TODAY)
+    with translation.override("en"):
+        note = aid.label
+    assert note.startswith("An aid, not a legal calculation")
+    assert not aid.norm.verified and note.endswith("verify them before use.")
+    assert "verify before use" not in aid.norm.source  # the source names the source, in one language
 
 
 def test_affordability_never_negative():

@@ -131,3 +131,48 @@ def test_case_header_shows_what_is_owed_today_with_running_interest(client, offi
     assert format_money(statement.outstanding) in html
     detail = client.get(reverse("cases:detail", args=[paid_case.number])).content.decode()
     assert reverse("cases:owed_today", args=[paid_case.number]) in detail
+
+
+def _sheet(client, officer, case) -> str:
+    client.force_login(officer)
+    response = client.get(reverse("cases:calculation", args=[case.number]), {"as_of": "30-06-2026"})
+    return response.content.decode()
+
+
+def test_the_sheet_says_where_a_payment_came_from_not_its_code(client, officer, paid_case):
+    from incasso.cases.labels import SOURCE_KINDS
+    from incasso.core.formatting import record_text
+
+    html = _sheet(client, officer, paid_case)
+    assert "bank:1" not in html
+    assert f"betaling ({record_text(SOURCE_KINDS['bank'])})" in html  # "(bankafschrift)" once translated
+
+
+def test_an_unverified_rate_is_named_by_its_table_not_its_key(client, officer, paid_case):
+    from incasso.rates.models import RateChange
+
+    RateChange.objects.create(
+        basis="consumer",
+        effective_from=dt.date(2026, 1, 1),
+        percent=Decimal("4.5"),
+        source="t",
+        verified=False,
+    )
+    sheet = [line for line in _sheet(client, officer, paid_case).splitlines() if "niet geverifieerd" in line]
+    assert sheet == [
+        "WAARSCHUWING: tarief niet geverifieerd: Wettelijke rente (art. 6:119 BW) 01-01-2026 4,5%"
+    ]
+
+
+def test_the_total_row_shows_what_was_charged_in_all(client, officer, paid_case):
+    import re
+
+    from incasso.core.formatting import format_money
+
+    statement = case_statement(case=paid_case, as_of=AS_OF)
+    charged = format_money(statement.principal.charged + statement.interest.charged + statement.costs.charged)
+    html = _sheet(client, officer, paid_case)
+    row = re.search(r'<tr class="total">(.*?)</tr>', html, re.S)
+    assert row is not None and f'<td class="num">{charged}</td>' in row.group(1)
+    text_total = [line for line in html.splitlines() if line.startswith("totaal ")]
+    assert text_total and charged in text_total[0]

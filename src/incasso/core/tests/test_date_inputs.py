@@ -25,4 +25,7 @@ def test_date_pickers_get_their_value_in_iso_whatever_the_language(language):
     # the promise form takes a Dutch date as text, as the case screens do (no picker: an English
     # browser's picker reads a typed 04-12 as April 12)
     assert 'type="text"' in promise and 'value="01-12-2026"' in promise
-    assert RemittanceForm.base_fields["period_from"].widget.format == "%Y-%m-%d"
+    # the remittance period too: Dutch text dates, as on the case screens
+    with translation.override(language):
+        period = RemittanceForm.base_fields["period_from"].widget.render("period_from", dt.date(2026, 11, 24))
+    assert 'type="text"' in period and 'value="24-11-2026"' in period
