@@ -40,6 +40,14 @@ def test_officer_sees_the_queue_newest_first_and_searches(client, officer, queue
     assert "gift" in by_amount.text and "voor mijn schuld" not in by_amount.text
 
 
+def test_a_foreign_currency_line_shows_its_own_currency(client, officer, queued) -> None:  # type: ignore[no-untyped-def]
+    BankTransaction.objects.filter(pk=queued.pk).update(currency="SEK", amount=Decimal("30000.00"))
+    client.force_login(officer)
+    text = client.get(reverse("payments:queue")).text
+    assert "SEK 30.000,00" in text and "€ 30.000,00" not in text
+    assert "€ 12,34" in text  # euro lines as before
+
+
 def test_officer_matches_a_transaction_to_a_case(client, officer, queued) -> None:  # type: ignore[no-untyped-def]
     case = worked_case()
     client.force_login(officer)
