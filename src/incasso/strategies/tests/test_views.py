@@ -134,7 +134,10 @@ def test_publishing_costs_before_the_fourteen_day_letter_is_refused_with_the_rea
     client.force_login(supervisor)
     services.step_add(version=draft, position=1, name="Kosten", action="add_collection_costs", offset_days=0)
     detail = client.get(reverse("strategies:detail", args=[draft.strategy_id])).content.decode()
-    assert "na een stap die de veertiendagenbrief verstuurt" in detail and "Kan nog niet worden gepubliceerd" in detail
+    assert (
+        "na een stap die de veertiendagenbrief verstuurt" in detail
+        and "Kan nog niet worden gepubliceerd" in detail
+    )
     response = client.post(reverse("strategies:publish", args=[draft.strategy_id, draft.number]), follow=True)
     assert "niet gepubliceerd" in response.content.decode()
     draft.refresh_from_db()
