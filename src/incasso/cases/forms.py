@@ -16,7 +16,18 @@ from django.core.validators import DecimalValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from incasso.accounts.models import User
-from incasso.cases.models import CaseState, ClosingReason, DebtorRole, DebtType, DocumentKind, TaskKind
+from incasso.cases.models import (
+    Case,
+    CaseState,
+    ClosingReason,
+    ContactOutcome,
+    DebtorRole,
+    DebtType,
+    DocumentKind,
+    EventKind,
+    Task,
+    TaskKind,
+)
 from incasso.cases.services import ClaimInput
 from incasso.clients.selectors import client_list_for_user
 from incasso.core.access import STAFF_ROLES, can_write
@@ -141,6 +152,29 @@ class TaskForm(Form):
     title = forms.CharField(label=_("Task"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=TaskKind.choices, initial=TaskKind.CALL)
     due_on = date_field(_("Due on"))
+
+
+class ContactForm(Form):
+    """Log a telephone call or home visit; optionally it completes one of the case's open call or visit tasks."""
+
+    kind = forms.ChoiceField(
+        label=_("Contact"),
+        choices=[(EventKind.CALL, _("telephone call")), (EventKind.VISIT, _("home visit"))],
+        initial=EventKind.CALL,
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ContactOutcome.choices)
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    task = forms.ModelChoiceField(label=_("Completes task"), queryset=Task.objects.none(), required=False)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["task"]
+        field.queryset = Task.objects.filter(  # type: ignore[attr-defined]
+            case=case, done_at__isnull=True, kind__in=[TaskKind.CALL, TaskKind.VISIT]
+        ).order_by("due_on", "pk")
+        field.empty_label = _("— none —")  # type: ignore[attr-defined]
 
 
 class DocumentForm(Form):

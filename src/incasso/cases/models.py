@@ -289,6 +289,17 @@ class EventKind(models.TextChoices):
     STEP = "step", _("strategy step")
 
 
+class ContactOutcome(models.TextChoices):
+    """What came of a telephone call or a home visit (stored in the event's details)."""
+
+    REACHED = "reached", _("spoke to the debtor")
+    PROMISE = "promise", _("debtor promised to pay")
+    REFUSED = "refused", _("debtor refuses to pay")
+    NO_ANSWER = "no_answer", _("not reached (no answer, not at home)")
+    VOICEMAIL = "voicemail", _("message left")
+    WRONG_CONTACT = "wrong_contact", _("wrong number or address")
+
+
 class Event(AppendOnlyModel):
     """The case's story, append-only: who did what, when."""
 

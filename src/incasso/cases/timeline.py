@@ -19,9 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incasso.cases.models import Case, Document, Event, EventKind, Note, Task
+from incasso.cases.models import Case, ContactOutcome, Document, Event, EventKind, Note, Task
 from incasso.core.bulk import copy_rows
 from incasso.core.exceptions import DomainError
+from incasso.core.formatting import record_text
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 ALLOWED_DOCUMENT_TYPES = {
@@ -269,6 +270,37 @@ def task_complete(*, task: Task, by: Any) -> Task:
     locked.save(update_fields=["done_at", "done_by"])
     event_record(case=locked.case, kind=EventKind.TASK, summary=f"Taak afgerond: {locked.title}", actor=by)
     return locked
+
+
+CONTACT_KINDS: dict[str, str] = {EventKind.CALL: "Gebeld", EventKind.VISIT: "Huisbezoek"}  # stored Dutch
+
+
+@transaction.atomic
+def contact_log(
+    *, case: Case, kind: str, outcome: str, note: str = "", actor: Any, task: Task | None = None
+) -> Event:
+    """A telephone call or a home visit and what came of it, on the case's timeline (the work queue's
+    "days since contact" reads it). With `task`, that open call or visit task is done with it."""
+    if kind not in CONTACT_KINDS:
+        raise DomainError(_("A contact is a call or a visit, got %(kind)r") % {"kind": kind}, field="kind")
+    if outcome not in ContactOutcome.values:
+        raise DomainError(_("Unknown outcome %(outcome)r") % {"outcome": outcome}, field="outcome")
+    if task is not None and task.case_id != case.pk:
+        raise DomainError(_("That task belongs to another case"), field="task")
+    text = note.strip()
+    summary = f"{CONTACT_KINDS[kind]}: {record_text(ContactOutcome(outcome).label)}" + (
+        f" — {text}" if text else ""
+    )
+    event = event_record(
+        case=case,
+        kind=kind,
+        summary=summary[:300],
+        actor=actor,
+        details={"outcome": outcome, "note": text[:2000], **({"task": task.pk} if task else {})},
+    )
+    if task is not None:
+        task_complete(task=task, by=actor)
+    return event
 
 
 @transaction.atomic

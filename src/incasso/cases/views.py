@@ -36,6 +36,7 @@ from incasso.cases.forms import (
     CaseOpenForm,
     CaseSearchForm,
     ClaimFormSet,
+    ContactForm,
     DebtorForm,
     DocumentForm,
     InterestFreezeEndForm,
@@ -95,6 +96,7 @@ def _detail_context(request: HttpRequest, number: str, **forms: forms.Form) -> d
             "freeze_end_form": InterestFreezeEndForm(prefix="end", initial={"ends_on": today}),
             "note_form": NoteForm(),
             "task_form": TaskForm(initial={"due_on": timezone.localdate()}),
+            "contact_form": ContactForm(case=case_file.case),
             "document_form": DocumentForm(),
             "transition_form": TransitionForm(),
             "allowed_targets": [
@@ -157,6 +159,17 @@ def task_add(request: HttpRequest, case: Case) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
     return _section_response(request, case, "tasks", "task_form", form)
+
+
+@case_action
+def contact_log(request: HttpRequest, case: Case) -> HttpResponse:
+    form = ContactForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            timeline.contact_log(case=case, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    return _section_response(request, case, "tasks", "contact_form", form)
 
 
 @case_action

@@ -1332,6 +1332,22 @@ NL: dict[str, str | tuple[str, str]] = {
     "bank statement": "bankafschrift",
     "An aid, not a legal calculation: the protected income is a rough estimate.": "Hulpmiddel, geen wettelijke berekening: de beslagvrije voet is een grove schatting.",
     "The norm amounts are approximate; verify them before use.": "De normbedragen zijn bij benadering; controleer ze voor gebruik.",
+    # telephone calls and home visits logged on the case screen
+    "spoke to the debtor": "debiteur gesproken",
+    "debtor promised to pay": "debiteur belooft te betalen",
+    "debtor refuses to pay": "debiteur weigert te betalen",
+    "not reached (no answer, not at home)": "niet bereikt (geen gehoor, niet thuis)",
+    "message left": "bericht achtergelaten",
+    "wrong number or address": "verkeerd nummer of adres",
+    "A contact is a call or a visit, got %(kind)r": "Een contact is een telefoongesprek of een bezoek, niet %(kind)r",
+    "Unknown outcome %(outcome)r": "Onbekende uitkomst %(outcome)r",
+    "That task belongs to another case": "Die taak hoort bij een ander dossier",
+    "Contact": "Contact",
+    "telephone call": "telefoongesprek",
+    "home visit": "huisbezoek",
+    "Completes task": "Rondt taak af",
+    "Log a call or visit": "Gesprek of bezoek vastleggen",
+    "Log contact": "Contact vastleggen",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

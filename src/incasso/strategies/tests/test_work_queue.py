@@ -77,3 +77,16 @@ def test_queue_is_staff_only(client, zorg_user, db):
     assert client.get("/queue/").status_code == 302  # anonymous: to login
     client.force_login(zorg_user)
     assert client.get("/queue/").status_code == 403
+
+
+def test_a_logged_call_counts_as_the_last_contact(officer):
+    from incasso.cases import timeline
+
+    case = CaseFactory(officer=officer)
+    ClaimFactory(case=case)
+    timeline.task_create(case=case, title="Bellen", due_on=MONDAY, kind="call", assignee=officer)
+    with time_machine.travel(MONDAY_10H - dt.timedelta(days=3)):
+        timeline.contact_log(case=case, kind="call", outcome="no_answer", actor=officer)
+    with time_machine.travel(MONDAY_10H):
+        (item,) = work_queue_for_user(user=officer, today=MONDAY)
+    assert item.days_since_contact == 3
