@@ -7,6 +7,7 @@ their DomainError is put back on the field it names (`add_domain_error`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from incasso.accounts.models import User
 from incasso.cases.models import (
-    Case,
     CaseState,
     ClosingReason,
     ContactOutcome,
@@ -166,15 +166,19 @@ class ContactForm(Form):
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    task = forms.ModelChoiceField(label=_("Completes task"), queryset=Task.objects.none(), required=False)
+    task = forms.TypedChoiceField(label=_("Completes task"), coerce=int, empty_value=None, required=False)
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, open_tasks: Sequence[Task], **kwargs: Any) -> None:
+        """`open_tasks`: the case's tasks not done yet (the case screen has them loaded already)."""
         super().__init__(*args, **kwargs)
-        field = self.fields["task"]
-        field.queryset = Task.objects.filter(  # type: ignore[attr-defined]
-            case=case, done_at__isnull=True, kind__in=[TaskKind.CALL, TaskKind.VISIT]
-        ).order_by("due_on", "pk")
-        field.empty_label = _("— none —")  # type: ignore[attr-defined]
+        self.open_tasks = {t.pk: t for t in open_tasks if t.kind in (TaskKind.CALL, TaskKind.VISIT)}
+        self.fields["task"].choices = [("", _("— none —"))] + [  # type: ignore[attr-defined]
+            (pk, f"{t.title} ({t.get_kind_display()})") for pk, t in self.open_tasks.items()
+        ]
+
+    def clean_task(self) -> Task | None:
+        pk = self.cleaned_data.get("task")
+        return self.open_tasks[pk] if pk is not None else None
 
 
 class DocumentForm(Form):

@@ -96,7 +96,7 @@ def _detail_context(request: HttpRequest, number: str, **forms: forms.Form) -> d
             "freeze_end_form": InterestFreezeEndForm(prefix="end", initial={"ends_on": today}),
             "note_form": NoteForm(),
             "task_form": TaskForm(initial={"due_on": timezone.localdate()}),
-            "contact_form": ContactForm(case=case_file.case),
+            "contact_form": ContactForm(open_tasks=[t for t in case_file.tasks if not t.is_done]),
             "document_form": DocumentForm(),
             "transition_form": TransitionForm(),
             "allowed_targets": [
@@ -163,7 +163,8 @@ def task_add(request: HttpRequest, case: Case) -> HttpResponse:
 
 @case_action
 def contact_log(request: HttpRequest, case: Case) -> HttpResponse:
-    form = ContactForm(request.POST, case=case)
+    open_tasks = list(case.tasks.filter(done_at__isnull=True).order_by("due_on", "pk"))
+    form = ContactForm(request.POST, open_tasks=open_tasks)
     if form.is_valid():
         try:
             timeline.contact_log(case=case, actor=request.user, **form.cleaned_data)

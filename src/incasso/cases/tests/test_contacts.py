@@ -66,3 +66,21 @@ def test_the_case_screen_logs_a_visit_in_place(client, officer, zorg_case):
     )
     assert "Dit veld is verplicht" in bad.content.decode()
     assert Event.objects.filter(case=zorg_case, kind__in=["call", "visit"]).count() == 1
+
+
+def test_the_case_screen_completes_the_chosen_call_task_and_only_an_open_one_of_this_case(
+    client, officer, zorg_case
+):
+    task = timeline.task_create(case=zorg_case, title="Terugbellen", due_on=dt.date(2026, 3, 2), kind="call")
+    other = timeline.task_create(case=CaseFactory(), title="Bellen", due_on=dt.date(2026, 3, 2), kind="call")
+    client.force_login(officer)
+    url = reverse("cases:contact_log", args=[zorg_case.number])
+    page = client.get(reverse("cases:detail", args=[zorg_case.number])).content.decode()
+    assert f'<option value="{task.pk}">Terugbellen (telefoongesprek)</option>' in page
+    refused = client.post(
+        url, {"kind": "call", "outcome": "reached", "task": other.pk}, headers={"HX-Request": "true"}
+    )
+    assert "Selecteer een geldige keuze" in refused.content.decode()
+    assert Task.objects.get(pk=other.pk).done_at is None
+    client.post(url, {"kind": "call", "outcome": "reached", "task": task.pk}, headers={"HX-Request": "true"})
+    assert Task.objects.get(pk=task.pk).done_at is not None
