@@ -22,6 +22,13 @@ from incasso.strategies.matching import choose_version, match_candidates
 from incasso.strategies.models import Step, StrategyAssignment, StrategyVersion
 from incasso.strategies.services import STEP_EVENT
 
+ASSIGNED_AT_INTAKE = "assigned at intake"  # the reason of a new case's first assignment
+
+
+def assigned_summary(version: StrategyVersion) -> str:
+    """The timeline's line for a new case put on its strategy (here and in the run's bulk path)."""
+    return f"Incassotraject: {version}"
+
 
 def strategy_for_case(*, case: Case) -> StrategyVersion | None:
     """The newest published version of the best-matching active strategy, or of its challenger
@@ -65,8 +72,10 @@ def _assign(
         next_step=first,
     )
     # A closed case (put on its strategy afterwards, for the comparison's history) is never scheduled.
-    scheduled = first is not None and case.state != CaseState.CLOSED
-    case.next_action_on = on + dt.timedelta(days=first.offset_days) if scheduled and first else None
+    if first is None or case.state == CaseState.CLOSED:
+        case.next_action_on = None
+    else:
+        case.next_action_on = on + dt.timedelta(days=first.offset_days)
     case.save(update_fields=["next_action_on"])
     return assignment
 
@@ -86,13 +95,13 @@ def case_assign_strategy(
             case=locked,
             version=chosen,
             actor=actor,
-            reason="assigned at intake",
+            reason=ASSIGNED_AT_INTAKE,
             on=on or timezone.localdate(),
         )
         event_record(
             case=locked,
             kind=STEP_EVENT,
-            summary=f"Incassotraject: {chosen}",
+            summary=assigned_summary(chosen),
             actor=actor,
             details={"version": chosen.pk, "assignment": assignment.pk},
         )

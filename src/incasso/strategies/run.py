@@ -58,6 +58,7 @@ from incasso.strategies.run_facts import (
     chunk_facts,
     due_base,
     due_case_ids,
+    route_of,
     set_aside_counts,
 )
 from incasso.strategies.run_plan import decide
@@ -249,11 +250,9 @@ def _guarded(case: DueCase, summary: RunSummary, work: Callable[[], str]) -> Non
 
 
 def _step(version_id: int, step_id: int, ctx: RunContext) -> Step:
-    steps = ctx.routes.get(version_id)
-    found = next((s for s in steps or () if s.pk == step_id), None)
-    if found is None:  # a version created during the run: read it from the database
-        steps = ctx.routes[version_id] = list(Step.objects.filter(version_id=version_id).order_by("position"))
-        found = next(s for s in steps if s.pk == step_id)
+    found = next((s for s in route_of(version_id, ctx) if s.pk == step_id), None)
+    if found is None:  # a step the run's copy of the version does not have: read it again
+        found = next(s for s in route_of(version_id, ctx, reread=True) if s.pk == step_id)
     return found
 
 

@@ -20,12 +20,11 @@ from django.utils import timezone
 from incasso.cases.models import Bucket, Case, LedgerEntry
 from incasso.cases.timeline import events_insert_many
 from incasso.core.bulk import copy_rows, id_in, update_rows
+from incasso.strategies.assignment import ASSIGNED_AT_INTAKE, assigned_summary
 from incasso.strategies.matching import choose_version
-from incasso.strategies.models import Step, StrategyAssignment
-from incasso.strategies.run_facts import DueAssignment, DueCase, RunContext
+from incasso.strategies.models import StrategyAssignment
+from incasso.strategies.run_facts import DueAssignment, DueCase, RunContext, route_of
 from incasso.strategies.services import STEP_EVENT
-
-ASSIGNED_AT_INTAKE = "assigned at intake"  # the assignment's reason, as case_assign_strategy gives it
 
 
 @dataclass
@@ -70,7 +69,7 @@ def assign_new(cases: list[DueCase], assignments: dict[int, DueAssignment], ctx:
         if version is None:
             result.unmatched.append(case)
         else:
-            chosen.append((case, version, _route(version.pk, ctx)[0]))  # a published version has steps
+            chosen.append((case, version, route_of(version.pk, ctx)[0]))  # a published version has steps
     if not chosen:
         return result
     now = timezone.now()
@@ -93,7 +92,7 @@ def assign_new(cases: list[DueCase], assignments: dict[int, DueAssignment], ctx:
     events_insert_many(
         case_ids=[case.pk for case, _v, _s in chosen],
         kind=STEP_EVENT,
-        summaries=[f"Incassotraject: {version}" for _c, version, _s in chosen],
+        summaries=[assigned_summary(version) for _c, version, _s in chosen],
         details=[
             {"version": version.pk, "assignment": pk}
             for (_c, version, _s), pk in zip(chosen, assignment_ids, strict=True)
@@ -112,10 +111,3 @@ def assign_new(cases: list[DueCase], assignments: dict[int, DueAssignment], ctx:
     result.assigned = len(chosen)
     result.carry_on.sort(key=lambda c: c.pk)  # the chunk's order (by id), as locked
     return result
-
-
-def _route(version_id: int, ctx: RunContext) -> list[Step]:
-    steps = ctx.routes.get(version_id)
-    if steps is None:  # a version published during the run
-        steps = ctx.routes[version_id] = list(Step.objects.filter(version_id=version_id).order_by("position"))
-    return steps

@@ -173,6 +173,15 @@ def chunk_facts(
     return facts
 
 
+def route_of(version_id: int, ctx: RunContext, *, reread: bool = False) -> list[Step]:
+    """A version's steps by position from the run's routes; read (and kept) when the run does not have
+    them yet (a version published during the run) or, with `reread`, read again."""
+    steps = ctx.routes.get(version_id)
+    if steps is None or reread:
+        steps = ctx.routes[version_id] = list(Step.objects.filter(version_id=version_id).order_by("position"))
+    return steps
+
+
 def active_holds(run_date: dt.date) -> QuerySet[Hold]:
     return Hold.objects.filter(
         Q(until__isnull=True) | Q(until__gte=run_date), released_at__isnull=True, starts_on__lte=run_date
