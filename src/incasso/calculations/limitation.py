@@ -87,16 +87,24 @@ def term_end(start: dt.date, years: int) -> dt.date:
     return anniversary(start, years) - ONE_DAY
 
 
+# Why an interruption does not count (the reasons `limitation_of` reports; callers may word them).
+AFTER_BARRED = "received after the claim was barred"
+REMINDER_WITHOUT_ACTION = (
+    "art. 3:317 lid 2: a reminder only interrupts when legal action follows within 6 months"
+)
+JUDGMENT_SERVICE_ONLY = "service of a judgment only interrupts the limitation of a judgment (3:325)"
+
+
 def _refusal(kind: ClaimKind, event: Interruption, last_day: dt.date) -> str:
     if event.received_on > last_day:
-        return "received after the claim was barred"
+        return AFTER_BARRED
     contract = kind in (ClaimKind.INVOICE, ClaimKind.PERIODIC, ClaimKind.CONSUMER_PURCHASE)
     needs_action = not contract and kind is not ClaimKind.JUDGMENT
     reminder = event.kind is InterruptionKind.WRITTEN_REMINDER
     if reminder and needs_action and not event.followed_by_action_within_6_months:
-        return "art. 3:317 lid 2: a reminder only interrupts when legal action follows within 6 months"
+        return REMINDER_WITHOUT_ACTION
     if event.kind is InterruptionKind.SERVICE_OF_JUDGMENT and kind is not ClaimKind.JUDGMENT:
-        return "service of a judgment only interrupts the limitation of a judgment (3:325)"
+        return JUDGMENT_SERVICE_ONLY
     return ""
 
 

@@ -23,21 +23,27 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 
-from incasso.calculations.limitation import ClaimKind, Interruption, InterruptionKind, Limitation, limitation
+from incasso.calculations.limitation import (
+    AFTER_BARRED,
+    JUDGMENT_SERVICE_ONLY,
+    REMINDER_WITHOUT_ACTION,
+    ClaimKind,
+    Interruption,
+    InterruptionKind,
+    Limitation,
+    limitation,
+)
 from incasso.cases.models import Case, CaseState, Claim, EntryKind, LedgerEntry
 from incasso.core.access import STAFF_ROLES, scope_to_clients
 from incasso.legal.models import ClientLegalPolicy, Handover, LimitationEvent, LimitationEventKind
 
-# the calculation core's reasons for not counting an interruption (calculations.limitation._refusal),
-# in the Dutch of the rest of the basis text
+# the calculation core's reasons for not counting an interruption, in the Dutch of the rest of the basis text
 REFUSAL_NL = {
-    "received after the claim was barred": "ontvangen nadat de vordering al verjaard was",
-    "art. 3:317 lid 2: a reminder only interrupts when legal action follows within 6 months": (
+    AFTER_BARRED: "ontvangen nadat de vordering al verjaard was",
+    REMINDER_WITHOUT_ACTION: (
         "art. 3:317 lid 2: een aanmaning stuit alleen als binnen 6 maanden een rechtsvordering volgt"
     ),
-    "service of a judgment only interrupts the limitation of a judgment (3:325)": (
-        "betekening van een vonnis stuit alleen de verjaring van een vonnis (3:325)"
-    ),
+    JUDGMENT_SERVICE_ONLY: "betekening van een vonnis stuit alleen de verjaring van een vonnis (3:325)",
 }
 
 CLASS_TO_KIND = {
