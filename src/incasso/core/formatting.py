@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import TextChoices
 from django.utils import timezone, translation
 
 from incasso.calculations.sheet import format_amount, format_money
 from incasso.calculations.sheet import format_date as _format_day
 
-__all__ = ["format_amount", "format_date", "format_money", "record_text"]
+__all__ = ["choice_label", "format_amount", "format_date", "format_money", "record_text"]
 
 
 def format_date(value: dt.date | dt.datetime) -> str:
@@ -35,3 +36,9 @@ def record_text(text: object) -> str:
         return str(text)
     with translation.override(settings.LANGUAGE_CODE):
         return str(text)
+
+
+def choice_label(choices: type[TextChoices], code: str) -> str:
+    """The label of a stored code in the current language (`reminder` → "herinnering"); a code the
+    choices do not (or no longer) know, as it is: history may hold values from older versions."""
+    return str(choices(code).label) if code in choices.values else code

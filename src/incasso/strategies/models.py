@@ -286,11 +286,6 @@ class SkipReason(models.TextChoices):
     CONTACT_WINDOW = "contact_window", _("outside contact hours")
     CONTACT_LIMIT = "contact_limit", _("contact limit reached")
 
-    @classmethod
-    def label_of(cls, reason: str) -> str:
-        """The reason's label; an unknown key (from an older run) as it is."""
-        return str(cls(reason).label) if reason in cls.values else reason
-
 
 class StepExecution(models.Model):
     """One step done (or deliberately skipped) for one case on one due date: the exactly-once key."""

@@ -18,6 +18,7 @@ from django.utils import translation
 
 from incasso.cases.models import TaskKind
 from incasso.cases.timeline import TaskValues
+from incasso.core.formatting import choice_label
 from incasso.strategies.models import (
     Channel,
     DebtorCondition,
@@ -74,7 +75,7 @@ def _dutch_label(reason: str) -> str:
     """The timeline's summaries are stored in Dutch, as every event's ("Stap 2 overgeslagen: ... (debiteur
     wil geen berichten via dit kanaal)"); the code stays in the event's details."""
     with translation.override("nl"):
-        return SkipReason.label_of(reason)
+        return choice_label(SkipReason, reason)
 
 
 def decide(case: DueCase, assignment: DueAssignment | None, ctx: RunContext, facts: ChunkFacts) -> CasePlan:

@@ -26,6 +26,7 @@ from django.shortcuts import get_object_or_404
 
 from incasso.cases.models import Case, CaseState, Claim, EntryKind, Event, LedgerEntry, Task
 from incasso.core.access import scope_to_clients
+from incasso.core.formatting import choice_label
 from incasso.strategies.measures import CaseFacts
 from incasso.strategies.models import (
     DailyRun,
@@ -228,7 +229,7 @@ def daily_runs(*, limit: int = 20) -> list[DailyRun]:
 
 
 def skipped_labelled(skipped: dict[str, int]) -> list[tuple[str, int]]:
-    return sorted((SkipReason.label_of(reason), n) for reason, n in skipped.items())
+    return sorted((choice_label(SkipReason, reason), n) for reason, n in skipped.items())
 
 
 def arm_facts(*, strategy: Strategy, user: Any = None) -> list[CaseFacts]:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from incasso.cases.selectors import case_get_for_user
 from incasso.core.access import agency_supervisor_required, staff_required, supervisor_required
 from incasso.core.exceptions import DomainError
+from incasso.core.formatting import choice_label
 from incasso.strategies import selectors, services
 from incasso.strategies.assignment import case_move_strategy
 from incasso.strategies.forms import MoveForm, NewVersionForm, StepForm, StrategyForm, add_domain_error
@@ -272,17 +273,13 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     arms = [(champion, measures(champion))]
     if champion.challenger is not None:
         arms.append((champion.challenger, measures(champion.challenger)))
-    channels = [(ch, _channel_label(ch)) for ch in sorted({ch for _s, m in arms for ch in m.messages})]
-    unit = [(_channel_label(ch), cost) for ch, cost in sorted(costs.items())]
+    channels = [(ch, choice_label(Channel, ch)) for ch in sorted({ch for _s, m in arms for ch in m.messages})]
+    unit = [(choice_label(Channel, ch), cost) for ch, cost in sorted(costs.items())]
     return render(
         request,
         "strategies/compare.html",
         {"champion": champion, "arms": arms, "costs": unit, "channels": channels},
     )
-
-
-def _channel_label(code: str) -> str:
-    return str(Channel(code).label) if code in Channel.values else code
 
 
 # --- the officer: move a case to another strategy --------------------------------------------------
