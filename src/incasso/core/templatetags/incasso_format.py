@@ -12,13 +12,6 @@ from incasso.core.formatting import format_amount, format_date, format_money
 register = template.Library()
 
 
-@register.filter(name="euro")
-def euro(value: Decimal | int | str | None) -> str:
-    if value is None or value == "":
-        return ""
-    return format_money(Decimal(value))
-
-
 @register.filter(name="money")
 def money(value: Decimal | int | str | None, currency: str = "EUR") -> str:
     """An amount in its own currency: `€ 1.234,56`, but `SEK 30.000,00` for a foreign bank line."""
@@ -27,6 +20,11 @@ def money(value: Decimal | int | str | None, currency: str = "EUR") -> str:
     if not currency or currency == "EUR":
         return format_money(Decimal(value))
     return f"{currency} {format_amount(Decimal(value))}"
+
+
+@register.filter(name="euro")
+def euro(value: Decimal | int | str | None) -> str:
+    return money(value)
 
 
 @register.filter(name="nldate")
