@@ -290,7 +290,10 @@ class SkipReason(models.TextChoices):
 class StepExecution(models.Model):
     """One step done (or deliberately skipped) for one case on one due date: the exactly-once key."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="step_executions")
+    # No index of its own: the unique key (case, step, due_on) starts with the case.
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="step_executions", db_index=False
+    )
     step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="executions")
     due_on = models.DateField(_("due on"))
     run = models.ForeignKey(
@@ -319,10 +322,15 @@ class MessageStatus(models.TextChoices):
 class OutgoingMessage(models.Model):
     """A message a step asked for. Rendering and sending belong to the letters app."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="outgoing_messages")
-    debtor = models.ForeignKey("debtors.Debtor", on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes on case, debtor or template: the unique key (case, template, execution)
+    # and the index (debtor, channel, queued_on) start with case and debtor, and nothing looks a
+    # message up by its template alone. Fewer indexes to write for every message the daily run queues.
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="outgoing_messages", db_index=False
+    )
+    debtor = models.ForeignKey("debtors.Debtor", on_delete=models.PROTECT, related_name="+", db_index=False)
     channel = models.CharField(_("channel"), max_length=6, choices=Channel.choices)
-    template_code = models.SlugField(_("template"), max_length=50)
+    template_code = models.SlugField(_("template"), max_length=50, db_index=False)
     status = models.CharField(
         _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED
     )
@@ -341,4 +349,13 @@ class OutgoingMessage(models.Model):
                 fields=["case", "template_code", "step_execution"], name="message_once_per_execution"
             )
         ]
-        indexes = [models.Index(fields=["debtor", "channel", "queued_on"])]
+        indexes = [
+            models.Index(fields=["debtor", "channel", "queued_on"]),
+            # The outbox: what the senders (print batch, e-mail and SMS) take, however many messages
+            # were ever sent. Small: a message leaves it when it is sent, failed or cancelled.
+            models.Index(
+                fields=["channel", "queued_on"],
+                condition=Q(status="queued"),
+                name="message_outbox_idx",
+            ),
+        ]
