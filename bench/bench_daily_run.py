@@ -9,7 +9,7 @@
     .venv/bin/python bench/bench_daily_run.py --db incasso_bench_200k setup --cases 200000
     .venv/bin/python bench/bench_daily_run.py --db incasso_bench_200k run --due 100
 
-The data: one client, ~200,000 debtors (persons with a valid address; cases share them), cases with a
+The data: one client, ~200,000 debtors (persons with a valid address and phone number; cases share them), cases with a
 claim and its principal ledger entry, a current StrategyAssignment each. The route: reminder letter,
 call task, 14-day letter, collection costs; the due cases are spread evenly over those four steps, so
 the run sends letters, creates tasks, and skips costs for want of a sent 14-day letter (a guard).
@@ -57,6 +57,11 @@ def _timed(label: str, sql: str, params: list | tuple | None = None) -> None:
     print(f"  {label}: {rows:,} rows in {time.perf_counter() - start:.1f} s", flush=True)
 
 
+PHONES = """INSERT INTO debtors_contactpoint (kind, value, source, is_valid, invalid_reason, created_at, debtor_id)
+   SELECT 'phone', '06' || lpad((id %% 100000000)::text, 8, '0'), 'bench', true, '', now(), id FROM debtors_debtor
+   WHERE NOT EXISTS (SELECT 1 FROM debtors_contactpoint p WHERE p.debtor_id = debtors_debtor.id AND p.kind = 'phone')"""
+
+
 def setup(db: str, cases: int, debtors: int) -> None:
     for cmd in (["dropdb", "--if-exists"], ["createdb"]):
         subprocess.run([*cmd, "-h", "127.0.0.1", "-U", "postgres", db], check=True)
@@ -100,6 +105,7 @@ def setup(db: str, cases: int, debtors: int) -> None:
                SELECT 'Bankstraat', (id %% 300 + 1)::text, '3511 AB', 'Utrecht', 'NL', 'bench', true,
                  '2020-01-01', NULL, id FROM debtors_debtor""",
         )
+        _timed("phone numbers", PHONES)  # the call tasks need a number to call
         from django.db import connection
 
         with connection.cursor() as cur:
@@ -150,6 +156,7 @@ def reset(due_pct: float, run_date: dt.date, new: int = 0) -> None:
 
     steps = list(Step.objects.order_by("position").values_list("pk", flat=True))
     version_id = Step.objects.values_list("version_id", flat=True).first()
+    _timed("phone numbers (a database set up before they were added)", PHONES)
     # Assignments an earlier run made for "new" cases go; every case is on the bench strategy again.
     _timed("assignments made by a run", "DELETE FROM strategies_strategyassignment WHERE reason <> 'bench'")
     _timed(

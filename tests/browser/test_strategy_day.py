@@ -47,11 +47,13 @@ def test_supervisor_builds_a_strategy_runs_the_day_and_steps_land_on_the_right_c
     page, live_server, login, zorg, energie, supervisor, screenshot_dir
 ):
     from incasso.cases.models import Task
+    from incasso.debtors.models import ContactPoint
     from incasso.strategies.holds import hold_place
     from incasso.strategies.models import OutgoingMessage, StrategyAssignment
 
     consumer = _new_case(zorg)
     business = _new_case(zorg, role="business")
+    ContactPoint.objects.create(debtor=business.debtor, kind="phone", value="0301234567")  # to call
     held = _new_case(zorg)
     hold_place(case=held, reason="dispute", starts_on=held.opened_on)
     elsewhere = _new_case(energie)  # no strategy for this client's consumers

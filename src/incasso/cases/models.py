@@ -318,7 +318,12 @@ class Event(AppendOnlyModel):
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        indexes = [models.Index(fields=["case", "-occurred_at"])]
+        indexes = [
+            models.Index(fields=["case", "-occurred_at"]),
+            # The week's call attempts, read once per daily run for the phone limit (cases.contact):
+            # partial, so only a logged call pays for it.
+            models.Index(fields=["occurred_at"], condition=Q(kind="call"), name="event_call_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.summary

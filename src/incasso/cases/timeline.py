@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from incasso.cases.contact import breach_text_lazy, breaches, contact_check
 from incasso.cases.models import Case, ContactOutcome, Document, Event, EventKind, Note, Task
 from incasso.core.bulk import copy_rows
 from incasso.core.exceptions import DomainError
@@ -277,10 +278,20 @@ CONTACT_KINDS: dict[str, str] = {EventKind.CALL: "Gebeld", EventKind.VISIT: "Hui
 
 @transaction.atomic
 def contact_log(
-    *, case: Case, kind: str, outcome: str, note: str = "", actor: Any, task: Task | None = None
+    *,
+    case: Case,
+    kind: str,
+    outcome: str,
+    note: str = "",
+    actor: Any,
+    task: Task | None = None,
+    now: dt.datetime | None = None,
 ) -> Event:
     """A telephone call or a home visit and what came of it, on the case's timeline (the work queue's
-    "days since contact" reads it). With `task`, that open call or visit task is done with it."""
+    "days since contact" reads it). With `task`, that open call or visit task is done with it.
+
+    A contact outside the Wki contact window, or a call attempt above the week's limit, is recorded all
+    the same (it happened) and marked: in the details (`contact.breaches`) and at the end of the summary."""
     if kind not in CONTACT_KINDS:
         raise DomainError(_("A contact is a call or a visit, got %(kind)r") % {"kind": kind}, field="kind")
     if outcome not in ContactOutcome.values:
@@ -288,15 +299,16 @@ def contact_log(
     if task is not None and task.case_id != case.pk:
         raise DomainError(_("That task belongs to another case"), field="task")
     text = note.strip()
-    summary = f"{CONTACT_KINDS[kind]}: {record_text(ContactOutcome(outcome).label)}" + (
-        f" — {text}" if text else ""
-    )
+    found = breaches(contact_check(debtor_id=case.debtor_id, now=now), kind=kind)
+    warning = f" [{record_text(breach_text_lazy(found))}]" if found else ""
+    head = f"{CONTACT_KINDS[kind]}: {record_text(ContactOutcome(outcome).label)}"
+    summary = head + (f" — {text}"[: 300 - len(head) - len(warning)] if text else "") + warning
     event = event_record(
         case=case,
         kind=kind,
-        summary=summary[:300],
+        summary=summary,
         actor=actor,
-        details={"outcome": outcome, "note": text[:2000], **({"task": task.pk} if task else {})},
+        details={"outcome": outcome, "note": text[:2000], **({"task": task.pk} if task else {}), **found},
     )
     if task is not None:
         task_complete(task=task, by=actor)

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from incasso.calculations import CalculationError
 from incasso.calculations.sheet import group_by_four, render_statement
 from incasso.cases import selectors, services, timeline
+from incasso.cases.contact import contact_check
 from incasso.cases.forms import (
     CalculationDateForm,
     CaseOpenForm,
@@ -97,6 +98,7 @@ def _detail_context(request: HttpRequest, number: str, **forms: forms.Form) -> d
             "note_form": NoteForm(),
             "task_form": TaskForm(initial={"due_on": timezone.localdate()}),
             "contact_form": ContactForm(open_tasks=[t for t in case_file.tasks if not t.is_done]),
+            "contact_check": contact_check(debtor_id=case_file.case.debtor_id),
             "document_form": DocumentForm(),
             "transition_form": TransitionForm(),
             "allowed_targets": [

@@ -31,6 +31,7 @@ from django.utils import timezone
 from incasso.calculations.sheet import group_by_four
 from incasso.cases.models import Case, EventKind, TaskKind
 from incasso.cases.timeline import event_record, task_create
+from incasso.core.contact import configured_contact_window, outside_contact_window
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import record_text
 from incasso.debtors.models import ContactPoint
@@ -43,7 +44,6 @@ from incasso.letters.selectors import NoAddress
 from incasso.letters.services import LetterAmountsChanged, letter_archive, letter_compose, letter_send_check
 from incasso.letters.sms import SmsError, sms_provider
 from incasso.strategies.models import Channel, MessageStatus, OutgoingMessage
-from incasso.strategies.rules import outside_contact_window
 
 BACKOFF = dt.timedelta(minutes=5)
 MAX_ATTEMPTS = 8  # 5 min … 10 h 40 min: about 21 hours in all
@@ -108,8 +108,10 @@ def message_send(*, message_id: int, now: dt.datetime) -> str:
         delivery, _ = Delivery.objects.select_for_update().get_or_create(message=message)
         if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
             return "skipped"
-        if outside_contact_window(timezone.localtime(now), channel=message.channel):
-            return "skipped"  # Wki: no contact at night, on Sundays or holidays; the next run sends it
+        if outside_contact_window(
+            timezone.localtime(now), channel=message.channel, window=configured_contact_window()
+        ):
+            return "skipped"  # Wki (and a narrower window of the settings): the next run sends it
         if message.template_code == TemplateCode.CLIENT_PROGRESS_REPORT:
             # The report is for the client; the contact points here are the debtor's.
             return _fail(message, delivery, CLIENT_REPORT_BY_POST, now)

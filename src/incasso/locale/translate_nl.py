@@ -1348,6 +1348,17 @@ NL: dict[str, str | tuple[str, str]] = {
     "Completes task": "Rondt taak af",
     "Log a call or visit": "Gesprek of bezoek vastleggen",
     "Log contact": "Contact vastleggen",
+    "it is Sunday": "het is zondag",
+    "it is a public holiday": "het is een feestdag",
+    "outside the contact hours": "buiten de contacttijden",
+    "against the contact rules: %(why)s": "in strijd met de contactregels: %(why)s",
+    "call attempt %(number)s in 7 days, above the limit": "belpoging %(number)s in 7 dagen, boven de grens",
+    "do not call now": "nu niet bellen",
+    'Step %(position)s (%(name)s): a message goes by letter, e-mail or SMS; a telephone call is a task for an officer (action "create a task", kind "call").': 'Stap %(position)s (%(name)s): een bericht gaat per brief, e-mail of sms; een telefoongesprek is een taak voor een medewerker (actie "taak aanmaken", soort "telefoongesprek").',
+    "called %(calls)s of %(limit)s times this week": "%(calls)s van %(limit)s keer gebeld deze week",
+    "No calls or visits now: %(why)s. Contact only from %(start)s to %(end)s, not on Sundays or public holidays (Wki).": "Nu niet bellen of langsgaan: %(why)s. Contact alleen van %(start)s tot %(end)s, niet op zondag of een feestdag (Wki).",
+    "Calls and visits allowed today until %(end)s.": "Bellen en bezoeken mag vandaag tot %(end)s.",
+    "Call attempts in the last 7 days, all cases of this debtor: %(calls)s of %(limit)s.": "Belpogingen in de afgelopen 7 dagen, alle dossiers van deze debiteur: %(calls)s van %(limit)s.",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

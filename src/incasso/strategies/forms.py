@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from incasso.core.exceptions import DomainError
 from incasso.strategies.models import Step, Strategy, StrategyVersion
-from incasso.strategies.services import ACTION_FIELDS, STEP_FIELDS, STRATEGY_FIELDS, step_template_choices
+from incasso.strategies.services import (
+    ACTION_FIELDS,
+    MESSAGE_CHANNELS,
+    STEP_FIELDS,
+    STRATEGY_FIELDS,
+    step_template_choices,
+)
 
 
 def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
@@ -56,6 +62,11 @@ class StepForm(forms.ModelForm):  # type: ignore[type-arg]
             choices=[("", _("— no template —")), *step_template_choices()],
             required=False,
         )
+        self.fields["channel"].choices = [  # type: ignore[attr-defined]
+            (value, label)
+            for value, label in self.fields["channel"].choices  # type: ignore[attr-defined]
+            if value in MESSAGE_CHANNELS or value == ""
+        ]
         for name, actions in ACTION_FIELDS.items():  # incasso.js shows them for these actions only
             self.fields[name].widget.attrs["data-actions"] = " ".join(actions)
 

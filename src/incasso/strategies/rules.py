@@ -1,10 +1,8 @@
 """Pure rules for collection strategies and the daily run: no Django, no database, no clock
 (messages go through `core.puretext.gettext`).
 
-* Contact window (Wki / Besluit kwaliteit incassodienstverlening, see rules-nl.md §5.4): no calls, SMS
-  or e-mails between 20:00 and 07:00, on Sundays or on Dutch public holidays. The window may be
-  configured narrower, never wider (`contact_window`).
-* Contact frequency: at most N contacts per channel in any 7 days (`contact_limit_reached`).
+* The contact window and frequency (Wki) live in `core.contact`, shared with the senders and the
+  officer's call log.
 * The 14-day letter (art. 6:96 lid 6 BW, rules-nl.md §2.7): collection costs are owed only from the day
   after a 14-day term that starts the day after (presumed) delivery; delivery is presumed two postal
   working days after sending (`costs_allowed_from`, delegating to `calculations.deadlines`).
@@ -17,81 +15,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from incasso.calculations.deadlines import fourteen_day_term, is_dutch_public_holiday
+from incasso.calculations.deadlines import fourteen_day_term
+from incasso.core.contact import RuleError
 from incasso.core.puretext import gettext as _
 
-SUNDAY = 6
-# The widest window the law allows: contact from 07:00 up to (not including) 20:00.
-LEGAL_WINDOW_START = dt.time(7, 0)
-LEGAL_WINDOW_END = dt.time(20, 0)
-WINDOWED_CHANNELS = frozenset({"phone", "sms", "email"})
-DEFAULT_CONTACT_LIMITS: Mapping[str, int] = {"phone": 3, "letter": 1, "email": 2, "sms": 2}
 FOURTEEN_DAY_LETTER = "fourteen_day_letter"
 MESSAGE_ACTION = "send_message"
 COSTS_ACTION = "add_collection_costs"
-
-
-class RuleError(ValueError):
-    """A configuration or strategy the rules refuse; the message says what to fix."""
-
-
-@dataclass(frozen=True, slots=True)
-class ContactWindow:
-    start: dt.time
-    end: dt.time
-
-
-def contact_window(start: dt.time = LEGAL_WINDOW_START, end: dt.time = LEGAL_WINDOW_END) -> ContactWindow:
-    """A window inside 07:00-20:00; anything wider is refused."""
-    if start < LEGAL_WINDOW_START:
-        raise RuleError(
-            _("The contact window may not start before 07:00 (got %(start)s)") % {"start": f"{start:%H:%M}"}
-        )
-    if end > LEGAL_WINDOW_END:
-        raise RuleError(_("The contact window must end by 20:00 (got %(end)s)") % {"end": f"{end:%H:%M}"})
-    if start >= end:
-        raise RuleError(
-            _("The contact window is empty (%(start)s-%(end)s)")
-            % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
-        )
-    return ContactWindow(start, end)
-
-
-def outside_contact_window(moment: dt.datetime, *, channel: str, window: ContactWindow | None = None) -> str:
-    """Why `channel` may not be used at local time `moment`, or "" when it may. Letters are not windowed."""
-    if channel not in WINDOWED_CHANNELS:
-        return ""
-    window = window or contact_window()
-    day = moment.date()
-    if day.weekday() == SUNDAY:
-        return "sunday"
-    if is_dutch_public_holiday(day):
-        return "public_holiday"
-    if not window.start <= moment.time() < window.end:
-        return "outside_hours"
-    return ""
-
-
-def contact_limits(overrides: Mapping[str, int] | None = None) -> dict[str, int]:
-    """Defaults merged with settings; a limit below zero is refused."""
-    limits = dict(DEFAULT_CONTACT_LIMITS)
-    for channel, limit in (overrides or {}).items():
-        if not isinstance(limit, int) or limit < 0:
-            raise RuleError(
-                _("Contact limit for %(channel)s must be a whole number ≥ 0, got %(limit)r")
-                % {"channel": channel, "limit": limit}
-            )
-        limits[channel] = limit
-    return limits
-
-
-def contact_limit_reached(previous_contacts: Iterable[dt.date], *, on: dt.date, limit: int) -> bool:
-    """True when `limit` contacts already happened in the 7 days ending on `on` (inclusive)."""
-    first = on - dt.timedelta(days=6)
-    return sum(1 for day in previous_contacts if first <= day <= on) >= limit
 
 
 def costs_allowed_from(*, sent_on: dt.date | None, delivered_on: dt.date | None = None) -> dt.date:

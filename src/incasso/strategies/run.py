@@ -33,7 +33,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from incasso.cases.contact import call_dates_by_debtor
 from incasso.core.bulk import id_in
+from incasso.core.contact import configured_contact_limits, configured_contact_window
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_date
 from incasso.strategies.matching import match_candidates
@@ -43,11 +45,6 @@ from incasso.strategies.models import (
     SkipReason,
     Step,
     StrategyAssignment,
-)
-from incasso.strategies.rules import (
-    ContactWindow,
-    contact_limits,
-    contact_window,
 )
 from incasso.strategies.run_assign import assign_new
 from incasso.strategies.run_facts import (
@@ -99,11 +96,6 @@ def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
         yield ids[start : start + size]
 
 
-def _setting_window() -> ContactWindow:
-    start, end = getattr(settings, "INCASSO_CONTACT_WINDOW", ("07:00", "20:00"))
-    return contact_window(dt.time.fromisoformat(start), dt.time.fromisoformat(end))
-
-
 def run_date_check(run_date: dt.date, *, today: dt.date) -> None:
     horizon = int(getattr(settings, "INCASSO_RUN_HORIZON_DAYS", 0))
     if run_date > today + dt.timedelta(days=horizon):
@@ -130,8 +122,8 @@ def daily_run(
     """Run every due step for `run_date`. Safe to rerun: what was done is not done again."""
     now = timezone.localtime(now or timezone.now())
     run_date_check(run_date, today=now.date())
-    ctx_limits = contact_limits(getattr(settings, "INCASSO_CONTACT_LIMITS", None))
-    window = _setting_window()
+    ctx_limits = configured_contact_limits()
+    window = configured_contact_window()
     run = None
     if not dry_run:
         run = DailyRun.objects.create(
@@ -147,6 +139,7 @@ def daily_run(
         run=run,
         routes=_routes(),
         candidates=match_candidates(),
+        calls=call_dates_by_debtor(run_date),
     )
     summary = RunSummary(run_date=run_date, dry_run=dry_run, run_id=run.pk if run else None)
     ids = due_case_ids(run_date)

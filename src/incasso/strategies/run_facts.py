@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from incasso.cases.models import Case, CaseState, LedgerEntry, Task, TaskKind
 from incasso.core.bulk import id_in
+from incasso.core.contact import ContactWindow
 from incasso.debtors.models import Address, ContactPoint
 from incasso.strategies.matching import Candidate
 from incasso.strategies.models import (
@@ -30,10 +31,7 @@ from incasso.strategies.models import (
     StepAction,
     StepExecution,
 )
-from incasso.strategies.rules import (
-    FOURTEEN_DAY_LETTER,
-    ContactWindow,
-)
+from incasso.strategies.rules import FOURTEEN_DAY_LETTER
 
 
 @dataclass(frozen=True)
@@ -45,6 +43,7 @@ class RunContext:
     run: DailyRun | None
     routes: dict[int, list[Step]] = field(default_factory=dict)  # version id → its steps, by position
     candidates: list[Candidate] = field(default_factory=list)  # the strategies new cases can get
+    calls: dict[int, list[dt.date]] = field(default_factory=dict)  # debtor → the week's call attempts
 
 
 @dataclass(slots=True)
@@ -133,8 +132,12 @@ def chunk_facts(
         recent=recent,
     )
     steps = {pk: a.next_step for pk, a in assignments.items() if a.next_step is not None}
-    messaging = [pk for pk, s in steps.items() if s.action == StepAction.SEND_MESSAGE]
-    if messaging:  # only the invalid-contact guard needs it; cheap to read for all messaging cases
+    # The officers' call attempts count against the phone limit (read once per run: `RunContext.calls`).
+    calling = {c.debtor_id for c in cases if c.pk in steps and contact_channel(steps[c.pk]) == Channel.PHONE}
+    for debtor_id in calling & ctx.calls.keys():
+        recent.setdefault((debtor_id, Channel.PHONE), []).extend(ctx.calls[debtor_id])
+    messaging = [pk for pk, s in steps.items() if contact_channel(s)]
+    if messaging:  # only the invalid-contact guard needs it; cheap to read for all contacting cases
         facts.finding_contact = set(
             Task.objects.filter(id_in("case_id", messaging), kind=TaskKind.FIND_CONTACT, done_at__isnull=True)
             .values_list("case_id", flat=True)
@@ -171,6 +174,17 @@ def chunk_facts(
         ):
             facts.balances[case_id] = Decimal(total).quantize(Decimal("0.01"))
     return facts
+
+
+def contact_channel(step: Step) -> str:
+    """The channel through which a step reaches the debtor, or "" when it does not: a message's own,
+    and the phone for a call task (the officer calls; opt-out, a valid number and the week's call
+    attempts hold for it as for a message)."""
+    if step.action == StepAction.SEND_MESSAGE:
+        return step.channel
+    if step.action == StepAction.CREATE_TASK and step.task_kind == TaskKind.CALL:
+        return Channel.PHONE
+    return ""
 
 
 def route_of(version_id: int, ctx: RunContext, *, reread: bool = False) -> list[Step]:

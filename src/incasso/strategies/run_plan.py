@@ -18,6 +18,7 @@ from django.utils import translation
 
 from incasso.cases.models import TaskKind
 from incasso.cases.timeline import TaskValues
+from incasso.core.contact import contact_limit_reached, outside_contact_window
 from incasso.core.formatting import choice_label
 from incasso.strategies.models import (
     Channel,
@@ -28,12 +29,8 @@ from incasso.strategies.models import (
     Step,
     StepAction,
 )
-from incasso.strategies.rules import (
-    contact_limit_reached,
-    costs_allowed_from,
-    outside_contact_window,
-)
-from incasso.strategies.run_facts import ChunkFacts, DueAssignment, DueCase, RunContext
+from incasso.strategies.rules import costs_allowed_from
+from incasso.strategies.run_facts import ChunkFacts, DueAssignment, DueCase, RunContext, contact_channel
 
 ONE_DAY = dt.timedelta(days=1)
 FIND_CONTACT_RETRY_DAYS = 7
@@ -161,9 +158,9 @@ def _check_guards(case: DueCase, step: Step, ctx: RunContext, facts: ChunkFacts,
         allowed = costs_allowed_from(sent_on=letter[0], delivered_on=letter[1])
         if ctx.run_date < allowed:
             raise _Deferred(SkipReason.FOURTEEN_DAY_TERM_RUNNING, allowed)
-    if step.action != StepAction.SEND_MESSAGE:
+    channel = contact_channel(step)
+    if not channel:
         return
-    channel = step.channel
     if (case.debtor_id, channel) in facts.opt_outs:
         raise _Deferred(SkipReason.OPT_OUT, None, advance=True)
     if not _has_valid_contact(case, channel, facts):
@@ -177,7 +174,10 @@ def _check_guards(case: DueCase, step: Step, ctx: RunContext, facts: ChunkFacts,
                 case.officer_id,
             )
         raise _Deferred(SkipReason.INVALID_CONTACT, ctx.run_date + dt.timedelta(days=FIND_CONTACT_RETRY_DAYS))
-    if outside_contact_window(ctx.now, channel=channel, window=ctx.window):
+    # A message goes out now; a call task is the day's work, and the officer's screens show the window.
+    if step.action == StepAction.SEND_MESSAGE and outside_contact_window(
+        ctx.now, channel=channel, window=ctx.window
+    ):
         raise _Deferred(SkipReason.CONTACT_WINDOW, tomorrow)
     limit = ctx.limits.get(channel)
     if limit is not None:

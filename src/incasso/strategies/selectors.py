@@ -24,7 +24,18 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from incasso.cases.models import Case, CaseState, Claim, EntryKind, Event, LedgerEntry, Task
+from incasso.cases.contact import call_limit, calls_since
+from incasso.cases.models import (
+    Case,
+    CaseState,
+    Claim,
+    EntryKind,
+    Event,
+    EventKind,
+    LedgerEntry,
+    Task,
+    TaskKind,
+)
 from incasso.core.access import scope_to_clients
 from incasso.core.formatting import choice_label
 from incasso.strategies.measures import CaseFacts
@@ -53,6 +64,17 @@ class QueueItem:
     broken_promise: bool
     days_since_contact: int | None
     score: float
+    calls_this_week: int = 0  # call attempts to the task's debtor in the last 7 days (all their cases)
+    call_limit: int | None = None
+
+    @property
+    def call_limit_reached(self) -> bool:
+        """A call task whose debtor was already called as often as the week allows (Wki)."""
+        return (
+            self.task.kind == TaskKind.CALL
+            and self.call_limit is not None
+            and self.calls_this_week >= self.call_limit
+        )
 
 
 def _sum_of(qs: Any) -> Subquery:
@@ -65,7 +87,8 @@ def _sum_of(qs: Any) -> Subquery:
 def work_queue_for_user(
     *, user: Any, today: dt.date, weights: PriorityWeights | None = None
 ) -> list[QueueItem]:
-    """The user's open tasks due today or earlier, highest priority first, in one query."""
+    """The user's open tasks due today or earlier, highest priority first, in one query; each with the
+    week's call attempts to its debtor (`cases.contact`: the Wki limit is per debtor)."""
     if not getattr(user, "is_authenticated", False) or getattr(user, "role", None) not in STAFF_ROLES:
         return []
     weights = weights or PriorityWeights()
@@ -107,8 +130,23 @@ def work_queue_for_user(
                 .annotate(d=Max("occurred_at"))
                 .values("d")[:1]
             ),
+            calls_this_week=Coalesce(
+                Subquery(
+                    Event.objects.filter(
+                        kind=EventKind.CALL,
+                        case__debtor_id=OuterRef("case__debtor_id"),
+                        occurred_at__gte=calls_since(today),
+                    )
+                    .order_by()
+                    .values("kind")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                Value(0),
+            ),
         )
     )
+    limit = call_limit()
     items = []
     for task in tasks:
         contacts = [d for d in (task.last_message, task.last_contact_event) if d is not None]
@@ -122,7 +160,18 @@ def work_queue_for_user(
             days_since_contact=days_since,
             weights=weights,
         )
-        items.append(QueueItem(task, task.balance, overdue, task.broken_promise, days_since, score))
+        items.append(
+            QueueItem(
+                task,
+                task.balance,
+                overdue,
+                task.broken_promise,
+                days_since,
+                score,
+                task.calls_this_week,
+                limit,
+            )
+        )
     items.sort(key=lambda i: (-i.score, i.task.due_on, i.task.pk))
     return items
 

@@ -18,6 +18,7 @@ from incasso.cases.models import EventKind
 from incasso.core.exceptions import DomainError
 from incasso.letters.models import TemplateCode
 from incasso.strategies.models import (
+    Channel,
     Step,
     StepAction,
     Strategy,
@@ -191,6 +192,10 @@ def step_add(
         return step
 
 
+# What a message step can send: nothing sends a "phone" message (a call is an officer's task).
+MESSAGE_CHANNELS = frozenset({Channel.LETTER, Channel.EMAIL, Channel.SMS})
+
+
 def step_template_choices() -> list[tuple[str, str]]:
     """The letter templates a message step can send: every debtor letter of `letters` (the client's
     progress report goes to the client, not the debtor)."""
@@ -218,6 +223,14 @@ def _refuse_step_faults(step: Step) -> None:
     label = {"position": step.position, "name": step.name}
     if step.action == StepAction.SEND_MESSAGE and not step.channel:
         local.append(_("Step %(position)s (%(name)s): a message step needs a channel.") % label)
+    if step.action == StepAction.SEND_MESSAGE and step.channel not in MESSAGE_CHANNELS | {""}:
+        local.append(
+            _(
+                "Step %(position)s (%(name)s): a message goes by letter, e-mail or SMS; a telephone call is a "
+                'task for an officer (action "create a task", kind "call").'
+            )
+            % label
+        )
     codes = {code for code, _label in step_template_choices()}
     if step.action == StepAction.SEND_MESSAGE and step.template_code and step.template_code not in codes:
         local.append(

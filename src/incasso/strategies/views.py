@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from incasso.cases.contact import NOT_NOW, contact_now
 from incasso.cases.selectors import case_get_for_user
 from incasso.core.access import agency_supervisor_required, staff_required, supervisor_required
+from incasso.core.contact import RuleError
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import choice_label
 from incasso.strategies import selectors, services
@@ -28,7 +30,7 @@ from incasso.strategies.assignment import case_move_strategy
 from incasso.strategies.forms import MoveForm, NewVersionForm, StepForm, StrategyForm, add_domain_error
 from incasso.strategies.measures import arm_measures, unit_costs
 from incasso.strategies.models import Channel
-from incasso.strategies.rules import PriorityWeights, RuleError
+from incasso.strategies.rules import PriorityWeights
 from incasso.strategies.run import daily_follow_ups, daily_run
 from incasso.strategies.selectors import work_queue_for_user
 
@@ -44,8 +46,17 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     weights = PriorityWeights()
     today = timezone.localdate()
     items = work_queue_for_user(user=request.user, today=today, weights=weights)
+    window, why = contact_now()
     return render(
-        request, "strategies/work_queue.html", {"items": items, "formula": weights.formula(), "today": today}
+        request,
+        "strategies/work_queue.html",
+        {
+            "items": items,
+            "formula": weights.formula(),
+            "today": today,
+            "window": window,
+            "not_now": NOT_NOW.get(why, ""),
+        },
     )
 
 

@@ -143,6 +143,13 @@ def test_no_email_is_sent_at_night(smtp, email_message):
     assert smtp.messages == []
 
 
+def test_a_narrower_window_of_the_settings_holds_for_the_sender_too(smtp, email_message, settings):
+    settings.INCASSO_CONTACT_WINDOW = ("09:00", "17:00")
+    assert messages_process(now=MONDAY_10.replace(hour=18)).skipped == 1  # the law allows 18:00
+    assert smtp.messages == []
+    assert messages_process(now=MONDAY_10).sent == 1
+
+
 class SmsApi(BaseHTTPRequestHandler):
     requests: list[tuple[dict, dict]] = []
     answer: tuple[int, dict] = (201, {"id": "mb-1"})

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from incasso.core.contact import RuleError
 from incasso.strategies.measures import CaseFacts, arm_measures, message_cost, unit_costs
-from incasso.strategies.rules import RuleError, in_challenger
+from incasso.strategies.rules import in_challenger
 
 NUMBERS = [f"2026-{n:05d}" for n in range(1, 1001)]
 

@@ -282,7 +282,7 @@ def test_a_refused_action_is_an_error_and_the_case_stays_due(db):
 
 
 def test_a_contact_window_wider_than_the_law_is_refused(consumer_route, settings):
-    from incasso.strategies.rules import RuleError
+    from incasso.core.contact import RuleError
 
     settings.INCASSO_CONTACT_WINDOW = ("06:00", "20:00")
     with pytest.raises(RuleError, match="niet vóór 07:00 beginnen"):
@@ -302,3 +302,90 @@ def test_a_case_with_a_lawyer_or_bailiff_gets_no_automated_step_until_it_comes_b
     assert case.next_action_on == MONDAY  # its place in the strategy is kept
     Case.objects.filter(pk=case.pk).update(state="amicable")  # the bailiff returned it
     assert run_on(MONDAY).executed == 1
+
+
+# --- a call task is contact by phone: opt-out, a valid number and the week's call attempts hold -----
+
+
+def _at_call_step(consumer_route, *, phone: bool = True) -> Case:
+    from incasso.strategies.models import Step
+
+    case = make_due_case(version=consumer_route)
+    StrategyAssignment.objects.filter(case=case, is_current=True).update(
+        next_step=Step.objects.get(version=consumer_route, position=4)
+    )
+    if phone:
+        ContactPoint.objects.create(debtor=case.debtor, kind="phone", value="0612345678")
+    return case
+
+
+def test_a_call_task_is_made_for_a_debtor_with_a_number(consumer_route):
+    case = _at_call_step(consumer_route)
+    assert run_on(MONDAY).executed == 1
+    assert Task.objects.filter(case=case, kind="call", done_at__isnull=True).count() == 1
+
+
+def test_no_call_task_for_a_debtor_who_does_not_want_calls(consumer_route):
+    case = _at_call_step(consumer_route)
+    ChannelOptOut.objects.create(debtor=case.debtor, channel="phone", since=MONDAY)
+    assert run_on(MONDAY).skipped["opt_out"] == 1
+    assert not Task.objects.filter(case=case, kind="call").exists()
+    assert StrategyAssignment.objects.get(case=case, is_current=True).next_step is None  # passed over
+
+
+def test_no_valid_number_gives_a_find_contact_task_instead_of_a_call(consumer_route):
+    case = _at_call_step(consumer_route, phone=False)
+    ContactPoint.objects.create(debtor=case.debtor, kind="phone", value="0612345678", is_valid=False)
+    assert run_on(MONDAY).skipped["invalid_contact"] == 1
+    assert not Task.objects.filter(case=case, kind="call").exists()
+    (task,) = Task.objects.filter(case=case, kind="find_contact")
+    assert task.title == "Contactgegevens zoeken: geen geldig telefoonnummer"
+    retry = MONDAY + dt.timedelta(days=7)  # still no number a week later: the open task is enough
+    assert run_on(retry).skipped["invalid_contact"] == 1
+    assert Task.objects.filter(case=case, kind="find_contact").count() == 1
+
+
+def test_a_debtor_called_three_times_this_week_gets_no_call_task_until_the_week_allows(
+    consumer_route, officer
+):
+    import time_machine
+
+    from incasso.cases import timeline
+    from incasso.cases.tests.factories import CaseFactory
+
+    case = _at_call_step(consumer_route)
+    sibling = CaseFactory(debtor=case.debtor)  # the officers called about another case of the debtor
+    for days_ago in (6, 3, 1):
+        moment = MONDAY_10H - dt.timedelta(days=days_ago)
+        with time_machine.travel(moment, tick=False):
+            timeline.contact_log(case=sibling, kind="call", outcome="no_answer", actor=officer, now=moment)
+    summary = run_on(MONDAY)
+    assert summary.skipped["contact_limit"] == 1 and summary.executed == 0
+    assert not Task.objects.filter(case=case, kind="call").exists()
+    case.refresh_from_db()
+    assert case.next_action_on == MONDAY + dt.timedelta(days=1)
+    # Tuesday: the call of six days before Monday has dropped out of the 7 days.
+    assert run_on(MONDAY + dt.timedelta(days=1)).executed == 1
+    assert Task.objects.filter(case=case, kind="call").count() == 1
+
+
+def test_a_message_step_cannot_go_by_phone(db):
+    from incasso.strategies import services
+    from incasso.strategies.forms import StepForm
+    from incasso.strategies.models import Step, Strategy
+
+    version = services.version_create(
+        strategy=Strategy.objects.create(name="Bel-bericht", debtor_role="consumer")
+    )
+    with pytest.raises(DomainError, match="een telefoongesprek is een taak"):
+        services.step_add(
+            version=version,
+            position=1,
+            name="Bellen",
+            action="send_message",
+            offset_days=0,
+            channel="phone",
+            template_code="reminder",
+        )
+    assert not Step.objects.filter(version=version).exists()
+    assert "phone" not in dict(StepForm().fields["channel"].choices)

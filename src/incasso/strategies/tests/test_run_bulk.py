@@ -32,6 +32,8 @@ def _mixed_cases(consumer_route, email_route, n: int) -> list:
         case = make_due_case(version=email_route if kind == 3 else consumer_route)
         if kind in (1, 2):
             StrategyAssignment.objects.filter(case=case).update(next_step=steps[4 if kind == 1 else 3])
+        if kind == 1:  # a call task needs a number to call
+            ContactPoint.objects.create(debtor=case.debtor, kind="phone", value="0612345678")
         cases.append(case)
     return cases
 

@@ -90,3 +90,34 @@ def test_a_logged_call_counts_as_the_last_contact(officer):
     with time_machine.travel(MONDAY_10H):
         (item,) = work_queue_for_user(user=officer, today=MONDAY)
     assert item.days_since_contact == 3
+
+
+def test_a_call_task_shows_when_the_debtor_had_the_weeks_calls(client, officer):
+    from incasso.cases import timeline
+
+    case = CaseFactory(officer=officer)
+    ClaimFactory(case=case)
+    sibling = CaseFactory(officer=officer, debtor=case.debtor)  # the limit is per debtor, over their cases
+    timeline.task_create(case=case, title="Bellen", due_on=MONDAY, kind="call", assignee=officer)
+    timeline.task_create(case=case, title="Langsgaan", due_on=MONDAY, kind="visit", assignee=officer)
+    for days_ago in (8, 2, 1):  # the first falls outside the 7 days
+        with time_machine.travel(MONDAY_10H - dt.timedelta(days=days_ago), tick=False):
+            timeline.contact_log(case=sibling, kind="call", outcome="no_answer", actor=officer)
+    with time_machine.travel(MONDAY_10H, tick=False):
+        items = {i.task.title: i for i in work_queue_for_user(user=officer, today=MONDAY)}
+        assert (items["Bellen"].calls_this_week, items["Bellen"].call_limit_reached) == (2, False)
+        timeline.contact_log(case=case, kind="call", outcome="voicemail", actor=officer)
+        items = {i.task.title: i for i in work_queue_for_user(user=officer, today=MONDAY)}
+        assert (items["Bellen"].calls_this_week, items["Bellen"].call_limit_reached) == (3, True)
+        assert not items["Langsgaan"].call_limit_reached  # a visit is not a call attempt
+        client.force_login(officer)
+        html = client.get("/queue/").content.decode()
+    assert html.count("3 van 3 keer gebeld deze week") == 1
+    assert "Nu niet bellen of langsgaan" not in html  # Monday 10:00 is inside the window
+
+
+def test_the_queue_says_no_calls_on_sunday(client, officer):
+    client.force_login(officer)
+    with time_machine.travel(MONDAY_10H - dt.timedelta(days=1), tick=False):
+        html = client.get("/queue/").content.decode()
+    assert "Nu niet bellen of langsgaan: het is zondag." in html

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from incasso.core.contact import RuleError
 from incasso.core.exceptions import DomainError
-from incasso.strategies.rules import RuleError
 from incasso.strategies.run import DEFAULT_CHUNK_SIZE, daily_follow_ups, daily_run
 
 

@@ -1,0 +1,120 @@
+"""May the officer call or visit this debtor now? The Wki conduct rules of `core.contact` applied to
+the calls and home visits an officer logs on the case screen.
+
+Calls and visits share the contact window (not between 20:00 and 07:00, not on Sundays or Dutch public
+holidays, narrower when the settings say so). Call attempts, reached or not, count against the phone
+limit per debtor in any 7 days (default 3), over all of the debtor's cases: the debtor is called, not
+the case. The case screen shows both before the officer picks up the phone; a contact logged against
+them is still recorded (it happened, and the record must be complete) and marked as such.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from incasso.cases.models import Event, EventKind
+from incasso.core.contact import (
+    CONTACT_DAYS,
+    ContactWindow,
+    configured_contact_limits,
+    configured_contact_window,
+    outside_contact_window,
+)
+
+# Why a call or visit may not happen now, in the words of the screen and of the stored record.
+NOT_NOW: dict[str, Promise] = {
+    "sunday": _("it is Sunday"),
+    "public_holiday": _("it is a public holiday"),
+    "outside_hours": _("outside the contact hours"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ContactCheck:
+    window: ContactWindow
+    why_not_now: str  # "" when a call or visit may happen now, else a key of NOT_NOW
+    calls: int  # call attempts to the debtor in the last 7 days (today included), over all their cases
+    call_limit: int | None  # None: the settings set no limit for the phone
+
+    @property
+    def call_limit_reached(self) -> bool:
+        return self.call_limit is not None and self.calls >= self.call_limit
+
+    @property
+    def why_not_now_text(self) -> str:
+        return str(NOT_NOW[self.why_not_now]) if self.why_not_now else ""
+
+
+def contact_now(now: dt.datetime | None = None) -> tuple[ContactWindow, str]:
+    """The configured window and why a call or visit may not happen at `now` ("" when it may)."""
+    window = configured_contact_window()
+    return window, outside_contact_window(
+        timezone.localtime(now or timezone.now()), channel="phone", window=window
+    )
+
+
+def calls_since(day: dt.date) -> dt.datetime:
+    """The start of the 7 days ending on `day` (included) over which call attempts count."""
+    first_day = day - dt.timedelta(days=CONTACT_DAYS - 1)
+    return timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
+
+
+def call_limit() -> int | None:
+    """Call attempts allowed per debtor in 7 days (the settings' phone limit); None: no limit."""
+    return configured_contact_limits().get("phone")
+
+
+def call_dates_by_debtor(day: dt.date) -> dict[int, list[dt.date]]:
+    """Every debtor's call attempts in the 7 days ending on `day`, as local dates: one query over the
+    week's calls (the partial index `event_call_idx`), whatever the size of the portfolio."""
+    until = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    dates: dict[int, list[dt.date]] = {}
+    for debtor_id, occurred_at in Event.objects.filter(
+        kind=EventKind.CALL, occurred_at__gte=calls_since(day), occurred_at__lt=until
+    ).values_list("case__debtor_id", "occurred_at"):
+        dates.setdefault(debtor_id, []).append(timezone.localdate(occurred_at))
+    return dates
+
+
+def contact_check(*, debtor_id: int, now: dt.datetime | None = None) -> ContactCheck:
+    """The window and the week's call attempts for a debtor, at `now` (default: this moment). One query."""
+    window, why = contact_now(now)
+    calls = Event.objects.filter(
+        kind=EventKind.CALL,
+        case__debtor_id=debtor_id,
+        occurred_at__gte=calls_since(timezone.localtime(now or timezone.now()).date()),
+    ).count()
+    return ContactCheck(window=window, why_not_now=why, calls=calls, call_limit=call_limit())
+
+
+def breaches(check: ContactCheck, *, kind: str) -> dict[str, object]:
+    """What a call or visit logged at the moment of `check` breaks, for the event's details: the
+    window ("outside_contact_window": why) and, for a call, the weekly limit ("over_call_limit": the
+    attempt's number)."""
+    found: dict[str, object] = {}
+    if check.why_not_now:
+        found["outside_contact_window"] = check.why_not_now
+    if kind == EventKind.CALL and check.call_limit_reached:
+        found["over_call_limit"] = check.calls + 1
+    return found
+
+
+def breach_text(found: dict[str, object]) -> str:
+    """The breaches in words, in the active language (the caller chooses: the record stores Dutch)."""
+    parts = []
+    if "outside_contact_window" in found:
+        why = NOT_NOW[str(found["outside_contact_window"])]
+        parts.append(gettext("against the contact rules: %(why)s") % {"why": why})
+    if "over_call_limit" in found:
+        number = found["over_call_limit"]
+        parts.append(gettext("call attempt %(number)s in 7 days, above the limit") % {"number": number})
+    return "; ".join(parts)
+
+
+breach_text_lazy = lazy(breach_text, str)
