@@ -1,4 +1,5 @@
-"""Screens for letters: template editing with a live preview on a real case, letterheads, reprints.
+"""Screens for letters: template editing with a live preview on a real case and B1 language advice
+(`plain_language`, shown, never refused), letterheads, reprints.
 
 Supervisors and administrators edit templates; officers get 403; client users get 404 (they may not
 learn these screens exist). Letterheads: administrators only. Templates and letterheads serve every
@@ -25,6 +26,7 @@ from incasso.cases.selectors import case_get_for_user
 from incasso.core.access import require_agency_wide
 from incasso.core.exceptions import DomainError
 from incasso.letters.models import Language, Letterhead, LetterTemplate, SentLetter, TemplateCode
+from incasso.letters.plain_language import template_findings
 from incasso.letters.rendering import render_letter_png
 from incasso.letters.sandbox import CLAIM_FIELDS, FIELDS, INSTALMENT_FIELDS
 from incasso.letters.selectors import messages_for_case, template_active, template_list, template_versions
@@ -51,7 +53,9 @@ def _roles(*roles: str) -> Callable[[View], View]:
 
 
 class TemplateForm(forms.Form):
-    subject = forms.CharField(label="Onderwerp", max_length=200)
+    subject = forms.CharField(
+        label="Onderwerp", max_length=200, widget=forms.TextInput(attrs={"style": "width: 100%"})
+    )
     body = forms.CharField(label="Tekst", widget=forms.Textarea(attrs={"rows": 22}))
     short_text = forms.CharField(
         label="Sms-tekst", required=False, max_length=480, widget=forms.Textarea(attrs={"rows": 3})
@@ -84,6 +88,14 @@ def template_edit(request: HttpRequest, code: str, language: str) -> HttpRespons
             form.add_error("body" if exc.field not in ("onderwerp", "sms-tekst") else None, exc.message)
         else:
             return redirect("letters:template_edit", code=code, language=language)
+    # B1 advice on the text on screen (the submitted one when it was refused): never a refusal
+    text = request.POST if form.is_bound else form.initial
+    findings = template_findings(
+        subject=text.get("subject", ""),
+        body=text.get("body", "").replace("\r\n", "\n"),
+        short_text=text.get("short_text", ""),
+        language=language,
+    )
     return render(
         request,
         "letters/template_edit.html",
@@ -96,6 +108,7 @@ def template_edit(request: HttpRequest, code: str, language: str) -> HttpRespons
             "instalment_fields": INSTALMENT_FIELDS,
             "code": code,
             "language": language,
+            "findings": findings,
         },
         status=422 if form.errors else 200,
     )

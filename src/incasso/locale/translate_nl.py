@@ -1359,6 +1359,15 @@ NL: dict[str, str | tuple[str, str]] = {
     "No calls or visits now: %(why)s. Contact only from %(start)s to %(end)s, not on Sundays or public holidays (Wki).": "Nu niet bellen of langsgaan: %(why)s. Contact alleen van %(start)s tot %(end)s, niet op zondag of een feestdag (Wki).",
     "Calls and visits allowed today until %(end)s.": "Bellen en bezoeken mag vandaag tot %(end)s.",
     "Call attempts in the last 7 days, all cases of this debtor: %(calls)s of %(limit)s.": "Belpogingen in de afgelopen 7 dagen, alle dossiers van deze debiteur: %(calls)s van %(limit)s.",
+    # plain language (B1) in the letter template editor
+    "“%(word)s” is officialese; write “%(suggestion)s”.": "„%(word)s” is stadhuistaal; schrijf „%(suggestion)s”.",
+    "Sentence of %(count)s words (B1: at most %(limit)s); split it up.": "Zin van %(count)s woorden (B1: hoogstens %(limit)s); maak er kortere zinnen van.",
+    "split it into shorter sentences": "maak er kortere zinnen van",
+    "Language level (B1)": "Taalniveau (B1)",
+    "Letters to debtors are written at language level B1 (Wki). Read these places again; saving is not refused, you decide.": "Brieven aan debiteuren zijn op taalniveau B1 (Wki). Lees deze plekken nog eens; opslaan kan altijd, u beslist.",
+    "line %(line)s": "regel %(line)s",
+    "sentence of %(words)s words": "zin van %(words)s woorden",
+    "Nothing to point out.": "Geen aandachtspunten.",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

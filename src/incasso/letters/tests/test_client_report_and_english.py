@@ -32,7 +32,7 @@ def test_progress_report_is_addressed_to_the_clients_contact_and_reads_as_a_repo
         ).pdf
     )
     assert "Zorggroep Noord t.a.v. A. Jansen Postbus 500 9700 AM GRONINGEN" in text
-    assert "Hierbij rapporteren wij u over de stand van zaken" in text
+    assert "Dit is onze rapportage over het dossier dat u ons uit handen heeft gegeven" in text
     assert "Totaal openstaand" in text and "Totaal te betalen" not in text
     assert "Uw kenmerk" in text and "namens" not in text
 

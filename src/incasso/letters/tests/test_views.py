@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from django.urls import reverse
@@ -33,6 +34,42 @@ def test_a_bad_template_is_refused_in_the_screen_with_line_and_field(client, sup
     assert response.status_code == 422
     assert "regel 3: onbekend veld &#x27;case.client.users&#x27;" in response.content.decode()
     assert not LetterTemplate.objects.filter(code="reminder", version=2).exists()
+
+
+def _panel(response) -> str:
+    """The B1 panel of the edit page as text, without tags, whitespace collapsed."""
+    html = response.content.decode()
+    panel = html[html.index('id="plain-language"') : html.index('id="preview"')]
+    return " ".join(re.sub(r"<[^>]+>", " ", panel).split())
+
+
+def test_the_edit_page_shows_b1_advice_and_the_text_is_saved_anyway(client, supervisor):
+    client.force_login(supervisor)
+    assert "Taalniveau (B1) Geen aandachtspunten." in _panel(client.get(EDIT))
+    text = default_texts()[("reminder", "nl")]
+    long = "Wij vragen u " + " ".join(["echt"] * 27) + " om te betalen."
+    body = text["body"].replace(
+        "Dat kan gebeuren.", "Derhalve vragen wij u ten aanzien van de facturen om betaling."
+    )
+    response = client.post(EDIT, {**text, "body": body + "\n" + long}, follow=True)
+    assert response.redirect_chain == [(EDIT, 302)]
+    saved = LetterTemplate.objects.get(code="reminder", language="nl", active=True)
+    assert saved.version == 2 and "Derhalve" in saved.body
+    panel = _panel(response)
+    assert "Taalniveau (B1)" in panel and "Geen aandachtspunten" not in panel
+    assert "regel 1: Derhalve → daarom" in panel
+    assert "regel 1: ten aanzien van → over" in panel
+    assert len(body.splitlines()) == 9  # a blank line, then the long sentence on line 11
+    assert "regel 11: zin van 33 woorden: Wij vragen u echt echt echt …" in panel
+
+
+def test_a_refused_text_still_gets_b1_advice_on_what_was_typed(client, supervisor):
+    client.force_login(supervisor)
+    response = client.post(
+        EDIT, {"subject": "Wederom", "body": "Beste,\n\n{{ case.client.users }}", "short_text": "Gaarne."}
+    )
+    assert response.status_code == 422
+    assert "Onderwerp: Wederom → weer Sms-tekst: Gaarne → graag" in _panel(response)
 
 
 def test_live_preview_renders_the_unsaved_text_for_a_real_case(client, supervisor, zorg_letter_case):
