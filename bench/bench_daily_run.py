@@ -196,6 +196,8 @@ def reset(due_pct: float, run_date: dt.date, new: int = 0) -> None:
                  SELECT id FROM cases_case WHERE next_action_on <= %s AND state <> 'closed' ORDER BY id LIMIT %s)""",
             [run_date, new],
         )
+    for statement in SCHEDULE_TABLE.split(";"):
+        _timed("bench_schedule (the minimal model's schedule)", statement)
     _timed("vacuum analyze", "VACUUM ANALYZE")
 
 
@@ -276,6 +278,70 @@ def floor_same_writes(run_date: dt.date) -> float:
     return seconds
 
 
+# A design floor for a leaner data model (nothing of it is in the app): the schedule in a narrow table
+# (case, due date, next step) instead of `cases_case.next_action_on` (an indexed column of a wide table
+# with 9 indexes) plus `strategyassignment.next_step`, and the timeline event as the execution record
+# (no StepExecution row). It writes an event per due case, a message per letter step, a task per task
+# step and moves the schedule, with foreign keys checked; no guard. `bench_schedule` is the bench's own
+# table, refreshed from the app's schedule by `reset`.
+SCHEDULE_TABLE = """
+CREATE TABLE IF NOT EXISTS bench_schedule (
+  case_id bigint PRIMARY KEY REFERENCES cases_case (id) DEFERRABLE INITIALLY DEFERRED,
+  due_on date,
+  step_id bigint REFERENCES strategies_step (id) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE INDEX IF NOT EXISTS bench_schedule_due ON bench_schedule (due_on) WHERE due_on IS NOT NULL;
+INSERT INTO bench_schedule
+  SELECT c.id, c.next_action_on, a.next_step_id FROM cases_case c
+  JOIN strategies_strategyassignment a ON a.case_id = c.id AND a.is_current WHERE c.state <> 'closed'
+ON CONFLICT (case_id) DO UPDATE SET due_on = EXCLUDED.due_on, step_id = EXCLUDED.step_id
+  WHERE (bench_schedule.due_on, bench_schedule.step_id) IS DISTINCT FROM (EXCLUDED.due_on, EXCLUDED.step_id)
+"""
+
+MINIMAL_MODEL = """
+WITH due AS (
+  SELECT s.case_id AS id, c.debtor_id, c.officer_id, st.id AS step_id, st.action, st.channel, st.template_code,
+         st.task_kind, st.name, st.position
+  FROM bench_schedule s JOIN cases_case c ON c.id = s.case_id JOIN strategies_step st ON st.id = s.step_id
+  WHERE s.due_on <= %(d)s AND c.state <> 'closed'
+  FOR UPDATE OF s
+), ev AS (
+  INSERT INTO cases_event (case_id, kind, occurred_at, actor_id, actor_label, summary, details)
+  SELECT id, 'step', now(), NULL::bigint, 'system', 'Stap ' || position || ': ' || name,
+         jsonb_build_object('step', step_id, 'action', action, 'due_on', %(d)s) FROM due
+  RETURNING id, case_id
+), msg AS (
+  INSERT INTO strategies_outgoingmessage (case_id, debtor_id, channel, template_code, status, step_execution_id,
+    queued_on, sent_on, delivered_on, created_at)
+  SELECT due.id, due.debtor_id, due.channel, due.template_code, 'queued', NULL, %(d)s, NULL, NULL, now()
+  FROM due WHERE due.action = 'send_message'
+), task AS (
+  INSERT INTO cases_task (case_id, kind, title, due_on, assignee_id, created_by_id, created_at, done_at, done_by_id)
+  SELECT id, task_kind, name, %(d)s, officer_id, NULL, now(), NULL, NULL FROM due WHERE action = 'create_task'
+)
+UPDATE bench_schedule s SET due_on = %(d)s::date + 7, step_id = due.step_id FROM due WHERE s.case_id = due.id
+"""
+
+
+def floor_minimal_model(run_date: dt.date) -> float:
+    """The writes of the leaner model above for the due cases, foreign keys checked, rolled back. The
+    message's `step_execution_id` is NOT NULL in the app: the measurement drops that constraint inside
+    its own (rolled back) transaction, as the model would point the message at the event instead."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        _sql("ALTER TABLE strategies_outgoingmessage ALTER COLUMN step_execution_id DROP NOT NULL")
+        _sql("SET CONSTRAINTS ALL IMMEDIATE")
+        start = time.perf_counter()
+        rows = _sql(MINIMAL_MODEL, {"d": run_date})
+        seconds = time.perf_counter() - start
+        transaction.set_rollback(True)
+    print(
+        f"floor of a minimal model (narrow schedule, event as execution record): {rows:,} cases in {seconds:.2f} s"
+    )
+    return seconds
+
+
 def run(
     db: str, due_pct: float, chunk_size: int, profile: str | None, analyze_every: int = 0, new: int = 0
 ) -> None:
@@ -293,6 +359,7 @@ def run(
     floor_s = floor(run_date)
     checked_floor_s = floor(run_date, checked=True)
     writes_floor_s = floor_same_writes(run_date)
+    minimal_s = floor_minimal_model(run_date)
     queries = 0
     statements: dict[str, list[float]] = {}  # statement text (first 70 characters) → [count, seconds]
 
@@ -365,6 +432,8 @@ def run(
         "ratio_to_checked_floor": round(seconds / checked_floor_s, 1) if checked_floor_s else None,
         "same_writes_floor_seconds": round(writes_floor_s, 2),
         "ratio_to_same_writes_floor": round(seconds / writes_floor_s, 1) if writes_floor_s else None,
+        "minimal_model_floor_seconds": round(minimal_s, 2),
+        "minimal_model_to_checked_floor": round(minimal_s / checked_floor_s, 1) if checked_floor_s else None,
         "peak_rss_mb": round(peak_mb),
         "rss_before_run_mb": round(rss_before / 1024),
         "chunk_size": chunk_size,
