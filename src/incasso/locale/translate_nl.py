@@ -1354,6 +1354,8 @@ NL: dict[str, str | tuple[str, str]] = {
     "against the contact rules: %(why)s": "in strijd met de contactregels: %(why)s",
     "call attempt %(number)s in 7 days, above the limit": "belpoging %(number)s in 7 dagen, boven de grens",
     "do not call now": "nu niet bellen",
+    "none while the case is on hold": "geen, zolang het dossier is aangehouden",
+    "none: the strategy waits while a lawyer or bailiff has the case": "geen: het incassotraject wacht zolang een advocaat of gerechtsdeurwaarder het dossier heeft",
     'Step %(position)s (%(name)s): a message goes by letter, e-mail or SMS; a telephone call is a task for an officer (action "create a task", kind "call").': 'Stap %(position)s (%(name)s): een bericht gaat per brief, e-mail of sms; een telefoongesprek is een taak voor een medewerker (actie "taak aanmaken", soort "telefoongesprek").',
     "called %(calls)s of %(limit)s times this week": "%(calls)s van %(limit)s keer gebeld deze week",
     "No calls or visits now: %(why)s. Contact only from %(start)s to %(end)s, not on Sundays or public holidays (Wki).": "Nu niet bellen of langsgaan: %(why)s. Contact alleen van %(start)s tot %(end)s, niet op zondag of een feestdag (Wki).",

@@ -200,6 +200,15 @@ def test_case_screen_header_answers_the_first_questions(officer_client, full_cas
     assert "22-11-2026" in html  # next action
 
 
+def test_a_case_with_a_lawyer_shows_no_stale_next_action(officer_client, full_case):
+    Case.objects.filter(pk=full_case.pk).update(state="legal")  # the run leaves it; the date is kept
+    html = officer_client.get(detail_url(full_case)).content.decode()
+    assert "22-11-2026" not in html
+    assert (
+        "geen: het incassotraject wacht zolang een advocaat of gerechtsdeurwaarder het dossier heeft" in html
+    )
+
+
 def test_case_screen_shows_claims_timeline_newest_first_notes_tasks_and_debtor(officer_client, full_case):
     html = officer_client.get(detail_url(full_case)).content.decode()
     assert "ZN-1001" in html
