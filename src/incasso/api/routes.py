@@ -15,10 +15,11 @@ from ninja.responses import Status
 
 from incasso.api import schemas as s
 from incasso.api.auth import TokenAuth
+from incasso.cases.contact import contact_check
 from incasso.cases.freezes import interest_freeze_end_by_hand, interest_freeze_place
 from incasso.cases.selectors import case_balance, case_get_for_user, case_list_for_user
 from incasso.cases.statement import case_statement
-from incasso.cases.timeline import note_add
+from incasso.cases.timeline import contact_log, note_add
 from incasso.clients.selectors import client_list_for_user
 from incasso.core.access import can_write
 from incasso.core.exceptions import DomainError
@@ -199,6 +200,64 @@ def case_note_add(request: HttpRequest, number: str, payload: s.NoteIn) -> Statu
             "author": note.author.get_username(),
             "text": note.text,
             "created_at": note.created_at,
+        },
+    )
+
+
+@api.get(
+    "/cases/{number}/contact-check",
+    tags=["contact"],
+    response=s.ContactCheckOut,
+    summary="May the debtor be called or visited now? (Wki contact window and the week's call attempts)",
+)
+def case_contact_check(request: HttpRequest, number: str) -> dict[str, Any]:
+    """For a dialler: ask before each call. Calls and visits share the window; the call limit counts
+    the attempts logged on any of the debtor's cases."""
+    case = case_get_for_user(user=_user(request), number=number)
+    check = contact_check(debtor_id=case.debtor_id)
+    return {
+        "allowed_now": not check.why_not_now,
+        "why_not_now": check.why_not_now or None,
+        "window_start": f"{check.window.start:%H:%M}",
+        "window_end": f"{check.window.end:%H:%M}",
+        "calls_this_week": check.calls,
+        "call_limit": check.call_limit,
+        "call_limit_reached": check.call_limit_reached,
+    }
+
+
+@api.post(
+    "/cases/{number}/contacts",
+    tags=["contact"],
+    response={201: s.ContactOut, 403: s.Error, 422: s.Error},
+    summary="Log a telephone call or home visit with its outcome (agency staff)",
+)
+def case_contact_log(request: HttpRequest, number: str, payload: s.ContactIn) -> Status[dict[str, Any]]:
+    """A contact against the rules (outside the window, above the week's call limit) is logged all the
+    same, as the screen does, and says so in `outside_contact_window` / `over_call_limit`."""
+    case = case_get_for_user(user=_user(request), number=number)
+    _require_write(request)
+    try:
+        event = contact_log(
+            case=case,
+            kind=payload.kind,
+            outcome=payload.outcome.value,
+            note=payload.note,
+            actor=_user(request),
+        )
+    except DomainError as exc:
+        raise HttpError(422, str(exc.message)) from exc
+    return Status(
+        201,
+        {
+            "id": event.pk,
+            "case": case.number,
+            "kind": event.kind,
+            "outcome": event.details["outcome"],
+            "occurred_at": event.occurred_at,
+            "summary": event.summary,
+            "outside_contact_window": event.details.get("outside_contact_window"),
+            "over_call_limit": event.details.get("over_call_limit"),
         },
     )
 

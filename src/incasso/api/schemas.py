@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
+
+from incasso.cases.models import ContactOutcome
 
 
 class Error(Schema):
@@ -115,6 +118,37 @@ class InterestFreezeOut(Schema):
     reason: str
     source: str = Field(description="manual, or arrangement:<id> for a payment arrangement's freeze")
     created_by: str | None
+
+
+class ContactCheckOut(Schema):
+    allowed_now: bool = Field(description="A call or home visit may happen now (Wki contact window)")
+    why_not_now: str | None = Field(description="sunday, public_holiday or outside_hours; null when allowed")
+    window_start: str = Field(description="Contact from (HH:MM, local time)")
+    window_end: str = Field(description="Contact until, exclusive (HH:MM)")
+    calls_this_week: int = Field(
+        description="Call attempts to the debtor in the last 7 days, all their cases"
+    )
+    call_limit: int | None = Field(description="Call attempts allowed per debtor in 7 days; null: no limit")
+    call_limit_reached: bool
+
+
+class ContactIn(Schema):
+    kind: Literal["call", "visit"]
+    outcome: ContactOutcome
+    note: str = Field("", max_length=2000)
+
+
+class ContactOut(Schema):
+    id: int
+    case: str
+    kind: str
+    outcome: str
+    occurred_at: dt.datetime
+    summary: str
+    outside_contact_window: str | None = Field(description="Logged against the contact window: why")
+    over_call_limit: int | None = Field(
+        description="Logged above the week's call limit: the attempt's number"
+    )
 
 
 class NoteOut(Schema):

@@ -272,3 +272,65 @@ def test_interest_freezes_through_the_api_are_staff_only_and_scoped(zorg_user, e
         == 403
     )
     assert not zorg_case.interest_freezes.exists()
+
+
+# --- contact: a dialler asks before it calls, and logs what came of it ----------------------------
+
+TUESDAY_10 = dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC)  # 11:00 in Amsterdam
+SUNDAY_11 = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
+
+
+def test_a_dialler_asks_may_i_call_and_logs_the_calls(officer, zorg_case, time_machine):
+    from incasso.cases.models import Event
+
+    http = _client(officer)
+    url = f"/api/v1/cases/{zorg_case.number}"
+    time_machine.move_to(TUESDAY_10, tick=False)
+    assert http.get(f"{url}/contact-check").json() == {
+        "allowed_now": True,
+        "why_not_now": None,
+        "window_start": "07:00",
+        "window_end": "20:00",
+        "calls_this_week": 0,
+        "call_limit": 3,
+        "call_limit_reached": False,
+    }
+    for _ in range(3):
+        made = http.post(
+            f"{url}/contacts", {"kind": "call", "outcome": "no_answer"}, content_type="application/json"
+        )
+        assert made.status_code == 201 and made.json()["over_call_limit"] is None
+    check = http.get(f"{url}/contact-check").json()
+    assert (check["calls_this_week"], check["call_limit_reached"]) == (3, True)
+    fourth = http.post(
+        f"{url}/contacts",
+        {"kind": "call", "outcome": "reached", "note": "toch gebeld"},
+        content_type="application/json",
+    ).json()
+    assert fourth["over_call_limit"] == 4 and fourth["outcome"] == "reached"
+    assert Event.objects.filter(case=zorg_case, kind="call").count() == 4
+    time_machine.move_to(SUNDAY_11, tick=False)
+    sunday = http.get(f"{url}/contact-check").json()
+    assert (sunday["allowed_now"], sunday["why_not_now"]) == (False, "sunday")
+
+
+def test_a_bad_contact_is_refused_by_the_api_and_nothing_is_written(
+    officer, zorg_user, zorg_case, energie_case
+):
+    from incasso.cases.models import Event
+
+    url = f"/api/v1/cases/{zorg_case.number}/contacts"
+    http = _client(officer)
+    for body in (
+        {"kind": "email", "outcome": "reached"},
+        {"kind": "call", "outcome": "maybe"},
+        {"kind": "call"},
+    ):
+        assert http.post(url, body, content_type="application/json").status_code == 422
+    ok = {"kind": "visit", "outcome": "reached"}
+    assert (
+        _client(zorg_user).post(url, ok, content_type="application/json").status_code == 403
+    )  # a client reads only
+    other = f"/api/v1/cases/{energie_case.number}"
+    assert _client(zorg_user).get(f"{other}/contact-check").status_code == 404  # another client's case
+    assert not Event.objects.filter(kind__in=["call", "visit"]).exists()
