@@ -27,6 +27,15 @@ from .errors import StatementFileError
 from .identifiers import reference_in_text
 from .keys import entry_key
 from .model import Statement, StatementEntry
+from .notices import (
+    CAMT_BALANCE_MISMATCH,
+    CAMT_CURRENCIES_DIFFER,
+    CAMT_NO_BALANCE,
+    DETAILS_DO_NOT_ADD_UP,
+    ENTRY_NOT_BOOKED,
+    NO_STATEMENTS,
+    Notice,
+)
 
 _NAMESPACE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:(camt\.05[34])\.001\.(\d\d)$")
 SUPPORTED_VERSIONS = range(2, 9)
@@ -197,7 +206,7 @@ def parse_camt(root: _Element, file: str, warnings: list[str]) -> tuple[str, lis
     doc = _Doc(file, etree.QName(root).namespace or "")
     reports = doc.findall(root, "BkToCstmrStmt/Stmt") + doc.findall(root, "BkToCstmrDbtCdtNtfctn/Ntfctn")
     if not reports:
-        warnings.append(f"{file}: {version} document without any Stmt/Ntfctn: no statements")
+        warnings.append(Notice(NO_STATEMENTS, file=file, version=version))
     return version, [_statement(doc, report, version, warnings) for report in reports]
 
 
@@ -268,7 +277,9 @@ def _statement(doc: _Doc, report: _Element, version: str, warnings: list[str]) -
         flat = doc.flat(entry, _ENTRY_SHAPE)
         status = flat.text(_STS_CD, _STS)
         if status is not None and status != "BOOK":
-            warnings.append(f"{doc.file}: {entry_path(position)} has status {status}; not imported")
+            warnings.append(
+                Notice(ENTRY_NOT_BOOKED, file=doc.file, entry=entry_path(position), status=status)
+            )
             continue
         items = _entry_items(doc, entry, flat, position, entry_path, warnings)
         booked_total += sum((item.amount for item in items), Decimal(0))
@@ -283,17 +294,22 @@ def _statement(doc: _Doc, report: _Element, version: str, warnings: list[str]) -
                     identity=identity,
                 )
             )
-    where = f"{doc.file}: statement {statement_id} ({element_path(report)})"
+    where = {"file": doc.file, "statement": statement_id, "path": element_path(report)}
     if opening and closing:
         if opening[1] != closing[1]:
-            warnings.append(f"{where}: opening ({opening[1]}) and closing ({closing[1]}) currencies differ")
+            warnings.append(Notice(CAMT_CURRENCIES_DIFFER, **where, opening=opening[1], closing=closing[1]))
         elif opening[0] + booked_total != closing[0]:
             warnings.append(
-                f"{where}: opening balance {opening[0]} + entries {booked_total} "
-                f"!= closing balance {closing[0]}"
+                Notice(
+                    CAMT_BALANCE_MISMATCH,
+                    **where,
+                    opening=opening[0],
+                    entries=booked_total,
+                    closing=closing[0],
+                )
             )
     elif version.startswith("camt.053"):
-        warnings.append(f"{where} lacks an opening or closing balance; not checked")
+        warnings.append(Notice(CAMT_NO_BALANCE, **where))
     return Statement(
         statement_id=statement_id,
         format=version,
@@ -397,8 +413,13 @@ def _entry_items(
         parts[missing[0]] = amount - sum((part for part in parts if part is not None), Decimal(0))
     if any(part is None for part in parts) or sum(p for p in parts if p is not None) != amount:
         warnings.append(
-            f"{doc.file}: {entry_path(position)}: {len(details)} TxDtls whose amounts do not give the entry "
-            f"amount {amount}; kept as one item"
+            Notice(
+                DETAILS_DO_NOT_ADD_UP,
+                file=doc.file,
+                entry=entry_path(position),
+                count=len(details),
+                amount=amount,
+            )
         )
         return [base._replace(tx=txs[0])]
     return [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .errors import StatementFileError
+from .notices import NOT_UTF8, Notice
 
 _MT940_MARKERS = (re.compile(rb"(?m)^\s*(?:\{4:)?:20:"), re.compile(rb"(?m)^:25:"))
 
@@ -38,5 +39,5 @@ def decode_mt940(data: bytes, file: str, warnings: list[str]) -> str:
                 file, f"line {line}", f"undecodable byte 0x{data[error.start]:02x} (neither UTF-8 nor cp1252)"
             ) from None
         line = data[: utf8_error.start].count(b"\n") + 1
-        warnings.append(f"{file}: not UTF-8 (first bad byte on line {line}); read as Windows-1252")
+        warnings.append(Notice(NOT_UTF8, file=file, line=line))
         return text

@@ -27,6 +27,7 @@ from .identifiers import account_from_field25, clean_account, looks_like_account
 from .keys import entry_key
 from .model import Statement, StatementEntry
 from .mt940_details import Details, parse_details
+from .notices import MT940_BALANCE_MISMATCH, MT940_NO_ACCOUNT, MT940_NO_BALANCE, Notice
 
 _TAG = re.compile(r"^:(\d{2}[A-Z]?):(.*)$")
 _SWIFT_BLOCKS = re.compile(r"^(?:\{[1-3]:(?:[^{}]|\{[^{}]*\})*\})*\{4:")
@@ -162,9 +163,9 @@ def _build(raw: _RawStatement, file: str, warnings: list[str]) -> Statement:
     currency = raw.opening[2] if raw.opening else raw.closing[2] if raw.closing else None
     statement_date = raw.closing[1] if raw.closing else raw.opening[1] if raw.opening else None
     account_iban = account_from_field25(raw.account) if raw.account else None
-    where = f"statement {statement_id} (line {raw.line})"
+    where = {"file": file, "statement": statement_id, "line": raw.line}
     if raw.account is None:
-        warnings.append(f"{file}: {where} has no :25: account")
+        warnings.append(Notice(MT940_NO_ACCOUNT, **where))
     entries = []
     for position, raw_entry in enumerate(raw.entries, start=1):
         if currency is None:
@@ -187,11 +188,16 @@ def _build(raw: _RawStatement, file: str, warnings: list[str]) -> Statement:
     if raw.opening and raw.closing:
         if raw.opening[0] + total != raw.closing[0]:
             warnings.append(
-                f"{file}: {where}: opening balance {raw.opening[0]} + entries {total} "
-                f"!= closing balance {raw.closing[0]}"
+                Notice(
+                    MT940_BALANCE_MISMATCH,
+                    **where,
+                    opening=raw.opening[0],
+                    entries=total,
+                    closing=raw.closing[0],
+                )
             )
     else:
-        warnings.append(f"{file}: {where} lacks an opening or closing balance; not checked")
+        warnings.append(Notice(MT940_NO_BALANCE, **where))
     return Statement(
         statement_id=statement_id,
         format="MT940",

@@ -31,11 +31,13 @@ from incasso.core.bulk import copy_rows, instance_like, reserve_ids, text_in
 from incasso.core.collector import collector_paused
 from incasso.core.copy_behind import copy_behind
 from incasso.core.exceptions import DomainError
+from incasso.core.formatting import record_text
 from incasso.payments.booking import mark_booked, mark_returned, transaction_book
 from incasso.payments.chunked_booking import BookRequest, transactions_book
 from incasso.payments.matching import NAME_LATER, Match, MatchCache, match_transaction
 from incasso.payments.models import BankStatementImport, BankTransaction, MatchRule, TransactionStatus
 from incasso.payments.names import names_match
+from incasso.payments.notices import notice_text, notice_text_lazy
 from incasso.payments.returns import transactions_return
 
 LOOKUP_CHUNK = 20_000  # entry keys per lookup of what is already imported (one array parameter)
@@ -113,7 +115,10 @@ def statement_import(
 
 @transaction.atomic
 def _import_parsed(result: ParseResult, *, data: bytes, name: str, actor: Any) -> ImportSummary:
-    summary = ImportSummary(file_name=name, format=result.format, warnings=list(result.warnings))
+    # The summary in the user's language, the stored import in the record's (Dutch), as the timeline.
+    summary = ImportSummary(
+        file_name=name, format=result.format, warnings=[notice_text(w) for w in result.warnings]
+    )
     entries = result.entries
     summary.read = len(entries)
     record = BankStatementImport.objects.create(
@@ -123,7 +128,7 @@ def _import_parsed(result: ParseResult, *, data: bytes, name: str, actor: Any) -
         imported_at=timezone.now(),
         by=actor if getattr(actor, "pk", None) else None,
         by_label=_actor_label(actor),
-        warnings=summary.warnings,
+        warnings=[record_text(notice_text_lazy(w)) for w in result.warnings],
         entries_read=len(entries),
     )
     summary.import_id = record.pk
