@@ -9,6 +9,9 @@ warning from elsewhere, or stored by an older version, is shown as it is.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.utils.formats import number_format
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +51,13 @@ def notice_text(warning: str) -> str:
     """A parser's warning in the active language; anything else as it is."""
     if not isinstance(warning, bank.Notice) or warning.template not in TEXTS:
         return str(warning)
-    return str(TEXTS[warning.template]) % warning.params
+    params = {  # amounts as the language writes them: 1.234,50 in Dutch
+        name: number_format(value, decimal_pos=2, force_grouping=True)
+        if isinstance(value, Decimal)
+        else value
+        for name, value in warning.params.items()
+    }
+    return str(TEXTS[warning.template]) % params
 
 
 notice_text_lazy = lazy(notice_text, str)

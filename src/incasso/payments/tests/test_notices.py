@@ -39,6 +39,23 @@ def test_a_windows_1252_statement_warns_in_dutch():
     assert notice_text("a warning from elsewhere") == "a warning from elsewhere"
 
 
+def test_amounts_in_a_warning_are_written_as_the_language_writes_them():
+    warning = bank.Notice(
+        bank.MT940_BALANCE_MISMATCH,
+        file="x.940",
+        statement="REF/1",
+        line=1,
+        opening=Decimal("1234.50"),
+        entries=Decimal("-10.00"),
+        closing=Decimal("95.00"),
+    )
+    assert warning.endswith("opening balance 1234.50 + entries -10.00 != closing balance 95.00")
+    with translation.override("nl"):
+        assert notice_text(warning) == (
+            "x.940: afschrift REF/1 (regel 1): beginsaldo 1.234,50 + boekingen -10,00 is niet het eindsaldo 95,00"
+        )
+
+
 @pytest.mark.django_db
 def test_an_import_shows_the_warning_in_the_users_language_and_stores_it_in_dutch():
     data = camt([Line(Decimal("10.00"), text="onbekend")])  # a camt.053 without balances
