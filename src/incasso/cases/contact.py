@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from incasso.cases.models import Event, EventKind
+from incasso.core.access import scope_to_clients
 from incasso.core.contact import (
     CONTACT_DAYS,
     ContactWindow,
@@ -72,7 +75,7 @@ def call_limit() -> int | None:
 
 def call_dates_by_debtor(day: dt.date) -> dict[int, list[dt.date]]:
     """Every debtor's call attempts in the 7 days ending on `day`, as local dates: one query over the
-    week's calls (the partial index `event_call_idx`), whatever the size of the portfolio."""
+    week's calls (the partial index `event_contact_idx`), whatever the size of the portfolio."""
     until = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
     dates: dict[int, list[dt.date]] = {}
     for debtor_id, occurred_at in Event.objects.filter(
@@ -91,6 +94,22 @@ def contact_check(*, debtor_id: int, now: dt.datetime | None = None) -> ContactC
         occurred_at__gte=calls_since(timezone.localtime(now or timezone.now()).date()),
     ).count()
     return ContactCheck(window=window, why_not_now=why, calls=calls, call_limit=call_limit())
+
+
+BREACH_KEYS = ("outside_contact_window", "over_call_limit")
+
+
+def contacts_against_the_rules(*, since: dt.date, user: Any) -> QuerySet[Event]:
+    """The calls and visits logged against the contact rules from `since`, newest first, of the cases
+    the user may see (the partial index `event_contact_idx` finds the period's calls and visits)."""
+    start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    marked = Q(details__has_key=BREACH_KEYS[0]) | Q(details__has_key=BREACH_KEYS[1])
+    return (
+        scope_to_clients(Event.objects.all(), user=user, field="case__client_id")
+        .filter(marked, kind__in=[EventKind.CALL, EventKind.VISIT], occurred_at__gte=start)
+        .select_related("case", "case__debtor", "actor")
+        .order_by("-occurred_at", "-id")
+    )
 
 
 def breaches(check: ContactCheck, *, kind: str) -> dict[str, object]:

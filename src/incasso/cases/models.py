@@ -320,9 +320,12 @@ class Event(AppendOnlyModel):
         verbose_name_plural = _("events")
         indexes = [
             models.Index(fields=["case", "-occurred_at"]),
-            # The week's call attempts, read once per daily run for the phone limit (cases.contact):
-            # partial, so only a logged call pays for it.
-            models.Index(fields=["occurred_at"], condition=Q(kind="call"), name="event_call_idx"),
+            # Calls and visits by date: the week's call attempts, read once per daily run for the phone
+            # limit, and the supervisor's list of contacts against the rules (cases.contact). Partial,
+            # so only a logged call or visit pays for it.
+            models.Index(
+                fields=["occurred_at"], condition=Q(kind__in=["call", "visit"]), name="event_contact_idx"
+            ),
         ]
 
     def __str__(self) -> str:

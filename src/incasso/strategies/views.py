@@ -1,5 +1,6 @@
 """Screens for strategies: the officer's work queue and "move to another strategy"; the supervisor's
-strategy builder, the daily run started from the browser, and the champion/challenger comparison.
+strategy builder, the daily run started from the browser, the calls and visits logged against the
+contact rules, and the champion/challenger comparison.
 
 Supervisors and administrators build strategies; officers get 403 there, as do client users (who
 cannot even see strategies). Strategies and the daily run apply to every client's cases, so a
@@ -8,6 +9,7 @@ supervisor restricted to some clients gets 403 there too; the comparison shows o
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -17,9 +19,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from incasso.cases.contact import NOT_NOW, contact_now
+from incasso.cases.contact import BREACH_KEYS, NOT_NOW, breach_text, contact_now, contacts_against_the_rules
 from incasso.cases.selectors import case_get_for_user
 from incasso.core.access import agency_supervisor_required, staff_required, supervisor_required
 from incasso.core.contact import RuleError
@@ -268,6 +270,36 @@ def run_page(request: HttpRequest) -> HttpResponse:
         context["skipped"] = selectors.skipped_labelled(summary.skipped)
         context["skipped_total"] = sum(summary.skipped.values())
     return render(request, "strategies/run.html", context)
+
+
+# --- contacts against the Wki rules ---------------------------------------------------------------
+
+BREACH_DAYS = (7, 30, 90, 365)
+
+
+@supervisor_required
+@require_GET
+def contact_breaches(request: HttpRequest) -> HttpResponse:
+    """The calls and visits officers logged against the contact rules (outside the window, above the
+    week's call limit): for the supervisor who answers for the Wki conduct rules."""
+    try:
+        days = int(request.GET.get("days", "30"))
+    except ValueError:
+        days = 30
+    days = days if days in BREACH_DAYS else 30
+    today = timezone.localdate()
+    events = list(
+        contacts_against_the_rules(since=today - dt.timedelta(days=days - 1), user=request.user)[:500]
+    )
+    rows = [
+        (event, breach_text({k: event.details[k] for k in BREACH_KEYS if k in event.details}))
+        for event in events
+    ]
+    return render(
+        request,
+        "strategies/contact_breaches.html",
+        {"rows": rows, "days": days, "choices": BREACH_DAYS, "today": today, "limit": 500},
+    )
 
 
 # --- champion / challenger -----------------------------------------------------------------------
