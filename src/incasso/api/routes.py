@@ -15,7 +15,7 @@ from ninja.responses import Status
 
 from incasso.api import schemas as s
 from incasso.api.auth import TokenAuth
-from incasso.cases.contact import contact_check
+from incasso.cases.contact import OUTSIDE_WINDOW, OVER_CALL_LIMIT, contact_check
 from incasso.cases.freezes import interest_freeze_end_by_hand, interest_freeze_place
 from incasso.cases.selectors import case_balance, case_get_for_user, case_list_for_user
 from incasso.cases.statement import case_statement
@@ -256,8 +256,8 @@ def case_contact_log(request: HttpRequest, number: str, payload: s.ContactIn) ->
             "outcome": event.details["outcome"],
             "occurred_at": event.occurred_at,
             "summary": event.summary,
-            "outside_contact_window": event.details.get("outside_contact_window"),
-            "over_call_limit": event.details.get("over_call_limit"),
+            "outside_contact_window": event.details.get(OUTSIDE_WINDOW),
+            "over_call_limit": event.details.get(OVER_CALL_LIMIT),
         },
     )
 

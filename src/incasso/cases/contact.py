@@ -30,6 +30,11 @@ from incasso.core.contact import (
     outside_contact_window,
 )
 
+# The marks of a call or visit logged against the rules, in the event's details.
+OUTSIDE_WINDOW = "outside_contact_window"  # why: a key of NOT_NOW
+OVER_CALL_LIMIT = "over_call_limit"  # the attempt's number in the 7 days
+BREACH_KEYS = (OUTSIDE_WINDOW, OVER_CALL_LIMIT)
+
 # Why a call or visit may not happen now, in the words of the screen and of the stored record.
 NOT_NOW: dict[str, Promise] = {
     "sunday": _("it is Sunday"),
@@ -47,7 +52,7 @@ class ContactCheck:
 
     @property
     def call_limit_reached(self) -> bool:
-        return self.call_limit is not None and self.calls >= self.call_limit
+        return call_limit_reached(self.calls, self.call_limit)
 
     @property
     def why_not_now_text(self) -> str:
@@ -73,37 +78,42 @@ def call_limit() -> int | None:
     return configured_contact_limits().get("phone")
 
 
+def call_limit_reached(calls: int, limit: int | None) -> bool:
+    """The week's call attempts are used up (`limit` None: no limit)."""
+    return limit is not None and calls >= limit
+
+
+def call_attempts(day: dt.date) -> QuerySet[Event]:
+    """The call attempts (reached or not) of the 7 days ending on `day`, of every debtor: narrow it to
+    a debtor, or read it per debtor. The calls-and-visits partial index `event_contact_idx` serves it."""
+    return Event.objects.filter(kind=EventKind.CALL, occurred_at__gte=calls_since(day))
+
+
 def call_dates_by_debtor(day: dt.date) -> dict[int, list[dt.date]]:
     """Every debtor's call attempts in the 7 days ending on `day`, as local dates: one query over the
     week's calls (the partial index `event_contact_idx`), whatever the size of the portfolio."""
     until = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
     dates: dict[int, list[dt.date]] = {}
-    for debtor_id, occurred_at in Event.objects.filter(
-        kind=EventKind.CALL, occurred_at__gte=calls_since(day), occurred_at__lt=until
-    ).values_list("case__debtor_id", "occurred_at"):
+    for debtor_id, occurred_at in (
+        call_attempts(day).filter(occurred_at__lt=until).values_list("case__debtor_id", "occurred_at")
+    ):
         dates.setdefault(debtor_id, []).append(timezone.localdate(occurred_at))
     return dates
 
 
 def contact_check(*, debtor_id: int, now: dt.datetime | None = None) -> ContactCheck:
     """The window and the week's call attempts for a debtor, at `now` (default: this moment). One query."""
-    window, why = contact_now(now)
-    calls = Event.objects.filter(
-        kind=EventKind.CALL,
-        case__debtor_id=debtor_id,
-        occurred_at__gte=calls_since(timezone.localtime(now or timezone.now()).date()),
-    ).count()
+    moment = timezone.localtime(now or timezone.now())
+    window, why = contact_now(moment)
+    calls = call_attempts(moment.date()).filter(case__debtor_id=debtor_id).count()
     return ContactCheck(window=window, why_not_now=why, calls=calls, call_limit=call_limit())
-
-
-BREACH_KEYS = ("outside_contact_window", "over_call_limit")
 
 
 def contacts_against_the_rules(*, since: dt.date, user: Any) -> QuerySet[Event]:
     """The calls and visits logged against the contact rules from `since`, newest first, of the cases
     the user may see (the partial index `event_contact_idx` finds the period's calls and visits)."""
     start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
-    marked = Q(details__has_key=BREACH_KEYS[0]) | Q(details__has_key=BREACH_KEYS[1])
+    marked = Q(details__has_key=OUTSIDE_WINDOW) | Q(details__has_key=OVER_CALL_LIMIT)
     return (
         scope_to_clients(Event.objects.all(), user=user, field="case__client_id")
         .filter(marked, kind__in=[EventKind.CALL, EventKind.VISIT], occurred_at__gte=start)
@@ -118,20 +128,25 @@ def breaches(check: ContactCheck, *, kind: str) -> dict[str, object]:
     attempt's number)."""
     found: dict[str, object] = {}
     if check.why_not_now:
-        found["outside_contact_window"] = check.why_not_now
+        found[OUTSIDE_WINDOW] = check.why_not_now
     if kind == EventKind.CALL and check.call_limit_reached:
-        found["over_call_limit"] = check.calls + 1
+        found[OVER_CALL_LIMIT] = check.calls + 1
     return found
+
+
+def recorded_breaches(event: Event) -> dict[str, object]:
+    """The marks a logged call or visit carries (see `breaches`); {} when it kept the rules."""
+    return {key: event.details[key] for key in BREACH_KEYS if key in event.details}
 
 
 def breach_text(found: dict[str, object]) -> str:
     """The breaches in words, in the active language (the caller chooses: the record stores Dutch)."""
     parts = []
-    if "outside_contact_window" in found:
-        why = NOT_NOW[str(found["outside_contact_window"])]
+    if OUTSIDE_WINDOW in found:
+        why = NOT_NOW[str(found[OUTSIDE_WINDOW])]
         parts.append(gettext("against the contact rules: %(why)s") % {"why": why})
-    if "over_call_limit" in found:
-        number = found["over_call_limit"]
+    if OVER_CALL_LIMIT in found:
+        number = found[OVER_CALL_LIMIT]
         parts.append(gettext("call attempt %(number)s in 7 days, above the limit") % {"number": number})
     return "; ".join(parts)
 

@@ -24,14 +24,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from incasso.cases.contact import call_limit, calls_since
+from incasso.cases.contact import call_attempts, call_limit, call_limit_reached
 from incasso.cases.models import (
     Case,
     CaseState,
     Claim,
     EntryKind,
     Event,
-    EventKind,
     LedgerEntry,
     Task,
     TaskKind,
@@ -70,11 +69,7 @@ class QueueItem:
     @property
     def call_limit_reached(self) -> bool:
         """A call task whose debtor was already called as often as the week allows (Wki)."""
-        return (
-            self.task.kind == TaskKind.CALL
-            and self.call_limit is not None
-            and self.calls_this_week >= self.call_limit
-        )
+        return self.task.kind == TaskKind.CALL and call_limit_reached(self.calls_this_week, self.call_limit)
 
 
 def _sum_of(qs: Any) -> Subquery:
@@ -132,11 +127,8 @@ def work_queue_for_user(
             ),
             calls_this_week=Coalesce(
                 Subquery(
-                    Event.objects.filter(
-                        kind=EventKind.CALL,
-                        case__debtor_id=OuterRef("case__debtor_id"),
-                        occurred_at__gte=calls_since(today),
-                    )
+                    call_attempts(today)
+                    .filter(case__debtor_id=OuterRef("case__debtor_id"))
                     .order_by()
                     .values("kind")
                     .annotate(n=Count("pk"))

@@ -21,7 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from incasso.cases.contact import BREACH_KEYS, NOT_NOW, breach_text, contact_now, contacts_against_the_rules
+from incasso.cases.contact import (
+    NOT_NOW,
+    breach_text,
+    contact_now,
+    contacts_against_the_rules,
+    recorded_breaches,
+)
 from incasso.cases.selectors import case_get_for_user
 from incasso.core.access import agency_supervisor_required, staff_required, supervisor_required
 from incasso.core.contact import RuleError
@@ -291,10 +297,7 @@ def contact_breaches(request: HttpRequest) -> HttpResponse:
     events = list(
         contacts_against_the_rules(since=today - dt.timedelta(days=days - 1), user=request.user)[:500]
     )
-    rows = [
-        (event, breach_text({k: event.details[k] for k in BREACH_KEYS if k in event.details}))
-        for event in events
-    ]
+    rows = [(event, breach_text(recorded_breaches(event))) for event in events]
     return render(
         request,
         "strategies/contact_breaches.html",
