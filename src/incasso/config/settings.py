@@ -133,6 +133,11 @@ MAILERS = {
         },
     }
 }
+if env_str("INCASSO_EMAIL_FILE_PATH", ""):  # no mail server (the demo, trying out): one file per e-mail
+    MAILERS["default"] = {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": env_str("INCASSO_EMAIL_FILE_PATH", "")},
+    }
 DEFAULT_FROM_EMAIL = env_str("INCASSO_DEFAULT_FROM_EMAIL", "incasso@localhost")
 
 # Production hardening: all on when DEBUG is off.

@@ -44,6 +44,8 @@ from incasso.debtors.services import (
     debtor_create,
     debtor_move,
 )
+from incasso.letters.models import Letterhead
+from incasso.letters.rendering.samples import AGENCY, AGENCY_EN
 from incasso.payments.booking import transaction_book
 from incasso.payments.models import BankStatementImport, BankTransaction, MatchRule
 from incasso.payments.position import case_amount_due
@@ -576,9 +578,36 @@ def _user(
 
 
 @transaction.atomic
+def _letterhead() -> None:
+    """The agency's letterhead (the made-up one of the sample letters): without one no letter or
+    e-mail of the demo could go out."""
+    head, english = AGENCY, AGENCY_EN
+    Letterhead.objects.get_or_create(
+        client=None,
+        defaults={
+            "name": head.name,
+            "address": "\n".join(head.address_lines),
+            "return_address": head.return_address,
+            "return_address_en": english.return_address,
+            "wki_registration": head.wki_registration,
+            "kvk": head.kvk,
+            "iban": head.iban,
+            "bic": head.bic,
+            "account_holder": head.account_holder,
+            "phone": head.phone,
+            "email": head.email,
+            "website": head.website,
+            "complaint_line": head.complaint_line,
+            "complaint_line_en": english.complaint_line,
+            "signer_name": "M. Bakker",
+        },
+    )
+
+
 def demo_build(*, cases: int = 300, seed: int = 2026, today: dt.date) -> DemoResult:
     """Build the demo portfolio; returns what exists. Does nothing when the demo clients exist."""
     if demo_present():
+        _letterhead()  # a demo from before the demo had one
         return DemoResult(created=False, clients=0, cases=0, states={}, logins=())
     logins = [
         _user("officer", role=Role.OFFICER, first_name="Olga", last_name="de Boer"),
@@ -636,6 +665,7 @@ def demo_build(*, cases: int = 300, seed: int = 2026, today: dt.date) -> DemoRes
     # champion/challenger report have something to show.
     strategies_seed_defaults(challenger_share=20)
     strategies_assign_unassigned(closed_too=True)
+    _letterhead()
     return DemoResult(
         created=True, clients=len(clients), cases=cases, states=dict(states), logins=tuple(logins)
     )

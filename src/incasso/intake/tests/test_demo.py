@@ -76,3 +76,35 @@ def test_demo_is_deterministic_for_a_seed():
 
     assert sample(7) == sample(7)
     assert sample(7) != sample(8)
+
+
+def test_the_demos_e_mails_can_go_out(settings, tmp_path):
+    """The demo has the agency's letterhead, so the daily run's e-mails are sent (here: written to
+    files, as `bin/run` does without a mail server), not failed for want of a sender."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from incasso.letters.models import Delivery, Letterhead
+    from incasso.letters.sending import messages_process
+    from incasso.strategies.models import OutgoingMessage
+    from incasso.strategies.run import daily_run
+
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(tmp_path)},
+        }
+    }
+    tuesday_10h = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    with time_machine.travel(tuesday_10h, tick=False):
+        call_command("demo", cases=80, stdout=StringIO())
+        assert Letterhead.objects.get(client=None).iban == "NL91ABNA0417164300"
+        daily_run(run_date=tuesday_10h.date())
+        assert OutgoingMessage.objects.filter(channel="email").exists()
+        result = messages_process(now=tuesday_10h)
+    assert result.sent >= 1
+    assert not Delivery.objects.filter(failure_reason__icontains="briefhoofd").exists()
+    written = "".join(path.read_text() for path in tmp_path.iterdir())
+    assert written.count("Subject: ") == result.sent
