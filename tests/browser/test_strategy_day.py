@@ -1,7 +1,8 @@
 """A supervisor builds a strategy on the screens, runs the day, and the steps land on the right cases.
 
 Issue #4's "done when", in a real browser: the strategy is made, given its steps and published through
-the UI; the day is run with the "Run today" button; the new cases of that client get their strategy
+the UI; the day is run with the "Run today" button (queued, then carried out by the real background
+worker); the new cases of that client get their strategy
 and their first step (a letter for the consumer, a call task for the business debtor); a held case and
 a case no strategy matches get nothing.
 """
@@ -29,6 +30,17 @@ def _new_case(client, *, role="consumer"):
     AddressFactory(debtor=case.debtor)
     ClaimFactory(case=case)
     return case
+
+
+def _worker():
+    """The real background worker (`incasso db_worker --batch`): the queued run, then stop."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command(
+        "db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0, stdout=io.StringIO()
+    )
 
 
 def _business_strategy(client):
@@ -85,8 +97,19 @@ def test_supervisor_builds_a_strategy_runs_the_day_and_steps_land_on_the_right_c
 
     page.goto(f"{live_server.url}/strategies/run/")
     page.get_by_role("button", name="Vandaag uitvoeren").click()
+    status = page.locator("#run-status")
+    status.wait_for()  # queued for the background worker; the page polls it
+    assert "wachten op een achtergrondproces" in status.inner_text().lower()  # set in capitals
+    assert page.get_by_role("button", name="Vandaag uitvoeren").is_disabled()
+    page.screenshot(path=str(screenshot_dir / "strategy_run_queued.png"), full_page=True)
+    run_url = page.url
+    # A page that does not poll, so the worker has the (on SQLite shared) connection to itself
+    page.goto(f"{live_server.url}/strategies/")
+    _worker()
+    page.goto(run_url)
     summary = page.locator(".run-summary")
     summary.wait_for()
+    assert page.get_by_role("button", name="Vandaag uitvoeren").is_enabled()
     page.screenshot(path=str(screenshot_dir / "strategy_run_summary.png"), full_page=True)
     facts = summary.locator("dl.facts").inner_text().lower()  # the labels are set in capitals
     assert "uitgevoerd\n2" in facts and "nieuwe dossiers ingedeeld\n2" in facts

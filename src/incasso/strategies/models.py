@@ -8,6 +8,8 @@ once per (case, template, step execution).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -246,12 +248,37 @@ class ChannelOptOut(models.Model):
         constraints = [models.UniqueConstraint(fields=["debtor", "channel"], name="opt_out_unique")]
 
 
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting for a background worker")
+    RUNNING = "running", _("running")
+    FINISHED = "finished", _("finished")
+    FAILED = "failed", _("failed")
+
+
 class DailyRun(models.Model):
+    """One daily run: started by the nightly job (`incasso run daily`) or by a supervisor on the "Run
+    today" page, which queues it for a background worker and shows its progress.
+
+    `done`/`due` and `heartbeat_at` are written after every chunk; a queued or running run whose
+    heartbeat is older than `STALLED_AFTER` counts as stalled (its worker died): a new run may then be
+    started, which is safe because every step is done exactly once per case, step and date.
+    """
+
+    STALLED_AFTER = dt.timedelta(minutes=15)
+
     run_date = models.DateField(_("run date"))
     dry_run = models.BooleanField(default=False)
-    started_at = models.DateTimeField(_("started at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING
+    )
+    started_at = models.DateTimeField(_("started at"))  # queued at, for a run from the page
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    due = models.PositiveIntegerField(_("due cases"), null=True, blank=True)
+    done = models.PositiveIntegerField(_("cases done"), default=0)
     counts = models.JSONField(_("summary"), default=dict)
+    error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(_("background task"), max_length=64, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -263,6 +290,20 @@ class DailyRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_date}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    def is_stalled(self, now: dt.datetime) -> bool:
+        beat = self.heartbeat_at or self.started_at
+        return self.in_progress and now - beat > self.STALLED_AFTER
+
+    @property
+    def percent(self) -> int:
+        if not self.due:
+            return 100 if self.status == RunStatus.FINISHED else 0
+        return min(100, self.done * 100 // self.due)
 
 
 class Outcome(models.TextChoices):

@@ -35,13 +35,19 @@ from django.utils.translation import ngettext
 
 from incasso.cases.contact import call_dates_by_debtor
 from incasso.core.bulk import id_in
-from incasso.core.contact import configured_contact_limits, configured_contact_window
+from incasso.core.contact import (
+    ContactWindow,
+    RuleError,
+    configured_contact_limits,
+    configured_contact_window,
+)
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_date
 from incasso.strategies.matching import match_candidates
 from incasso.strategies.models import (
     DailyRun,
     Outcome,
+    RunStatus,
     SkipReason,
     Step,
     StrategyAssignment,
@@ -73,9 +79,28 @@ class RunSummary:
     executed: int = 0
     assigned: int = 0  # new cases put on their strategy by this run
     skipped: Counter[str] = field(default_factory=Counter)
+    by_action: Counter[str] = field(default_factory=Counter)  # executed steps per Step.action
     errors: list[dict[str, str]] = field(default_factory=list)
     run_id: int | None = None
     follow_ups: dict[str, Any] = field(default_factory=dict)  # see `daily_follow_ups`
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunSummary:
+        """A summary back from a DailyRun's `counts` (for the page that shows a finished run)."""
+        keys: tuple[str, ...] = ("arrangements", "promises", "messages_task")
+        follow_ups = {k: data[k] for k in keys if k in data}
+        return cls(
+            run_date=dt.date.fromisoformat(data["run_date"]),
+            dry_run=bool(data.get("dry_run")),
+            due=int(data.get("due", 0)),
+            executed=int(data.get("executed", 0)),
+            assigned=int(data.get("assigned", 0)),
+            skipped=Counter(data.get("skipped", {})),
+            by_action=Counter(data.get("by_action", {})),
+            errors=list(data.get("errors", [])),
+            run_id=data.get("run_id"),
+            follow_ups=follow_ups,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +111,7 @@ class RunSummary:
             "executed": self.executed,
             "assigned": self.assigned,
             "skipped": dict(sorted(self.skipped.items())),
+            "by_action": dict(sorted(self.by_action.items())),
             "errors": self.errors,
             **self.follow_ups,
         }
@@ -118,24 +144,66 @@ def daily_run(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     actor: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    run: DailyRun | None = None,
 ) -> RunSummary:
-    """Run every due step for `run_date`. Safe to rerun: what was done is not done again."""
+    """Run every due step for `run_date`. Safe to rerun: what was done is not done again.
+
+    `run`: the DailyRun row of a run queued from the page (see `run_queued`); without it a real run
+    makes its own row and a dry run none. The row's progress (`done` of `due`, `heartbeat_at`) is
+    written after every chunk, and its status ends as finished, or failed with the error.
+    """
     now = timezone.localtime(now or timezone.now())
-    run_date_check(run_date, today=now.date())
-    ctx_limits = configured_contact_limits()
-    window = configured_contact_window()
-    run = None
-    if not dry_run:
+    try:  # refusals before anything is done: a bad date or contact-rule settings
+        run_date_check(run_date, today=now.date())
+        rules = configured_contact_limits(), configured_contact_window()
+    except (DomainError, RuleError) as exc:
+        if run is not None:
+            _run_failed(run, exc.message if isinstance(exc, DomainError) else str(exc))
+        raise
+    if run is not None:
+        run.status, run.started_at, run.heartbeat_at = RunStatus.RUNNING, timezone.now(), timezone.now()
+        run.save(update_fields=["status", "started_at", "heartbeat_at"])
+    elif not dry_run:
         run = DailyRun.objects.create(
             run_date=run_date,
+            status=RunStatus.RUNNING,
             started_at=timezone.now(),
+            heartbeat_at=timezone.now(),
             started_by=actor if getattr(actor, "pk", None) else None,
         )
+    try:
+        summary = _run_all(run_date, now, rules, dry_run, chunk_size, run, progress)
+    except BaseException as exc:  # Ctrl-C too: the run shows as failed, not as running for ever
+        if run is not None:
+            _run_failed(run, f"{type(exc).__name__}: {exc}".rstrip(": "))
+        raise
+    if run is not None:
+        run.status, run.finished_at = RunStatus.FINISHED, timezone.now()
+        run.counts = summary.as_dict()
+        run.save(update_fields=["status", "finished_at", "counts"])
+    return summary
+
+
+def _run_failed(run: DailyRun, error: str) -> None:
+    run.status, run.error, run.finished_at = RunStatus.FAILED, error, timezone.now()
+    run.save(update_fields=["status", "error", "finished_at"])
+
+
+def _run_all(
+    run_date: dt.date,
+    now: dt.datetime,
+    rules: tuple[dict[str, int], ContactWindow],
+    dry_run: bool,
+    chunk_size: int,
+    run: DailyRun | None,
+    progress: Callable[[int, int], None] | None,
+) -> RunSummary:
+    limits, window = rules
     ctx = RunContext(
         run_date=run_date,
         now=now,
         window=window,
-        limits=ctx_limits,
+        limits=limits,
         run=run,
         routes=_routes(),
         candidates=match_candidates(),
@@ -144,6 +212,8 @@ def daily_run(
     summary = RunSummary(run_date=run_date, dry_run=dry_run, run_id=run.pk if run else None)
     ids = due_case_ids(run_date)
     summary.due = len(ids)
+    if run is not None:
+        DailyRun.objects.filter(pk=run.pk).update(due=len(ids), heartbeat_at=timezone.now())
     held, handed_over = set_aside_counts(run_date)
     if held:
         summary.skipped[SkipReason.ON_HOLD] = held
@@ -156,13 +226,26 @@ def daily_run(
             if dry_run:
                 transaction.set_rollback(True)
         done += len(chunk)
+        if run is not None:  # outside the chunk's transaction: a dry run's progress shows too
+            DailyRun.objects.filter(pk=run.pk).update(done=done, heartbeat_at=timezone.now())
         if progress is not None:
             progress(done, len(ids))
-    if run is not None:
-        run.finished_at = timezone.now()
-        run.counts = summary.as_dict()
-        run.save(update_fields=["finished_at", "counts"])
     return summary
+
+
+def run_queued(*, run_id: int) -> dict[str, Any]:
+    """Carry out a run queued from the page (the background task `strategies.tasks.daily_run_task`).
+
+    A run that is no longer queued (a task delivered twice, a run already finished) is left alone:
+    its stored summary is returned.
+    """
+    run = DailyRun.objects.select_related("started_by").filter(pk=run_id).first()
+    if run is None:
+        return {"error": f"daily run {run_id} does not exist"}
+    if run.status != RunStatus.QUEUED:
+        return dict(run.counts)
+    summary = daily_run(run_date=run.run_date, dry_run=run.dry_run, actor=run.started_by, run=run)
+    return daily_follow_ups(summary).as_dict()
 
 
 def _routes() -> dict[int, list[Step]]:
@@ -211,23 +294,25 @@ def _run_chunk(chunk: Sequence[int], ctx: RunContext, summary: RunSummary) -> No
     except Exception:  # an unexpected refusal by the database: find the case, case by case
         log.exception("daily run: bulk write of a chunk failed, retrying case by case")
         for plan in fast:
-            _guarded(plan.case, summary, partial(write_one, plan, ctx))
+            _guarded(plan.case, summary, partial(write_one, plan, ctx), plan.step)
     else:
         for plan in fast:
-            _count(plan.outcome, summary)
+            _count(plan.outcome, summary, plan.step)
     for plan in plans:
         if plan.slow:
-            _guarded(plan.case, summary, partial(run_slow, plan, ctx, facts))
+            _guarded(plan.case, summary, partial(run_slow, plan, ctx, facts), plan.step)
 
 
-def _count(outcome: str, summary: RunSummary) -> None:
+def _count(outcome: str, summary: RunSummary, step: Step | None) -> None:
     if outcome == Outcome.EXECUTED:
         summary.executed += 1
+        if step is not None:
+            summary.by_action[step.action] += 1
     elif outcome:
         summary.skipped[outcome] += 1
 
 
-def _guarded(case: DueCase, summary: RunSummary, work: Callable[[], str]) -> None:
+def _guarded(case: DueCase, summary: RunSummary, work: Callable[[], str], step: Step | None = None) -> None:
     """One case in a savepoint: a refusal rolls back only this case, which stays due and shows as an error."""
     try:
         with transaction.atomic():
@@ -239,7 +324,7 @@ def _guarded(case: DueCase, summary: RunSummary, work: Callable[[], str]) -> Non
         log.exception("daily run: case %s failed", case.number)
         summary.errors.append({"case": case.number, "error": f"{type(exc).__name__}: {exc}"})
         return
-    _count(outcome, summary)
+    _count(outcome, summary, step)
 
 
 def _step(version_id: int, step_id: int, ctx: RunContext) -> Step:

@@ -43,6 +43,7 @@ from incasso.strategies.models import (
     Hold,
     HoldReason,
     OutgoingMessage,
+    RunStatus,
     SkipReason,
     Step,
     Strategy,
@@ -261,9 +262,19 @@ def current_assignment(*, case: Any) -> StrategyAssignment | None:
     )
 
 
+def daily_run_get(*, pk: int) -> DailyRun:
+    return get_object_or_404(DailyRun.objects.select_related("started_by"), pk=pk)
+
+
+def daily_run_in_progress(*, now: dt.datetime) -> DailyRun | None:
+    """The newest run that is queued or running and not stalled (see `DailyRun.STALLED_AFTER`)."""
+    active = DailyRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).order_by("-id")
+    return next((run for run in active[:10] if not run.is_stalled(now)), None)
+
+
 def daily_runs(*, limit: int = 20) -> list[DailyRun]:
     """The last runs, newest first; each with `skipped_labelled`: (label, count) per guard."""
-    runs = list(DailyRun.objects.select_related("started_by").order_by("-started_at", "-id")[:limit])
+    runs = list(DailyRun.objects.select_related("started_by").order_by("-id")[:limit])
     for run in runs:
         run.skipped_labelled = skipped_labelled((run.counts or {}).get("skipped", {}))  # type: ignore[attr-defined]
     return runs
@@ -332,15 +343,20 @@ def arm_facts(*, strategy: Strategy, user: Any = None) -> list[CaseFacts]:
     return facts
 
 
-def run_executed_by_action(*, run_id: int | None) -> list[tuple[str, int]]:
-    """How many steps a run executed, per action (empty for a dry run: it left nothing behind)."""
-    if run_id is None:
-        return []
-    rows = (
-        Step.objects.filter(executions__run_id=run_id, executions__outcome="executed")
-        .values_list("action")
-        .annotate(n=Count("executions"))
-        .order_by("action")
-    )
+def run_executed_by_action(*, run: DailyRun) -> list[tuple[str, int]]:
+    """How many steps a run executed, per action, labelled: from its summary (a dry run's too); for a
+    run from before the summary kept them, from its step executions."""
     labels = dict(Step._meta.get_field("action").choices)  # type: ignore[arg-type]
+    counts = run.counts or {}
+    if "by_action" in counts:
+        rows = sorted(counts["by_action"].items())
+    elif run.dry_run:
+        rows = []
+    else:
+        rows = list(
+            Step.objects.filter(executions__run_id=run.pk, executions__outcome="executed")
+            .values_list("action")
+            .annotate(n=Count("executions"))
+            .order_by("action")
+        )
     return [(str(labels.get(action, action)), n) for action, n in rows]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("strategies/", views.strategy_list, name="list"),
     path("strategies/new/", views.strategy_create, name="create"),
     path("strategies/run/", views.run_page, name="run"),
+    path("strategies/run/<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("strategies/contact-rules/", views.contact_breaches, name="contact_breaches"),
     path("strategies/move/<str:number>/", views.case_move, name="move"),
     path("strategies/compare/<int:pk>/", views.compare, name="compare"),

@@ -37,10 +37,11 @@ from incasso.strategies import selectors, services
 from incasso.strategies.assignment import case_move_strategy
 from incasso.strategies.forms import MoveForm, NewVersionForm, StepForm, StrategyForm, add_domain_error
 from incasso.strategies.measures import arm_measures, unit_costs
-from incasso.strategies.models import Channel
+from incasso.strategies.models import Channel, DailyRun, RunStatus
 from incasso.strategies.rules import PriorityWeights
-from incasso.strategies.run import daily_follow_ups, daily_run
+from incasso.strategies.run import RunSummary
 from incasso.strategies.selectors import work_queue_for_user
+from incasso.strategies.tasks import daily_run_start
 
 DETAIL = "strategies/strategy_detail.html"
 
@@ -255,27 +256,56 @@ def step_move(request: HttpRequest, pk: int, number: int, step_pk: int, directio
 # --- the daily run from the browser ---------------------------------------------------------------
 
 
+RUN = "strategies/run.html"
+WORKER_WAIT = dt.timedelta(seconds=10)  # queued longer than this: say that a background worker is needed
+
+
 @agency_supervisor_required
 @require_http_methods(["GET", "POST"])
 def run_page(request: HttpRequest) -> HttpResponse:
-    summary = None
+    """Start today's run (or a dry run) in the background and follow it; `?run=<id>` shows one run."""
     if request.method == "POST":
-        dry_run = request.POST.get("mode") == "dry"
         try:
-            summary = daily_run(run_date=timezone.localdate(), dry_run=dry_run, actor=request.user)
-            summary = daily_follow_ups(summary)  # arrangements, promises, the sending task (not on a dry run)
+            started = daily_run_start(actor=request.user, dry_run=request.POST.get("mode") == "dry")
         except (DomainError, RuleError) as exc:
             messages.error(request, _("The daily run was not started: %(reason)s") % {"reason": exc})
+            return redirect("strategies:run")
+        return redirect(f"{reverse('strategies:run')}?run={started.pk}")
+    run: DailyRun | None = None
+    if request.GET.get("run", "").isdigit():
+        run = selectors.daily_run_get(pk=int(request.GET["run"]))
+    return render(request, RUN, _run_context(run or selectors.daily_run_in_progress(now=timezone.now())))
+
+
+@agency_supervisor_required
+@require_GET
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The polled part of the run page: the run's progress, its summary once it has finished, and the
+    buttons and the list of runs beside it (out of band)."""
+    run = selectors.daily_run_get(pk=pk)
+    return render(request, f"{RUN}#progress", _run_context(run, oob=True))
+
+
+def _run_context(run: DailyRun | None, *, oob: bool = False) -> dict[str, Any]:
+    now = timezone.now()
     context: dict[str, Any] = {
-        "summary": summary,
+        "run": run,
         "runs": selectors.daily_runs(),
         "today": timezone.localdate(),
+        "busy": selectors.daily_run_in_progress(now=now),
+        "oob": oob,
     }
-    if summary is not None:
-        context["by_action"] = selectors.run_executed_by_action(run_id=summary.run_id)
+    if run is None:
+        return context
+    context["stalled"] = run.is_stalled(now)
+    context["waiting_long"] = run.status == RunStatus.QUEUED and now - run.started_at > WORKER_WAIT
+    if run.status == RunStatus.FINISHED and run.counts:
+        summary = RunSummary.from_dict(run.counts)
+        context["summary"] = summary
+        context["by_action"] = selectors.run_executed_by_action(run=run)
         context["skipped"] = selectors.skipped_labelled(summary.skipped)
         context["skipped_total"] = sum(summary.skipped.values())
-    return render(request, "strategies/run.html", context)
+    return context
 
 
 # --- contacts against the Wki rules ---------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The template filters for money and dates: `€ 1.234,56` (or `SEK 30.000,00`) and `22-11-2026`."""
+"""The template filters for money, dates and counts: `€ 1.234,56` (or `SEK 30.000,00`), `22-11-2026`, `50.000`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django import template
 
-from incasso.core.formatting import format_amount, format_date, format_money
+from incasso.core.formatting import format_amount, format_count, format_date, format_money
 
 register = template.Library()
 
@@ -32,3 +32,14 @@ def nldate(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
     return format_date(value)
+
+
+@register.filter(name="count")
+def count(value: int | str | None) -> str:
+    """`50.000` (Dutch) or `50,000` (English); empty for nothing, the value itself if it is no number."""
+    if value is None or value == "":
+        return ""
+    try:
+        return format_count(int(value))
+    except (TypeError, ValueError):
+        return str(value)

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
+from incasso.strategies.management.commands.run import progress_bar
 from incasso.strategies.models import DailyRun
 from incasso.strategies.tests.conftest import MONDAY_10H, make_due_case
 
@@ -41,6 +42,28 @@ def test_progress_on_the_terminal(consumer_route):
     call_command("run", "daily", "--dry-run", stdout=out)
     assert "1/1 cases" in out.getvalue() and "executed: 1" in out.getvalue()
     assert not DailyRun.objects.exists()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@time_machine.travel(MONDAY_10H, tick=False)
+def test_a_progress_bar_on_a_terminal(consumer_route):
+    for _ in range(3):
+        make_due_case(version=consumer_route)
+    out = _Terminal()
+    call_command("run", "daily", "--dry-run", "--chunk-size", "2", stdout=out)
+    text = out.getvalue()
+    assert "\r  [####################..........]  66 %  2/3 cases" in text
+    assert "\r  [##############################] 100 %  3/3 cases\n" in text  # redrawn, then a new line
+    assert "executed: 3" in text
+
+
+def test_progress_bar():
+    assert progress_bar(15_000, 50_000) == "[#########.....................]  30 %  15000/50000 cases"
+    assert progress_bar(0, 0) == f"[{'#' * 30}] 100 %  0/0 cases"
 
 
 @time_machine.travel(MONDAY_10H, tick=False)

@@ -18,6 +18,7 @@ from incasso.strategies.models import (
     DailyRun,
     MessageStatus,
     OutgoingMessage,
+    RunStatus,
     StepExecution,
     StrategyAssignment,
 )
@@ -79,9 +80,10 @@ def test_crash_half_way_then_rerun_executes_every_step_exactly_once(consumer_rou
     for case in cases:
         assert OutgoingMessage.objects.filter(case=case, template_code="reminder").count() == 1
         assert StepExecution.objects.filter(case=case).count() == 1
-    assert (
-        DailyRun.objects.filter(finished_at__isnull=True).count() == 1
-    )  # the crashed run shows as unfinished
+    crashed, rerun = DailyRun.objects.order_by("id")
+    assert (crashed.status, crashed.error) == (RunStatus.FAILED, "Killed")  # shows as failed, not running
+    assert (crashed.due, crashed.done) == (5, 2)  # the progress it made: chunk 1
+    assert rerun.status == RunStatus.FINISHED
 
 
 def test_held_case_is_untouched_until_the_hold_is_released(consumer_route):
@@ -233,7 +235,9 @@ def test_not_due_cases_are_not_touched_and_queries_do_not_grow_with_them(
     later = [make_due_case(version=consumer_route, on=MONDAY + dt.timedelta(days=3)) for _ in range(10)]
     closed = make_due_case(version=consumer_route)
     Case.objects.filter(pk=closed.pk).update(state="closed", closed_on=MONDAY, closing_reason="paid")
-    with django_assert_max_num_queries(26):  # per run: routes, candidates, the week's calls, due ids, ...
+    with django_assert_max_num_queries(
+        28
+    ):  # per run: routes, candidates, the week's calls, due ids, progress, ...
         summary = run_on(MONDAY)
     assert summary.due == 1 and summary.executed == 1
     assert StepExecution.objects.filter(case__in=[*later, closed]).count() == 0

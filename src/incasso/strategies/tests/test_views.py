@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from incasso.strategies import assignment, services
-from incasso.strategies.models import DailyRun, Step, Strategy, StrategyAssignment, StrategyVersion
-from incasso.strategies.tests.conftest import MONDAY_10H, make_due_case
+from incasso.strategies.models import Step, Strategy, StrategyAssignment, StrategyVersion
+from incasso.strategies.tests.conftest import make_due_case
 
 
 @pytest.fixture
@@ -155,24 +154,6 @@ def test_publish_and_copy_into_a_new_draft(client, supervisor, draft):
     client.post(reverse("strategies:version_create", args=[draft.strategy_id]), {"copy_current": "on"})
     new = StrategyVersion.objects.get(strategy_id=draft.strategy_id, number=2)
     assert not new.is_published and new.steps.count() == 1
-
-
-@time_machine.travel(MONDAY_10H, tick=False)
-def test_run_today_button_runs_and_shows_the_summary(client, supervisor, consumer_route):
-    client.force_login(supervisor)
-    make_due_case(version=consumer_route)
-    dry = client.post(reverse("strategies:run"), {"mode": "dry"})
-    assert dry.context["summary"].dry_run and dry.context["summary"].executed == 1
-    assert not DailyRun.objects.exists()
-    response = client.post(reverse("strategies:run"), {"mode": "run"})
-    assert response.context["summary"].executed == 1
-    assert response.context["by_action"] == [("bericht versturen", 1)]
-    assert DailyRun.objects.count() == 1
-    assert response.context["summary"].as_dict()["promises"] == {"kept": 0, "broken": 0}
-    from django_tasks_db.models import DBTaskResult
-
-    assert DBTaskResult.objects.filter(task_path="incasso.letters.tasks.process_messages").count() == 1
-    assert "Verwerking klaar" in response.content.decode()
 
 
 def test_compare_page_shows_both_arms(client, supervisor, consumer_route, email_route):

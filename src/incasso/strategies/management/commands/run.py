@@ -14,6 +14,13 @@ from incasso.core.exceptions import DomainError
 from incasso.strategies.run import DEFAULT_CHUNK_SIZE, daily_follow_ups, daily_run
 
 
+def progress_bar(done: int, total: int, width: int = 30) -> str:
+    """`[#########.....................]  30 %  15000/50000 cases`"""
+    filled = width * done // total if total else width
+    percent = 100 * done // total if total else 100
+    return f"[{'#' * filled}{'.' * (width - filled)}] {percent:3d} %  {done}/{total} cases"
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -37,8 +44,17 @@ class Command(BaseCommand):
         if options["chunk_size"] < 1:
             raise CommandError("--chunk-size must be at least 1")
 
+        tty = self.stdout.isatty()
+
         def progress(done: int, total: int) -> None:
-            if not as_json:
+            if as_json:
+                return
+            if tty:  # one line, redrawn: a bar on the terminal
+                self.stdout.write(f"\r  {progress_bar(done, total)}", ending="")
+                if done == total:
+                    self.stdout.write("")
+                self.stdout.flush()
+            else:  # a log file gets a line per chunk
                 self.stdout.write(f"  {done}/{total} cases")
 
         if not as_json:
