@@ -160,6 +160,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("INCASSO_LOG_LEVEL", "WARNING")},
 }
 
+# The daily run from the screen is queued as this many background tasks, each a part of the due
+# cases (by debtor); run as many `db_worker` processes to have the parts run side by side.
+INCASSO_RUN_PARTS = max(1, env_int("INCASSO_RUN_PARTS", 1))
+
 # Domain settings
 # Collection rules (Wki conduct rules, rules-nl.md §5). The window may be made narrower, never wider.
 INCASSO_CONTACT_WINDOW = (

@@ -277,6 +277,11 @@ class DailyRun(models.Model):
     due = models.PositiveIntegerField(_("due cases"), null=True, blank=True)
     done = models.PositiveIntegerField(_("cases done"), default=0)
     counts = models.JSONField(_("summary"), default=dict)
+    # A run split over processes (`--parts`, INCASSO_RUN_PARTS): each part takes the due cases of
+    # the debtors with id % parts == its number; `part_counts` keeps each finished part's summary
+    # and `counts` is their sum.
+    parts = models.PositiveSmallIntegerField(_("parts"), default=1)
+    part_counts = models.JSONField(_("summary per part"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     task_id = models.CharField(_("background task"), max_length=64, blank=True)
     started_by = models.ForeignKey(

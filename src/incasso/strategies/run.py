@@ -12,6 +12,10 @@
 
 At most one step per case per run: the next step is scheduled for the next day at the earliest.
 
+A run can be split in parts that run side by side (`run_part`; `run_processes` for `--parts N`,
+`tasks.daily_run_start` for the screen): part k of n takes the due cases of the debtors whose id is
+k modulo n, so everything counted per debtor (the contact limits) stays within one part.
+
 This module holds the orchestration (`daily_run`, the chunk loop with its transactions and savepoints,
 the summary) and the follow-ups after a run (`daily_follow_ups`). The steps of a chunk live in three
 modules beside it: `run_facts` (what the run reads: the due cases and the chunk's facts),
@@ -22,14 +26,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -65,56 +69,11 @@ from incasso.strategies.run_facts import (
     set_aside_counts,
 )
 from incasso.strategies.run_plan import decide
+from incasso.strategies.run_summary import RunSummary
 from incasso.strategies.run_write import run_slow, write, write_one
 
 log = logging.getLogger(__name__)
 DEFAULT_CHUNK_SIZE = 2000
-
-
-@dataclass
-class RunSummary:
-    run_date: dt.date
-    dry_run: bool
-    due: int = 0
-    executed: int = 0
-    assigned: int = 0  # new cases put on their strategy by this run
-    skipped: Counter[str] = field(default_factory=Counter)
-    by_action: Counter[str] = field(default_factory=Counter)  # executed steps per Step.action
-    errors: list[dict[str, str]] = field(default_factory=list)
-    run_id: int | None = None
-    follow_ups: dict[str, Any] = field(default_factory=dict)  # see `daily_follow_ups`
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> RunSummary:
-        """A summary back from a DailyRun's `counts` (for the page that shows a finished run)."""
-        keys: tuple[str, ...] = ("arrangements", "promises", "messages_task")
-        follow_ups = {k: data[k] for k in keys if k in data}
-        return cls(
-            run_date=dt.date.fromisoformat(data["run_date"]),
-            dry_run=bool(data.get("dry_run")),
-            due=int(data.get("due", 0)),
-            executed=int(data.get("executed", 0)),
-            assigned=int(data.get("assigned", 0)),
-            skipped=Counter(data.get("skipped", {})),
-            by_action=Counter(data.get("by_action", {})),
-            errors=list(data.get("errors", [])),
-            run_id=data.get("run_id"),
-            follow_ups=follow_ups,
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "run_date": self.run_date.isoformat(),
-            "dry_run": self.dry_run,
-            "run_id": self.run_id,
-            "due": self.due,
-            "executed": self.executed,
-            "assigned": self.assigned,
-            "skipped": dict(sorted(self.skipped.items())),
-            "by_action": dict(sorted(self.by_action.items())),
-            "errors": self.errors,
-            **self.follow_ups,
-        }
 
 
 def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
@@ -145,12 +104,15 @@ def daily_run(
     actor: Any = None,
     progress: Callable[[int, int], None] | None = None,
     run: DailyRun | None = None,
+    part: tuple[int, int] = (0, 1),
 ) -> RunSummary:
     """Run every due step for `run_date`. Safe to rerun: what was done is not done again.
 
-    `run`: the DailyRun row of a run queued from the page (see `run_queued`); without it a real run
-    makes its own row and a dry run none. The row's progress (`done` of `due`, `heartbeat_at`) is
-    written after every chunk, and its status ends as finished, or failed with the error.
+    `run`: the DailyRun row of a run queued from the page or split over processes (see `run_part`);
+    without it a real run makes its own row and a dry run none. The row's progress (`done` of `due`,
+    `heartbeat_at`) is written after every chunk, and its status ends as finished, or failed with
+    the error. `part` = (k, n): only the due cases of the debtors whose id is k modulo n (one part of
+    a run split over n processes; their summaries add up to the run's).
     """
     now = timezone.localtime(now or timezone.now())
     try:  # refusals before anything is done: a bad date or contact-rule settings
@@ -158,11 +120,12 @@ def daily_run(
         rules = configured_contact_limits(), configured_contact_window()
     except (DomainError, RuleError) as exc:
         if run is not None:
-            _run_failed(run, exc.message if isinstance(exc, DomainError) else str(exc))
+            _run_failed(run, exc.message if isinstance(exc, DomainError) else str(exc), part)
         raise
-    if run is not None:
-        run.status, run.started_at, run.heartbeat_at = RunStatus.RUNNING, timezone.now(), timezone.now()
-        run.save(update_fields=["status", "started_at", "heartbeat_at"])
+    if run is not None:  # the first part to start starts the run
+        DailyRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+            status=RunStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
+        )
     elif not dry_run:
         run = DailyRun.objects.create(
             run_date=run_date,
@@ -172,21 +135,46 @@ def daily_run(
             started_by=actor if getattr(actor, "pk", None) else None,
         )
     try:
-        summary = _run_all(run_date, now, rules, dry_run, chunk_size, run, progress)
+        summary = _run_all(run_date, now, rules, dry_run, chunk_size, run, progress, part)
     except BaseException as exc:  # Ctrl-C too: the run shows as failed, not as running for ever
         if run is not None:
-            _run_failed(run, f"{type(exc).__name__}: {exc}".rstrip(": "))
+            _run_failed(run, f"{type(exc).__name__}: {exc}".rstrip(": "), part)
         raise
     if run is not None:
-        run.status, run.finished_at = RunStatus.FINISHED, timezone.now()
-        run.counts = summary.as_dict()
-        run.save(update_fields=["status", "finished_at", "counts"])
+        summary.run_complete = _part_finished(run, part, summary)
     return summary
 
 
-def _run_failed(run: DailyRun, error: str) -> None:
-    run.status, run.error, run.finished_at = RunStatus.FAILED, error, timezone.now()
-    run.save(update_fields=["status", "error", "finished_at"])
+def _run_failed(run: DailyRun, error: str, part: tuple[int, int] = (0, 1)) -> None:
+    if part[1] > 1:
+        error = f"{part[0] + 1}/{part[1]}: {error}"
+    DailyRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.FAILED, error=error, finished_at=timezone.now()
+    )
+
+
+def _part_finished(run: DailyRun, part: tuple[int, int], summary: RunSummary) -> bool:
+    """Record a part's summary; the run's summary is the sum of its parts'. True when this part was
+    the run's last (a failed part leaves the run failed)."""
+    if part[1] == 1:  # the whole run in one: nobody else writes the row's summary
+        DailyRun.objects.filter(pk=run.pk).update(
+            counts=summary.as_dict(), status=RunStatus.FINISHED, finished_at=timezone.now()
+        )
+        return True
+    with transaction.atomic():  # the parts finish in any order: one at a time adds its summary
+        row = DailyRun.objects.select_for_update().get(pk=run.pk)
+        row.part_counts[str(part[0])] = summary.as_dict()
+        row.counts = RunSummary.merged(row.part_counts.values()).as_dict()
+        fields = ["part_counts", "counts"]
+        last = len(row.part_counts) >= row.parts
+        if last:
+            row.finished_at = timezone.now()
+            fields.append("finished_at")
+            if row.status != RunStatus.FAILED:
+                row.status = RunStatus.FINISHED
+                fields.append("status")
+        row.save(update_fields=fields)
+    return last
 
 
 def _run_all(
@@ -197,6 +185,7 @@ def _run_all(
     chunk_size: int,
     run: DailyRun | None,
     progress: Callable[[int, int], None] | None,
+    part: tuple[int, int],
 ) -> RunSummary:
     limits, window = rules
     ctx = RunContext(
@@ -210,11 +199,13 @@ def _run_all(
         calls=call_dates_by_debtor(run_date),
     )
     summary = RunSummary(run_date=run_date, dry_run=dry_run, run_id=run.pk if run else None)
-    ids = due_case_ids(run_date)
+    ids = due_case_ids(run_date, part)
     summary.due = len(ids)
-    if run is not None:
-        DailyRun.objects.filter(pk=run.pk).update(due=len(ids), heartbeat_at=timezone.now())
-    held, handed_over = set_aside_counts(run_date)
+    if run is not None:  # the parts of a split run add theirs up
+        DailyRun.objects.filter(pk=run.pk).update(
+            due=Coalesce(F("due"), 0) + len(ids), heartbeat_at=timezone.now()
+        )
+    held, handed_over = set_aside_counts(run_date, part)
     if held:
         summary.skipped[SkipReason.ON_HOLD] = held
     if handed_over:
@@ -227,25 +218,45 @@ def _run_all(
                 transaction.set_rollback(True)
         done += len(chunk)
         if run is not None:  # outside the chunk's transaction: a dry run's progress shows too
-            DailyRun.objects.filter(pk=run.pk).update(done=done, heartbeat_at=timezone.now())
+            DailyRun.objects.filter(pk=run.pk).update(
+                done=F("done") + len(chunk), heartbeat_at=timezone.now()
+            )
         if progress is not None:
             progress(done, len(ids))
     return summary
 
 
-def run_queued(*, run_id: int) -> dict[str, Any]:
-    """Carry out a run queued from the page (the background task `strategies.tasks.daily_run_task`).
+def run_part(
+    *, run_id: int, part: int = 0, now: dt.datetime | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE
+) -> dict[str, Any]:
+    """Carry out (part `part` of) a run queued from the page or split over processes: the background
+    task `strategies.tasks.daily_run_task` and the processes of `incasso run daily --parts N`.
 
-    A run that is no longer queued (a task delivered twice, a run already finished) is left alone:
-    its stored summary is returned.
+    The part that completes the run does the follow-ups (`daily_follow_ups`) on the whole run's
+    summary. A part that is already done (a task delivered twice, a run already finished) is left
+    alone: the stored summary is returned.
     """
     run = DailyRun.objects.select_related("started_by").filter(pk=run_id).first()
     if run is None:
         return {"error": f"daily run {run_id} does not exist"}
-    if run.status != RunStatus.QUEUED:
+    if not 0 <= part < run.parts:
+        return {"error": f"daily run {run_id} has {run.parts} part(s), not a part {part}"}
+    done = run.status == RunStatus.FINISHED or str(part) in run.part_counts
+    if done or (run.parts == 1 and run.status != RunStatus.QUEUED):
         return dict(run.counts)
-    summary = daily_run(run_date=run.run_date, dry_run=run.dry_run, actor=run.started_by, run=run)
-    return daily_follow_ups(summary).as_dict()
+    summary = daily_run(
+        run_date=run.run_date,
+        now=now,
+        dry_run=run.dry_run,
+        chunk_size=chunk_size,
+        actor=run.started_by,
+        run=run,
+        part=(part, run.parts),
+    )
+    if not summary.run_complete:
+        return summary.as_dict()
+    whole = RunSummary.from_dict(DailyRun.objects.get(pk=run_id).counts)
+    return daily_follow_ups(whole).as_dict()
 
 
 def _routes() -> dict[int, list[Step]]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
 from incasso.cases.models import Case, CaseState, LedgerEntry, Task, TaskKind
 from incasso.core.bulk import id_in
@@ -211,17 +211,26 @@ def due_base(run_date: dt.date) -> QuerySet[Case]:
 HANDED_OVER = (CaseState.LEGAL, CaseState.BAILIFF)
 
 
-def due_case_ids(run_date: dt.date) -> list[int]:
+def _of_part(qs: QuerySet[Case], part: tuple[int, int]) -> QuerySet[Case]:
+    """The cases of one part of a run split in `n` (`part` = (k, n)): those whose debtor's id is k
+    modulo n. By debtor, so that the contact limits per debtor are counted in one process."""
+    k, n = part
+    if n == 1:
+        return qs
+    return qs.alias(run_part=F("debtor_id") % n).filter(run_part=k)
+
+
+def due_case_ids(run_date: dt.date, part: tuple[int, int] = (0, 1)) -> list[int]:
     """Ids of the cases a run for `run_date` must look at, oldest due first (one indexed query)."""
     held = Exists(active_holds(run_date).filter(case_id=OuterRef("pk")))
     qs = due_base(run_date).exclude(state__in=[CaseState.ON_HOLD, *HANDED_OVER]).filter(~held)
-    return list(qs.order_by("next_action_on", "pk").values_list("pk", flat=True))
+    return list(_of_part(qs, part).order_by("next_action_on", "pk").values_list("pk", flat=True))
 
 
-def set_aside_counts(run_date: dt.date) -> tuple[int, int]:
+def set_aside_counts(run_date: dt.date, part: tuple[int, int] = (0, 1)) -> tuple[int, int]:
     """The due cases the run leaves alone, in one query: (held, with a lawyer or bailiff and not held)."""
     held = Q(Exists(active_holds(run_date).filter(case_id=OuterRef("pk")))) | Q(state=CaseState.ON_HOLD)
-    counts = due_base(run_date).aggregate(
+    counts = _of_part(due_base(run_date), part).aggregate(
         held=Count("pk", filter=held),
         handed_over=Count("pk", filter=Q(state__in=HANDED_OVER) & ~held),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
@@ -13,24 +14,31 @@ from django.utils.translation import gettext as _
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_date
 from incasso.strategies.models import DailyRun, RunStatus
-from incasso.strategies.run import run_queued
+from incasso.strategies.run import run_part
 from incasso.strategies.selectors import daily_run_in_progress
 
 
 @task()
-def daily_run_task(run_id: int) -> dict[str, Any]:
-    """Carry out the queued DailyRun `run_id`; its row shows the progress and, at the end, the summary."""
-    return run_queued(run_id=run_id)
+def daily_run_task(run_id: int, part: int = 0) -> dict[str, Any]:
+    """Carry out (part `part` of) the queued DailyRun `run_id`; its row shows the progress and, at the
+    end, the summary."""
+    return run_part(run_id=run_id, part=part)
 
 
-def daily_run_start(*, actor: Any, dry_run: bool, now: dt.datetime | None = None) -> DailyRun:
+def daily_run_start(
+    *, actor: Any, dry_run: bool, now: dt.datetime | None = None, parts: int | None = None
+) -> DailyRun:
     """Queue today's run (or dry run) for a background worker; refused while another run is in progress.
+
+    In `parts` tasks (default `INCASSO_RUN_PARTS`, 1): with as many `db_worker` processes, on one
+    machine or several against the same PostgreSQL, the parts run side by side.
 
     Two runs at once would do no harm (each step is done once per case, step and date, under a row
     lock), but the second would only wait for the first and its summary would say nothing happened.
     A run whose worker stopped (no progress for `DailyRun.STALLED_AFTER`) does not block a new one.
     """
     now = now or timezone.now()
+    parts = parts or int(getattr(settings, "INCASSO_RUN_PARTS", 1))
     busy = daily_run_in_progress(now=now)
     if busy is not None:
         raise DomainError(
@@ -47,9 +55,12 @@ def daily_run_start(*, actor: Any, dry_run: bool, now: dt.datetime | None = None
             status=RunStatus.QUEUED,
             started_at=now,
             heartbeat_at=now,
+            parts=parts,
             started_by=actor if getattr(actor, "pk", None) else None,
         )
-        result = daily_run_task.enqueue(run.pk)
-        DailyRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
+        first = daily_run_task.enqueue(run.pk, 0)
+        DailyRun.objects.filter(pk=run.pk).update(task_id=str(first.id))
+        for part in range(1, parts):
+            daily_run_task.enqueue(run.pk, part)
     run.refresh_from_db()  # a backend that runs the task at once has finished it by now
     return run

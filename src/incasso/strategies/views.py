@@ -39,7 +39,7 @@ from incasso.strategies.forms import MoveForm, NewVersionForm, StepForm, Strateg
 from incasso.strategies.measures import arm_measures, unit_costs
 from incasso.strategies.models import Channel, DailyRun, RunStatus
 from incasso.strategies.rules import PriorityWeights
-from incasso.strategies.run import RunSummary
+from incasso.strategies.run_summary import RunSummary
 from incasso.strategies.selectors import work_queue_for_user
 from incasso.strategies.tasks import daily_run_start
 

@@ -4,38 +4,17 @@ its summary shown; refused while another run is in progress; a failure named on 
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from incasso.strategies.models import DailyRun, OutgoingMessage, RunStatus, StepExecution
-from incasso.strategies.run import run_queued
+from incasso.strategies.run import run_part
 from incasso.strategies.tests.conftest import MONDAY_10H, make_due_case
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def worker(monkeypatch):
-    """The real background worker, as `incasso db_worker --batch`: every queued task, then stop.
-
-    Between tasks the worker calls Django's `close_old_connections`, which closes a connection it
-    finds inside a transaction; here that transaction is the test's own, so that call is left out.
-    """
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-    def run() -> None:
-        call_command(
-            "db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0, stdout=io.StringIO()
-        )
-
-    return run
 
 
 def _start(client, mode: str) -> DailyRun:
@@ -171,7 +150,7 @@ def test_a_failed_run_is_named_on_the_page(client, supervisor, settings):
         started_at=MONDAY_10H,
     )
     with pytest.raises(Exception, match="toegestane"):
-        run_queued(run_id=queued.pk)
+        run_part(run_id=queued.pk)
     queued.refresh_from_db()
     assert queued.status == RunStatus.FAILED and "toegestane" in queued.error
     html = client.get(f"{reverse('strategies:run')}?run={queued.pk}").content.decode()
@@ -183,8 +162,8 @@ def test_a_failed_run_is_named_on_the_page(client, supervisor, settings):
 def test_a_task_delivered_twice_runs_once(supervisor, consumer_route):
     make_due_case(version=consumer_route)
     run = DailyRun.objects.create(run_date=MONDAY_10H.date(), status=RunStatus.QUEUED, started_at=MONDAY_10H)
-    first = run_queued(run_id=run.pk)
-    again = run_queued(run_id=run.pk)
+    first = run_part(run_id=run.pk)
+    again = run_part(run_id=run.pk)
     assert first["executed"] == 1 and again["executed"] == 1  # the stored summary, not a second run
     assert StepExecution.objects.count() == 1 and OutgoingMessage.objects.count() == 1
 
