@@ -851,6 +851,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "Run date": "Verwerkingsdatum",
     "Started": "Gestart",
     "Finished": "Klaar",
+    "Finished or status": "Klaar of status",
     "By": "Door",
     "not finished": "niet afgerond",
     "nightly job": "nachtelijke taak",
