@@ -876,6 +876,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "Not started yet": "Nog niet begonnen",
     "parts": "delen",
     "summary per part": "samenvatting per deel",
+    "part %(part)d of %(parts)d": "deel %(part)d van %(parts)d",
     "in %(parts)s part": ("in %(parts)s deel", "in %(parts)s delen naast elkaar"),
     "No progress since %(time)s: the background worker seems to have stopped. Starting the run again is safe: no step is done twice.": "Geen voortgang sinds %(time)s: het achtergrondproces lijkt gestopt. U kunt de verwerking veilig opnieuw starten: geen stap wordt twee keer gedaan.",
     "No background worker has picked the run up yet. It starts as soon as one runs (incasso db_worker); you can leave this page.": "Nog geen achtergrondproces heeft de verwerking opgepakt. Ze begint zodra er een draait (incasso db_worker); u kunt deze pagina verlaten.",

@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from incasso.cases.contact import call_dates_by_debtor
@@ -147,7 +148,8 @@ def daily_run(
 
 def _run_failed(run: DailyRun, error: str, part: tuple[int, int] = (0, 1)) -> None:
     if part[1] > 1:
-        error = f"{part[0] + 1}/{part[1]}: {error}"
+        where = _("part %(part)d of %(parts)d") % {"part": part[0] + 1, "parts": part[1]}
+        error = f"{where}: {error}"
     DailyRun.objects.filter(pk=run.pk).update(
         status=RunStatus.FAILED, error=error, finished_at=timezone.now()
     )

@@ -108,7 +108,7 @@ def test_a_failing_part_fails_the_run_and_names_the_part(consumer_route):
     with pytest.raises(Exception, match="toegestane"):
         run_part(run_id=run.pk, part=1, now=MONDAY_10H)
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and run.error.startswith("2/2: ")
+    assert run.status == RunStatus.FAILED and run.error.startswith("deel 2 van 2: ")
     assert not StepExecution.objects.exists()
 
 
