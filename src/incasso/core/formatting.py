@@ -16,13 +16,7 @@ from django.utils import timezone, translation
 from incasso.calculations.sheet import format_amount, format_money
 from incasso.calculations.sheet import format_date as _format_day
 
-__all__ = ["choice_label", "format_amount", "format_count", "format_date", "format_money", "record_text"]
-
-
-def format_count(value: int) -> str:
-    """A count with the thousands marked as the reader's language does: `50.000` in Dutch, `50,000` in English."""
-    text = f"{int(value):,}"
-    return text if (translation.get_language() or "nl").startswith("en") else text.replace(",", ".")
+__all__ = ["choice_label", "format_amount", "format_date", "format_money", "record_text"]
 
 
 def format_date(value: dt.date | dt.datetime) -> str:

@@ -6,8 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import number_format
 
-from incasso.core.formatting import format_amount, format_count, format_date, format_money
+from incasso.core.formatting import format_amount, format_date, format_money
 
 register = template.Library()
 
@@ -40,6 +41,6 @@ def count(value: int | str | None) -> str:
     if value is None or value == "":
         return ""
     try:
-        return format_count(int(value))
+        return number_format(int(value), force_grouping=True)  # the language's thousands mark
     except (TypeError, ValueError):
         return str(value)
