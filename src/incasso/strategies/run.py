@@ -116,9 +116,8 @@ def daily_run(
     a run split over n processes; their summaries add up to the run's).
     """
     now = timezone.localtime(now or timezone.now())
-    try:  # refusals before anything is done: a bad date or contact-rule settings
-        run_date_check(run_date, today=now.date())
-        rules = configured_contact_limits(), configured_contact_window()
+    try:
+        rules = run_rules(run_date, now=now)
     except (DomainError, RuleError) as exc:
         if run is not None:
             _run_failed(run, exc.message if isinstance(exc, DomainError) else str(exc), part)
@@ -128,13 +127,7 @@ def daily_run(
             status=RunStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
         )
     elif not dry_run:
-        run = DailyRun.objects.create(
-            run_date=run_date,
-            status=RunStatus.RUNNING,
-            started_at=timezone.now(),
-            heartbeat_at=timezone.now(),
-            started_by=actor if getattr(actor, "pk", None) else None,
-        )
+        run = new_run(run_date=run_date, dry_run=False, actor=actor, status=RunStatus.RUNNING)
     try:
         summary = _run_all(run_date, now, rules, dry_run, chunk_size, run, progress, part)
     except BaseException as exc:  # Ctrl-C too: the run shows as failed, not as running for ever
@@ -144,6 +137,35 @@ def daily_run(
     if run is not None:
         summary.run_complete = _part_finished(run, part, summary)
     return summary
+
+
+def run_rules(run_date: dt.date, *, now: dt.datetime) -> tuple[dict[str, int], ContactWindow]:
+    """The contact rules a run goes by; refused (DomainError, RuleError) before anything is done when
+    the run date lies beyond the horizon or the settings' contact rules are wider than the law."""
+    run_date_check(run_date, today=timezone.localtime(now).date())
+    return configured_contact_limits(), configured_contact_window()
+
+
+def new_run(
+    *,
+    run_date: dt.date,
+    dry_run: bool,
+    actor: Any = None,
+    parts: int = 1,
+    status: str = RunStatus.QUEUED,
+    now: dt.datetime | None = None,
+) -> DailyRun:
+    """The DailyRun row of a run about to start: queued for workers or processes, or running here."""
+    now = now or timezone.now()
+    return DailyRun.objects.create(
+        run_date=run_date,
+        dry_run=dry_run,
+        status=status,
+        started_at=now,
+        heartbeat_at=now,
+        parts=parts,
+        started_by=actor if getattr(actor, "pk", None) else None,
+    )
 
 
 def _run_failed(run: DailyRun, error: str, part: tuple[int, int] = (0, 1)) -> None:

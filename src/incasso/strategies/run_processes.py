@@ -21,9 +21,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from incasso.core.contact import configured_contact_limits, configured_contact_window
-from incasso.strategies.models import DailyRun, RunStatus
-from incasso.strategies.run import run_date_check
+from incasso.strategies.models import DailyRun
+from incasso.strategies.run import new_run, run_rules
 
 
 class PartsFailed(Exception):
@@ -41,16 +40,8 @@ def run_in_processes(
     poll_seconds: float = 0.5,
 ) -> dict[str, Any]:
     now = now or timezone.now()
-    run_date_check(run_date, today=timezone.localtime(now).date())  # refused before any process starts
-    configured_contact_limits(), configured_contact_window()
-    run = DailyRun.objects.create(
-        run_date=run_date,
-        dry_run=dry_run,
-        status=RunStatus.QUEUED,
-        started_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-        parts=parts,
-    )
+    run_rules(run_date, now=now)  # refused before any process starts
+    run = new_run(run_date=run_date, dry_run=dry_run, parts=parts)
     command = [sys.executable, "-m", "incasso.cli", "run", "daily", "--run-id", str(run.pk), "--skip-checks"]
     command += ["--chunk-size", str(chunk_size), "--now", now.isoformat()]
     with ExitStack() as files:  # each part's output, read when it has ended

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_date
-from incasso.strategies.models import DailyRun, RunStatus
-from incasso.strategies.run import run_part
+from incasso.strategies.models import DailyRun
+from incasso.strategies.run import new_run, run_part
 from incasso.strategies.selectors import daily_run_in_progress
 
 
@@ -49,15 +49,7 @@ def daily_run_start(
             }
         )
     with transaction.atomic():
-        run = DailyRun.objects.create(
-            run_date=timezone.localdate(now),
-            dry_run=dry_run,
-            status=RunStatus.QUEUED,
-            started_at=now,
-            heartbeat_at=now,
-            parts=parts,
-            started_by=actor if getattr(actor, "pk", None) else None,
-        )
+        run = new_run(run_date=timezone.localdate(now), dry_run=dry_run, actor=actor, parts=parts, now=now)
         first = daily_run_task.enqueue(run.pk, 0)
         DailyRun.objects.filter(pk=run.pk).update(task_id=str(first.id))
         for part in range(1, parts):

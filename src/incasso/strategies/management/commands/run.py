@@ -63,7 +63,7 @@ class Command(BaseCommand):
                 run_id=options["run_id"], part=options["part"], now=now, chunk_size=options["chunk_size"]
             )
             self.stdout.write(json.dumps(result))
-            if "error" in result and isinstance(result["error"], str):
+            if "error" in result:  # no such run or part
                 raise CommandError(result["error"])
             return
 
