@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 
@@ -94,3 +95,55 @@ def energie_case(energie, officer):
     AddressFactory(debtor=case.debtor, postcode="5611 AA", city="Eindhoven")
     ClaimFactory(case=case, principal=Decimal("480.50"), invoice_number="EZ-2001")
     return case
+
+
+@pytest.fixture
+def process_database_url() -> str:
+    """This test's database as a DATABASE_URL another process can open (a command run as a subprocess);
+    the test skips where there is none (SQLite in memory: run with DATABASE_URL=postgres://...)."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        user, host, port = db.get("USER") or "postgres", db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+    name = str(db["NAME"])
+    if db["ENGINE"].endswith("sqlite3") and "memory" not in name and name != ":memory:":
+        return f"sqlite:///{name}"
+    pytest.skip("needs a database another process can open (run with DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture
+def worker(monkeypatch):
+    """The real background worker, as `incasso db_worker --batch`: every queued task, then stop.
+
+    Between tasks the worker calls Django's `close_old_connections`, which closes a connection it
+    finds inside a transaction; here that transaction is the test's own, so that call is left out.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        from django.core.management import call_command
+
+        call_command(
+            "db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0, stdout=StringIO()
+        )
+
+    return run
+
+
+@pytest.fixture
+def debt_types() -> None:
+    """The debt types the migrations seed, put back for a transactional test that an earlier one left
+    without them (it flushes every table afterwards, seeded rows included)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from incasso.cases.models import DebtType
+
+    if not DebtType.objects.exists():
+        import_module("incasso.cases.migrations.0002_seed_debt_types").seed(apps, None)

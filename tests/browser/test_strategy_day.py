@@ -32,17 +32,6 @@ def _new_case(client, *, role="consumer"):
     return case
 
 
-def _worker():
-    """The real background worker (`incasso db_worker --batch`): the queued run, then stop."""
-    import io
-
-    from django.core.management import call_command
-
-    call_command(
-        "db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0, stdout=io.StringIO()
-    )
-
-
 def _business_strategy(client):
     from incasso.strategies import services
     from incasso.strategies.models import Strategy
@@ -56,7 +45,7 @@ def _business_strategy(client):
 
 
 def test_supervisor_builds_a_strategy_runs_the_day_and_steps_land_on_the_right_cases(
-    page, live_server, login, zorg, energie, supervisor, screenshot_dir
+    page, live_server, login, zorg, energie, supervisor, screenshot_dir, worker
 ):
     from incasso.cases.models import Task
     from incasso.debtors.models import ContactPoint
@@ -105,7 +94,7 @@ def test_supervisor_builds_a_strategy_runs_the_day_and_steps_land_on_the_right_c
     run_url = page.url
     # A page that does not poll, so the worker has the (on SQLite shared) connection to itself
     page.goto(f"{live_server.url}/strategies/")
-    _worker()
+    worker()
     page.goto(run_url)
     summary = page.locator(".run-summary")
     summary.wait_for()

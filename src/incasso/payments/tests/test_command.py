@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from incasso.cases.models import EntryKind, LedgerEntry
@@ -35,18 +34,6 @@ def test_command_books_and_reports(db, tmp_path, capsys) -> None:  # type: ignor
     assert "2 already booked" in capsys.readouterr().out
 
 
-def _database_url() -> str | None:
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("postgresql"):
-        user, host, port = db.get("USER") or "postgres", db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-        return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
-    name = str(db["NAME"])
-    if db["ENGINE"].endswith("sqlite3") and "memory" not in name and name != ":memory:":
-        return f"sqlite:///{name}"
-    return None
-
-
 def _run(path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "django", "import", "statement", str(path)],
@@ -59,10 +46,10 @@ def _run(path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_import_killed_half_way_books_nothing_and_rerun_books_each_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    url = _database_url()
-    if url is None:
-        pytest.skip("needs a database another process can open (run with DATABASE_URL=postgres://...)")
+def test_import_killed_half_way_books_nothing_and_rerun_books_each_once(
+    tmp_path, debt_types, process_database_url
+) -> None:  # type: ignore[no-untyped-def]
+    url = process_database_url
     cases = [worked_case() for _ in range(4)]
     path = tmp_path / "batch.xml"
     path.write_bytes(

@@ -5,15 +5,13 @@ transaction's `bank:<id>`, so `selectors.transaction_entries` finds them; nothin
 from __future__ import annotations
 
 from decimal import Decimal
-from importlib import import_module
 
 import pytest
-from django.apps import apps as django_apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from incasso.cases.ledger import reversal_of
-from incasso.cases.models import DebtType, EntryKind, LedgerEntry
+from incasso.cases.models import EntryKind, LedgerEntry
 from incasso.payments.models import BankTransaction, TransactionStatus
 from incasso.payments.selectors import transaction_entries
 from incasso.payments.services import statement_import
@@ -25,9 +23,7 @@ AFTER = [("payments", "0004_drop_allocation")]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_links_of_the_dropped_table_move_to_the_entries_source() -> None:
-    if not DebtType.objects.exists():  # an earlier transactional test flushed the seeded rows
-        import_module("incasso.cases.migrations.0002_seed_debt_types").seed(django_apps, None)
+def test_the_links_of_the_dropped_table_move_to_the_entries_source(debt_types) -> None:  # type: ignore[no-untyped-def]
     case = worked_case()
     statement_import(data=camt([Line(Decimal("500.00"), reference=case.payment_reference)]), name="p.xml")
     payment = BankTransaction.objects.get()

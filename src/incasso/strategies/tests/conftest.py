@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import zoneinfo
 
 import pytest
@@ -81,24 +80,3 @@ def make_due_case(*, version, on=MONDAY, **kwargs):
     case_assign_strategy(case=case, version=version, on=on)
     case.refresh_from_db()
     return case
-
-
-@pytest.fixture
-def worker(monkeypatch):
-    """The real background worker, as `incasso db_worker --batch`: every queued task, then stop.
-
-    Between tasks the worker calls Django's `close_old_connections`, which closes a connection it
-    finds inside a transaction; here that transaction is the test's own, so that call is left out.
-    """
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-    def run() -> None:
-        from django.core.management import call_command
-
-        call_command(
-            "db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0, stdout=io.StringIO()
-        )
-
-    return run

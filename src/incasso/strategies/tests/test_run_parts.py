@@ -7,17 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from importlib import import_module
 
 import pytest
 import time_machine
-from django.apps import apps as django_apps
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django_tasks_db.models import DBTaskResult
 
-from incasso.cases.models import DebtType
 from incasso.cases.tests.factories import DebtorFactory
 from incasso.strategies.models import DailyRun, OutgoingMessage, RunStatus, StepExecution
 from incasso.strategies.run import daily_run, run_part
@@ -132,23 +128,10 @@ def test_bad_parts_are_refused(db):
     assert not DailyRun.objects.exists()  # refused before a row or a process
 
 
-def _database_url() -> str | None:
-    db = settings.DATABASES["default"]
-    if not db["ENGINE"].endswith("postgresql"):
-        return None
-    user, host, port = db.get("USER") or "postgres", db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
-
-
 @pytest.mark.django_db(transaction=True)
-def test_two_processes_run_the_day(consumer_route, monkeypatch):
+def test_two_processes_run_the_day(debt_types, consumer_route, monkeypatch, process_database_url):
     """`incasso run daily --parts 2`: two real processes against the same database."""
-    url = _database_url()
-    if url is None:
-        pytest.skip("needs a database another process can open (run with DATABASE_URL=postgres://...)")
-    monkeypatch.setenv("DATABASE_URL", url)  # the processes' database: this test's
-    if not DebtType.objects.exists():  # an earlier transactional test flushed the seeded rows
-        import_module("incasso.cases.migrations.0002_seed_debt_types").seed(django_apps, None)
+    monkeypatch.setenv("DATABASE_URL", process_database_url)  # the processes' database: this test's
     cases = _portfolio(consumer_route, debtors=5, cases_each=2)
     out = io.StringIO()
     now = MONDAY_10H.isoformat()  # the processes' clock is the machine's; the run's moment is given
