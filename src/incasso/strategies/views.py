@@ -274,7 +274,7 @@ def run_page(request: HttpRequest) -> HttpResponse:
     run: DailyRun | None = None
     if request.GET.get("run", "").isdigit():
         run = selectors.daily_run_get(pk=int(request.GET["run"]))
-    return render(request, RUN, _run_context(run or selectors.daily_run_in_progress(now=timezone.now())))
+    return render(request, RUN, _run_context(run))
 
 
 @agency_supervisor_required
@@ -287,12 +287,15 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _run_context(run: DailyRun | None, *, oob: bool = False) -> dict[str, Any]:
+    """The page's context for `run`; without one, for the run in progress if there is one."""
     now = timezone.now()
+    busy = selectors.daily_run_in_progress(now=now)
+    run = run or busy
     context: dict[str, Any] = {
         "run": run,
         "runs": selectors.daily_runs(),
         "today": timezone.localdate(),
-        "busy": selectors.daily_run_in_progress(now=now),
+        "busy": busy,
         "oob": oob,
     }
     if run is None:
