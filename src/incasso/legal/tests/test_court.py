@@ -53,9 +53,38 @@ def test_court_choice_refuses_float() -> None:
     ],
 )
 def test_griffierecht_bands_2024(value: Decimal | None, legal: int, natural: int, limited: int) -> None:
-    assert court_fee(value, FeeCategory.LEGAL_PERSON).amount == legal
-    assert court_fee(value, "natural_person").amount == natural
-    assert court_fee(value, FeeCategory.LIMITED_MEANS).amount == limited
+    on = dt.date(2024, 6, 1)
+    assert court_fee(value, FeeCategory.LEGAL_PERSON, on=on).amount == legal
+    assert court_fee(value, "natural_person", on=on).amount == natural
+    assert court_fee(value, FeeCategory.LIMITED_MEANS, on=on).amount == limited
+
+
+@pytest.mark.parametrize(
+    ("value", "legal", "natural"),
+    [
+        (None, 139, 93),
+        (D("0.00"), 139, 93),
+        (D("500.00"), 139, 93),
+        (D("500.01"), 350, 233),
+        (D("1500.00"), 350, 233),
+        (D("1500.01"), 397, 265),
+        (D("2500.00"), 397, 265),
+        (D("2500.01"), 529, 265),
+        (D("5000.00"), 529, 265),
+        (D("5000.01"), 559, 265),
+        (D("12500.00"), 559, 265),
+        (D("12500.01"), 1504, 753),
+        (D("25000.00"), 1504, 753),
+    ],
+)
+def test_griffierecht_kanton_2026(value: Decimal | None, legal: int, natural: int) -> None:
+    for on in (dt.date(2026, 1, 1), dt.date(2026, 11, 24), None):
+        assert court_fee(value, FeeCategory.LEGAL_PERSON, on=on).amount == legal
+        assert court_fee(value, FeeCategory.NATURAL_PERSON, on=on).amount == natural
+        limited = court_fee(value, FeeCategory.LIMITED_MEANS, on=on)
+        assert limited.amount == 93
+        assert limited.note.startswith("griffierecht kanton 2026, on- of minvermogende")
+        assert "nog niet" not in limited.note
 
 
 @pytest.mark.parametrize(
@@ -71,17 +100,23 @@ def test_griffierecht_bands_2024(value: Decimal | None, legal: int, natural: int
 )
 def test_griffierecht_rechtbank_2024(value: Decimal | None, legal: int, natural: int, limited: int) -> None:
     def fee(category: FeeCategory) -> Decimal | None:
-        return court_fee(value, category, court=Court.RECHTBANK).amount
+        return court_fee(value, category, court=Court.RECHTBANK, on=dt.date(2024, 6, 1)).amount
 
     assert (fee(FeeCategory.LEGAL_PERSON), fee(FeeCategory.NATURAL_PERSON)) == (legal, natural)
     assert fee(FeeCategory.LIMITED_MEANS) == limited
 
 
-def test_a_summons_dated_after_the_newest_table_says_the_years_table_is_missing() -> None:
-    estimate = court_fee(D("1200"), FeeCategory.LEGAL_PERSON, on=dt.date(2026, 11, 24))
-    assert estimate.amount == 328
-    assert "griffierecht kanton 2024" in estimate.note
-    assert "tarieven 2026 staan nog niet in de tabel" in estimate.note
+def test_a_summons_in_a_year_without_its_own_table_is_estimated_and_says_so() -> None:
+    kanton_2025 = court_fee(D("1200"), FeeCategory.LEGAL_PERSON, on=dt.date(2025, 11, 24))
+    assert kanton_2025.amount == 328
+    assert "griffierecht kanton 2024" in kanton_2025.note
+    assert "tarieven 2025 staan nog niet in de tabel" in kanton_2025.note
+    rechtbank_2026 = court_fee(
+        D("30000"), FeeCategory.LEGAL_PERSON, court=Court.RECHTBANK, on=dt.date(2026, 11, 24)
+    )
+    assert rechtbank_2026.amount == 2889
+    assert "griffierecht rechtbank 2024" in rechtbank_2026.note
+    assert "tarieven 2026 staan nog niet in de tabel" in rechtbank_2026.note
     current = court_fee(D("1200"), FeeCategory.LEGAL_PERSON, on=dt.date(2024, 6, 1))
     assert "nog niet" not in current.note
 

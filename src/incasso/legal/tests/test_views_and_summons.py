@@ -28,8 +28,8 @@ def test_summons_pdf_and_docx_name_parties_court_fee_and_totals(zorg_case) -> No
     assert statement is not None
     assert "Concept-dagvaarding" in text and "Zorggroep Noord" in text and zorg_case.debtor.last_name in text
     assert (
-        "kantonrechter" in text and "€ 328,00" in text
-    )  # € 1.250 + interest: band 500.01–1,500, legal person
+        "kantonrechter" in text and "€ 350,00" in text
+    )  # € 1.250 + interest: band 500.01–1,500, legal person, 2026 table
     assert format_money(statement.outstanding) in text
     paragraphs = [p.text for p in Docx(io.BytesIO(docx)).paragraphs]
     assert any(p.startswith("Eiser vordert") and format_money(statement.outstanding) in p for p in paragraphs)
