@@ -65,17 +65,17 @@ class Affordability:
 
 @cache
 def norm_table() -> tuple[NormRow, ...]:
-    with DATA.open(encoding="utf-8") as fh:
-        return tuple(
-            NormRow(
-                household=Household(row["household"]),
-                monthly_norm=money(row["monthly_norm"]),
-                valid_from=dt.date.fromisoformat(row["valid_from"]),
-                source=row["source"],
-                verified=row.get("verified", "true").strip().lower() != "false",
-            )
-            for row in csv.DictReader(fh)
+    lines = [line for line in DATA.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    return tuple(
+        NormRow(
+            household=Household(row["household"]),
+            monthly_norm=money(row["monthly_norm"]),
+            valid_from=dt.date.fromisoformat(row["valid_from"]),
+            source=row["source"],
+            verified=row.get("verified", "true").strip().lower() != "false",
         )
+        for row in csv.DictReader(lines)
+    )
 
 
 def norm_for(household: Household, as_of: dt.date) -> NormRow:

@@ -161,3 +161,39 @@ def test_two_overdue_instalments_break_the_plan_and_all_paid_completes_it():
     assert decide(facts, run_date=dt.date(2026, 5, 9), grace_days=7, misses_to_break=2).broken
     paid = [_fact(1, dt.date(2026, 4, 1), paid="100"), _fact(2, dt.date(2026, 5, 1), paid="100")]
     assert decide(paid, run_date=dt.date(2026, 5, 9), grace_days=7, misses_to_break=2).completed
+
+
+@pytest.mark.parametrize(
+    ("household", "as_of", "norm"),
+    [
+        (Household.SINGLE, dt.date(2024, 12, 31), D("1283.83")),
+        (Household.SINGLE, dt.date(2025, 1, 1), D("1345.45")),
+        (Household.SINGLE_PARENT, dt.date(2025, 6, 30), D("1345.45")),
+        (Household.COUPLE, dt.date(2025, 7, 1), D("1955.80")),
+        (Household.COUPLE_WITH_CHILDREN, dt.date(2025, 12, 31), D("1955.80")),
+        (Household.SINGLE, dt.date(2026, 11, 24), D("1401.20")),
+    ],
+)
+def test_the_norm_in_force_on_a_date(household, as_of, norm):
+    from incasso.arrangements.affordability import norm_for
+
+    assert norm_for(household, as_of).monthly_norm == norm
+
+
+def test_every_norm_date_covers_every_household_and_names_its_source():
+    from incasso.arrangements.affordability import norm_table
+
+    by_date: dict[dt.date, set[Household]] = {}
+    for row in norm_table():
+        assert row.source and row.monthly_norm > 0
+        by_date.setdefault(row.valid_from, set()).add(row.household)
+    assert by_date and all(households == set(Household) for households in by_date.values())
+
+
+def test_no_norm_before_the_table_is_a_clear_error():
+    from incasso.calculations.errors import CalculationError
+
+    with pytest.raises(CalculationError, match=r"bijstandsnorm.*31-12-2023"):
+        affordability(
+            net_income=D("1800"), fixed_costs=D("0"), household="single", as_of=dt.date(2023, 12, 31)
+        )
