@@ -1420,6 +1420,12 @@ NL: dict[str, str | tuple[str, str]] = {
     "line %(line)s": "regel %(line)s",
     "sentence of %(words)s words": "zin van %(words)s woorden",
     "Nothing to point out.": "Geen aandachtspunten.",
+    "%(count)s entry read; nothing booked (dry run)": (
+        "%(count)s post ingelezen; niets geboekt (proefdraaien)",
+        "%(count)s posten ingelezen; niets geboekt (proefdraaien)",
+    ),
+    "%(error)s (nothing booked from this file)": "%(error)s (uit dit bestand is niets geboekt)",
+    "%(file)s: %(read)s read, %(booked)s booked (%(automatic)s matched automatically, %(amount)s), %(already)s already booked, %(returned)s returned, %(manual)s to the manual queue, %(ignored)s ignored, %(warnings)s warning(s)": "%(file)s: %(read)s ingelezen, %(booked)s geboekt (%(automatic)s automatisch gekoppeld, %(amount)s), %(already)s al eerder geboekt, %(returned)s gestorneerd, %(manual)s naar handmatig koppelen, %(ignored)s genegeerd, %(warnings)s waarschuwing(en)",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

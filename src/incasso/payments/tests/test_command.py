@@ -29,9 +29,23 @@ def test_command_books_and_reports(db, tmp_path, capsys) -> None:  # type: ignor
     )
     call_command("import", "statement", str(path))
     out = capsys.readouterr().out
-    assert "2 read, 1 booked (1 matched automatically" in out and "1 to the manual queue" in out
+    assert "may.xml: 2 ingelezen, 1 geboekt (1 automatisch gekoppeld, € 500,00)" in out
+    assert "1 naar handmatig koppelen" in out
     call_command("import", "statement", str(path))
-    assert "2 already booked" in capsys.readouterr().out
+    assert "0 geboekt" in (out := capsys.readouterr().out) and "2 al eerder geboekt" in out
+
+
+def test_command_reports_in_the_active_language(db, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import translation
+
+    path = tmp_path / "june.xml"
+    path.write_bytes(camt([Line(Decimal("1.00"), name="X")]))
+    with translation.override("en"):
+        call_command("import", "statement", str(path), "--dry-run")
+        call_command("import", "statement", str(path))
+    out = capsys.readouterr().out
+    assert "1 entry read; nothing booked (dry run)" in out
+    assert "june.xml: 1 read, 0 booked (0 matched automatically" in out
 
 
 def _run(path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -76,7 +90,7 @@ def test_import_killed_half_way_books_nothing_and_rerun_books_each_once(
     assert (BankStatementImport.objects.count(), BankTransaction.objects.count()) == (0, 0)
     assert not LedgerEntry.objects.filter(kind=EntryKind.PAYMENT).exists()
 
-    for expected in ("4 booked", "4 already booked"):
+    for expected in ("4 geboekt", "4 al eerder geboekt"):
         rerun = _run(path, {"DATABASE_URL": url})
         out, err = rerun.communicate(timeout=60)
         assert rerun.returncode == 0, err.decode()

@@ -83,12 +83,17 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(report, indent=2))
             return
-        entries = report.get("entries", [])
+        count = len(report.get("entries", []))
         self.stdout.write(
-            f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} read; nothing booked (dry run)"
+            ngettext(
+                "%(count)s entry read; nothing booked (dry run)",
+                "%(count)s entries read; nothing booked (dry run)",
+                count,
+            )
+            % {"count": count}
         )
         for warning in report.get("warnings", []):
-            self.stderr.write(f"warning: {warning}")
+            self.stderr.write(_("warning: %(warning)s") % {"warning": warning})
 
     def _statement_book(self, paths: list[Path], *, as_json: bool) -> None:
         """Book each file in its own transaction (incasso.payments); a rerun books nothing twice."""
@@ -100,17 +105,29 @@ class Command(BaseCommand):
             try:
                 summary = statement_import(path=path)
             except StatementFileError as exc:
-                raise CommandError(f"{exc} (nothing booked from this file)") from None
+                raise CommandError(_("%(error)s (nothing booked from this file)") % {"error": exc}) from None
             for warning in summary.warnings:
-                self.stderr.write(f"warning: {warning}")
+                self.stderr.write(_("warning: %(warning)s") % {"warning": warning})
             results.append(summary)
             if not as_json:
                 self.stdout.write(
-                    f"{path.name}: {summary.read} read, {summary.booked} booked "
-                    f"({summary.matched_automatically} matched automatically, {format_money(summary.booked_amount)}), "
-                    f"{summary.already_booked} already booked, {summary.returned} returned, "
-                    f"{summary.to_manual_queue} to the manual queue, {summary.ignored} ignored, "
-                    f"{len(summary.warnings)} warning(s)"
+                    _(
+                        "%(file)s: %(read)s read, %(booked)s booked (%(automatic)s matched automatically, "
+                        "%(amount)s), %(already)s already booked, %(returned)s returned, %(manual)s to the "
+                        "manual queue, %(ignored)s ignored, %(warnings)s warning(s)"
+                    )
+                    % {
+                        "file": path.name,
+                        "read": summary.read,
+                        "booked": summary.booked,
+                        "automatic": summary.matched_automatically,
+                        "amount": format_money(summary.booked_amount),
+                        "already": summary.already_booked,
+                        "returned": summary.returned,
+                        "manual": summary.to_manual_queue,
+                        "ignored": summary.ignored,
+                        "warnings": len(summary.warnings),
+                    }
                 )
         if as_json:
             self.stdout.write(
