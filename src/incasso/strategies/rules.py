@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from incasso.calculations.deadlines import fourteen_day_term
 from incasso.core.contact import RuleError
@@ -92,10 +92,10 @@ def validate_strategy(
 
 @dataclass(frozen=True, slots=True)
 class PriorityWeights:
-    amount: float = 1.0
-    age: float = 1.0
-    broken_promise: float = 5.0
-    no_recent_contact: float = 2.0
+    amount: Decimal = Decimal(1)
+    age: Decimal = Decimal(1)
+    broken_promise: Decimal = Decimal(5)
+    no_recent_contact: Decimal = Decimal(2)
     contact_gap_days: int = 14
 
     def formula(self) -> str:
@@ -104,34 +104,46 @@ class PriorityWeights:
             "score = %(amount)s × log10(balance) + %(age)s × days overdue / 30 + %(broken)s × promise "
             "broken + %(contact)s × (days since contact > %(gap)s)"
         ) % {
-            "amount": f"{self.amount:g}",
-            "age": f"{self.age:g}",
-            "broken": f"{self.broken_promise:g}",
-            "contact": f"{self.no_recent_contact:g}",
+            "amount": _plain(self.amount),
+            "age": _plain(self.age),
+            "broken": _plain(self.broken_promise),
+            "contact": _plain(self.no_recent_contact),
             "gap": self.contact_gap_days,
         }
 
 
+def _plain(weight: Decimal) -> str:
+    """A weight as written in the formula: 1, 0.5, 2.25 (no trailing zeros, no exponent)."""
+    text = f"{weight:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+SCORE_PLACES = Decimal("0.01")
+
+
 def priority_score(
     *,
-    balance: float,
+    balance: Decimal,
     days_overdue: int,
     broken_promise: bool,
     days_since_contact: int | None,
     weights: PriorityWeights = PriorityWeights(),  # frozen: a shared default is safe
-) -> float:
+) -> Decimal:
     """The work queue's transparent priority; the page prints `weights.formula()` next to it.
 
+    Exact decimal arithmetic, as for the money it ranks, rounded to two places (half even) at the end.
     A balance below 1 counts as 1 (log10 = 0); never contacted counts as "no recent contact".
     """
+    if not isinstance(balance, Decimal):
+        raise TypeError(f"balance must be a Decimal, got {type(balance).__name__}")
     no_contact = days_since_contact is None or days_since_contact > weights.contact_gap_days
-    return round(
-        weights.amount * math.log10(max(balance, 1.0))
-        + weights.age * max(days_overdue, 0) / 30
-        + weights.broken_promise * broken_promise
-        + weights.no_recent_contact * no_contact,
-        2,
+    score = (
+        weights.amount * max(balance, Decimal(1)).log10()
+        + weights.age * Decimal(max(days_overdue, 0)) / 30
+        + (weights.broken_promise if broken_promise else 0)
+        + (weights.no_recent_contact if no_contact else 0)
     )
+    return score.quantize(SCORE_PLACES, rounding=ROUND_HALF_EVEN)
 
 
 def in_challenger(case_number: str, *, share_pct: int) -> bool:

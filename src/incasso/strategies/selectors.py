@@ -63,7 +63,7 @@ class QueueItem:
     days_overdue: int
     broken_promise: bool
     days_since_contact: int | None
-    score: float
+    score: Decimal
     calls_this_week: int = 0  # call attempts to the task's debtor in the last 7 days (all their cases)
     call_limit: int | None = None
 
@@ -147,7 +147,7 @@ def work_queue_for_user(
         days_since = (today - last).days if last else None
         overdue = (today - task.oldest_due).days if task.oldest_due else 0
         score = priority_score(
-            balance=float(task.balance),
+            balance=task.balance,
             days_overdue=overdue,
             broken_promise=task.broken_promise,
             days_since_contact=days_since,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 import time_machine
 from django.utils import translation
 
@@ -17,8 +18,20 @@ from incasso.strategies.tests.conftest import MONDAY, MONDAY_10H
 
 
 def test_priority_formula():
-    assert priority_score(balance=1000.0, days_overdue=60, broken_promise=True, days_since_contact=20) == 12.0
-    assert priority_score(balance=0.5, days_overdue=0, broken_promise=False, days_since_contact=3) == 0.0
+    assert priority_score(
+        balance=Decimal("1000.00"), days_overdue=60, broken_promise=True, days_since_contact=20
+    ) == Decimal("12.00")
+    assert priority_score(
+        balance=Decimal("0.50"), days_overdue=0, broken_promise=False, days_since_contact=3
+    ) == Decimal("0.00")
+    # log10(955.72) = 2.98032…, 1373 / 30 = 45.7666…, never contacted: + 2 → 50.75 (the demo's top task)
+    assert priority_score(
+        balance=Decimal("955.72"), days_overdue=1373, broken_promise=False, days_since_contact=None
+    ) == Decimal("50.75")
+    weights = PriorityWeights(amount=Decimal("0.5"), age=Decimal("2.25"))
+    assert "0.5 × log10" in weights.formula() and "2.25 × " in weights.formula()
+    with pytest.raises(TypeError, match="Decimal"):
+        priority_score(balance=1000.0, days_overdue=0, broken_promise=False, days_since_contact=None)  # type: ignore[arg-type]
     assert "log10(saldo)" in PriorityWeights().formula()  # Dutch by default, in the columns' words
     with translation.override("en"):
         assert "5 × promise broken" in PriorityWeights().formula()
