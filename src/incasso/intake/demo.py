@@ -229,7 +229,8 @@ TASKS = (
     (TaskKind.CALL, "Debiteur terugbellen"),
     (TaskKind.REVIEW, "Dossier beoordelen na termijn"),
     (TaskKind.FIND_CONTACT, "Nieuw telefoonnummer zoeken"),
-    (TaskKind.APPROVAL, "Regelingsvoorstel beoordelen"),
+    # not an approval: a proposed arrangement waits on the supervisor's approvals page, not as a task
+    (TaskKind.REVIEW, "Reactie van de opdrachtgever verwerken"),
     (TaskKind.CALL, "Betaalbelofte controleren"),
 )
 

@@ -1207,6 +1207,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "condition not met": "voorwaarde niet vervuld",
     "no 14-day letter sent": "geen veertiendagenbrief verstuurd",
     "14-day term still running": "veertiendagentermijn loopt nog",
+    "collection costs already charged": "incassokosten al in rekening gebracht",
     "debtor opted out of the channel": "debiteur wil geen berichten via dit kanaal",
     "no valid contact details": "geen geldige contactgegevens",
     "outside contact hours": "buiten de contacttijden",

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
-from incasso.cases.models import Case, CaseState, LedgerEntry, Task, TaskKind
+from incasso.cases.models import Bucket, Case, CaseState, EntryKind, LedgerEntry, Task, TaskKind
 from incasso.core.bulk import id_in
 from incasso.core.contact import ContactWindow
 from incasso.debtors.models import Address, ContactPoint
@@ -89,12 +89,13 @@ class ChunkFacts:
         default_factory=dict
     )  # latest sent 14-day letter
     balances: dict[int, Decimal] = field(default_factory=dict)  # total owed, for min_balance conditions
+    costs_charged: set[int] = field(default_factory=set)  # cases whose collection costs are already charged
 
 
 def chunk_facts(
     cases: Sequence[DueCase], assignments: dict[int, DueAssignment], ctx: RunContext
 ) -> ChunkFacts:
-    """A constant number of queries per chunk: five always, three more only when a step needs them.
+    """A constant number of queries per chunk: five always, four more only when a step needs them.
     Ids go in as one array parameter on PostgreSQL (`id_in`)."""
     case_ids = [c.pk for c in cases]
     debtor_ids = sorted({c.debtor_id for c in cases})
@@ -143,17 +144,26 @@ def chunk_facts(
             .values_list("case_id", flat=True)
             .distinct()
         )
-    costs = [
-        c.pk
-        for c in cases
-        if c.debtor_role == "consumer"
-        and c.pk in steps
-        and steps[c.pk].action == StepAction.ADD_COLLECTION_COSTS
-    ]
-    if costs:  # the latest sent 14-day letter per case (ordered so the last one written wins)
+    costs = [c for c in cases if c.pk in steps and steps[c.pk].action == StepAction.ADD_COLLECTION_COSTS]
+    if costs:  # extrajudicial costs are charged once: the cases that already carry them (net of
+        # corrections; a bailiff's costs, booked as "bailiff:<update>", are the court phase's, not these)
+        facts.costs_charged = set(
+            LedgerEntry.objects.filter(
+                id_in("case_id", [c.pk for c in costs]),
+                bucket=Bucket.COSTS,
+                kind__in=[EntryKind.COSTS_CHARGED, EntryKind.CORRECTION],
+            )
+            .exclude(source__startswith="bailiff:")
+            .values("case_id")
+            .annotate(net=Sum("amount"))
+            .filter(net__gt=0)
+            .values_list("case_id", flat=True)
+        )
+    consumer_costs = [c.pk for c in costs if c.debtor_role == "consumer"]
+    if consumer_costs:  # the latest sent 14-day letter per case (ordered so the last one written wins)
         for case_id, sent_on, delivered_on in (
             OutgoingMessage.objects.filter(
-                id_in("case_id", costs),
+                id_in("case_id", consumer_costs),
                 template_code=FOURTEEN_DAY_LETTER,
                 channel=Channel.LETTER,
                 status__in=[MessageStatus.SENT, MessageStatus.DELIVERED],

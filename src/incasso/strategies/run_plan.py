@@ -151,6 +151,10 @@ def _check_condition(case: DueCase, step: Step, facts: ChunkFacts) -> None:
 
 def _check_guards(case: DueCase, step: Step, ctx: RunContext, facts: ChunkFacts, plan: CasePlan) -> None:
     tomorrow = ctx.run_date + ONE_DAY
+    if step.action == StepAction.ADD_COLLECTION_COSTS and case.pk in facts.costs_charged:
+        # Extrajudicial costs are owed once (6:96 BW): charged by hand, at intake or by an earlier
+        # strategy, they are never charged again; the route moves on.
+        raise _Deferred(SkipReason.COSTS_ALREADY_CHARGED, None, advance=True)
     if step.action == StepAction.ADD_COLLECTION_COSTS and case.debtor_role == "consumer":
         letter = facts.letters.get(case.pk)
         if letter is None:

@@ -160,6 +160,43 @@ def test_consumer_gets_costs_only_after_the_term_has_passed(consumer_route):
     assert costs_of(case) == Decimal("40.00")  # WIK minimum on 250.00
 
 
+def test_costs_already_charged_are_never_charged_again(consumer_route):
+    """Costs charged by hand, at intake or by an earlier strategy: the costs step passes over them."""
+    from incasso.cases.ledger import ledger_book
+
+    case = make_due_case(version=consumer_route)
+    _to_costs_step(case, consumer_route, letter_sent_on=dt.date(2026, 2, 6))
+    ledger_book(
+        case=case,
+        bucket=Bucket.COSTS,
+        kind="costs_charged",
+        amount=Decimal("40.00"),
+        value_on=MONDAY,
+        source="test",
+    )
+    summary = run_on(MONDAY)
+    assert summary.executed == 0 and summary.skipped["costs_already_charged"] == 1
+    assert costs_of(case) == Decimal("40.00")
+    execution = StepExecution.objects.get(case=case, step__position=3)
+    assert (execution.outcome, execution.reason) == ("skipped", "costs_already_charged")
+    assignment = StrategyAssignment.objects.get(case=case, is_current=True)
+    assert assignment.next_step.position == 4  # the route moves on to the call
+    assert Event.objects.filter(case=case, summary__contains="incassokosten al in rekening gebracht").exists()
+
+
+def test_costs_corrected_back_to_nothing_may_be_charged(consumer_route):
+    from incasso.cases.ledger import ledger_book
+
+    case = make_due_case(version=consumer_route)
+    _to_costs_step(case, consumer_route, letter_sent_on=dt.date(2026, 2, 6))
+    for kind, amount in (("costs_charged", "40.00"), ("correction", "-40.00")):
+        ledger_book(
+            case=case, bucket=Bucket.COSTS, kind=kind, amount=Decimal(amount), value_on=MONDAY, source="test"
+        )
+    assert run_on(MONDAY).executed == 1
+    assert costs_of(case) == Decimal("40.00")
+
+
 def test_invalid_address_gives_a_find_contact_task_and_no_letter(consumer_route):
     case = make_due_case(version=consumer_route)
     case.debtor.addresses.update(is_valid=False)

@@ -54,14 +54,16 @@ def test_queries_per_chunk_do_not_grow_with_the_chunk(consumer_route, email_rout
     small = _chunk_queries(8, consumer_route, email_route)
     big = _chunk_queries(48, consumer_route, email_route)
     assert big == small  # the same statements, whatever the number of due cases in the chunk
-    assert big <= 32  # 30 before the run kept its progress (the due count, then one UPDATE per chunk)
+    # 30 before the run kept its progress (the due count, then one UPDATE per chunk); 33 with the read of
+    # the costs already charged (on PostgreSQL; SQLite's bulk writes differ)
+    assert big <= 33
 
 
 def test_one_chunk_of_fifty_due_cases_in_a_bounded_number_of_queries(
     consumer_route, email_route, django_assert_max_num_queries
 ):
     _mixed_cases(consumer_route, email_route, 50)
-    with django_assert_max_num_queries(32):  # with the run's progress: the due count, done per chunk
+    with django_assert_max_num_queries(33):  # with the run's progress and the costs already charged
         summary = run_on(MONDAY, chunk_size=50)
     assert summary.executed == 26 and sum(summary.skipped.values()) == 24
     assert OutgoingMessage.objects.count() == 13  # the reminder letters
