@@ -27,6 +27,7 @@ from incasso.arrangements.schedule import propose_schedules
 from incasso.arrangements.services import arrangement_propose, policy_for_client
 from incasso.calculations import CalculationError
 from incasso.calculations.costs import collection_costs
+from incasso.calculations.deadlines import fourteen_day_term
 from incasso.cases.ledger import ledger_book
 from incasso.cases.models import Bucket, Case, DebtType, EntryKind, InterestBasis, TaskKind
 from incasso.cases.selectors import case_balance
@@ -35,6 +36,7 @@ from incasso.cases.timeline import note_add, task_complete, task_create
 from incasso.clients.models import Client
 from incasso.clients.services import client_create
 from incasso.core.exceptions import DomainError
+from incasso.core.formatting import format_date
 from incasso.core.identifiers import normalise_postcode
 from incasso.debtors.models import Debtor
 from incasso.debtors.services import (
@@ -477,6 +479,18 @@ def _case(
             reason="Buitengerechtelijke incassokosten (WIK-staffel)"
             + (", incl. 21% btw" if costs.vat else ""),
         )
+        if not organisation:
+            # A consumer owes these costs only after a 14-day letter whose term has passed (6:96 lid 6
+            # BW). The demo's clients sent it before handing the case over, three weeks before opening.
+            letter_on = opened_on - dt.timedelta(days=21)
+            term = fourteen_day_term(sent_on=letter_on)
+            note_add(
+                case=case,
+                author=officer,
+                text=f"Veertiendagenbrief verstuurd door de opdrachtgever op {format_date(letter_on)}, "
+                f"vóór de overdracht (kopie bij de opdrachtgever); de termijn liep tot en met "
+                f"{format_date(term.last_day)}, dus de incassokosten zijn verschuldigd.",
+            )
     closed_on = builder.day_between(opened_on, builder.today)
     # payments come after the costs were charged (a payment before them would leave the costs open)
     paid_from = min(opened_on + dt.timedelta(days=16), builder.today) if state != "new" else opened_on

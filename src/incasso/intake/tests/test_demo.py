@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from io import StringIO
 
@@ -10,7 +11,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from incasso.accounts.models import User
-from incasso.cases.models import Bucket, Case, Claim, EntryKind, LedgerEntry
+from incasso.cases.models import Bucket, Case, Claim, EntryKind, LedgerEntry, Note
 from incasso.cases.selectors import case_balance
 from incasso.cases.statement import case_statement
 from incasso.clients.models import Client
@@ -32,6 +33,7 @@ def test_demo_builds_a_consistent_portfolio_once():
     assert User.objects.filter(role="client_user").count() == 4
     assert User.objects.get(username="klant-zorg").client.code == "DEMO-ZORG"
     assert not Client.objects.get(code="DEMO-ENERGIE").vat_deductible
+    consumer_costs_checked = 0
     for case in Case.objects.all():
         entries = LedgerEntry.objects.filter(case=case, bucket=Bucket.PRINCIPAL)
         added = entries.filter(kind=EntryKind.CLAIM_ADDED).aggregate(s=Sum("amount"))["s"]
@@ -50,6 +52,14 @@ def test_demo_builds_a_consistent_portfolio_once():
             statement = case_statement(case=case, as_of=case.closed_on)
             assert statement is not None and statement.outstanding == 0
             assert BankTransaction.objects.filter(case=case, status="booked").exists()
+        costs = LedgerEntry.objects.filter(case=case, kind=EntryKind.COSTS_CHARGED)
+        if case.debtor_role == "consumer" and costs.exists():
+            # never costs for a consumer without a 14-day letter whose term had passed (6:96 lid 6 BW)
+            note = Note.objects.get(case=case, text__startswith="Veertiendagenbrief verstuurd")
+            last_day = dt.datetime.strptime(note.text.split("tot en met ")[1][:10], "%d-%m-%Y").date()
+            assert all(entry.value_on > last_day for entry in costs)
+            consumer_costs_checked += 1
+    assert consumer_costs_checked >= 5
     business = Claim.objects.filter(
         case__debtor_role="business", case__debt_type__default_interest_basis="consumer"
     )
