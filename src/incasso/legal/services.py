@@ -147,6 +147,8 @@ def handover_request(*, case: Case, to: str, party: str = "", actor: Any) -> Han
     if to not in HandoverTo.values:
         raise DomainError(_("Hand over to a bailiff or a lawyer, not %(to)r") % {"to": to}, field="to")
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.state == CaseState.CLOSED:
+        raise DomainError(_("A closed case is not handed over"), field="case")
     existing = handover_open(case=locked, to=to)
     if existing is not None:
         if party and existing.party_name != party:

@@ -1208,6 +1208,8 @@ NL: dict[str, str | tuple[str, str]] = {
     "no 14-day letter sent": "geen veertiendagenbrief verstuurd",
     "14-day term still running": "veertiendagentermijn loopt nog",
     "collection costs already charged": "incassokosten al in rekening gebracht",
+    "A closed case is not handed over": "Een gesloten dossier wordt niet overgedragen",
+    "A closed case takes no steps; it is not moved to another strategy": "Een gesloten dossier krijgt geen stappen meer; het gaat niet naar een ander incassotraject",
     "debtor opted out of the channel": "debiteur wil geen berichten via dit kanaal",
     "no valid contact details": "geen geldige contactgegevens",
     "outside contact hours": "buiten de contacttijden",

@@ -124,6 +124,10 @@ def case_move_strategy(
         )
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.state == CaseState.CLOSED:
+            raise DomainError(
+                _("A closed case takes no steps; it is not moved to another strategy"), field="case"
+            )
         current = StrategyAssignment.objects.select_for_update().filter(case=locked, is_current=True).first()
         if current is not None and current.version_id == version.pk:
             raise DomainError(_("The case already follows this version"), field="version")

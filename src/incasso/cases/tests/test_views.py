@@ -339,6 +339,18 @@ def test_closing_needs_a_reason(officer_client, zorg_case):
     )
     zorg_case.refresh_from_db()
     assert (zorg_case.state, zorg_case.closing_reason) == ("closed", "withdrawn")
+    # the closed case's page offers what still makes sense: the calculation and limitation, not new steps
+    page = officer_client.get(reverse("cases:detail", args=[zorg_case.number])).content.decode()
+    for still in ("cases:calculation", "legal:case"):
+        assert reverse(still, args=[zorg_case.number]) in page
+    for gone in (
+        "arrangements:new",
+        "arrangements:promise",
+        "arrangements:dispute",
+        "legal:handover",
+        "strategies:move",
+    ):
+        assert reverse(gone, args=[zorg_case.number]) not in page
 
 
 # --- a new case by hand ----------------------------------------------------------------------

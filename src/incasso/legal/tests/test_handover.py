@@ -198,3 +198,15 @@ def test_cli_force_by_admin_writes_the_package(ready_case, admin_user, tmp_path)
     call_command("cases", "handover", *args, "--force", "--user", "anna", "--reason", "spoed", stdout=out)
     assert "overridden by anna" in out.getvalue()
     assert (tmp_path / "p" / "samenvatting.pdf").exists()
+
+
+@pytest.mark.django_db
+def test_a_closed_case_is_not_handed_over(zorg_case, officer):
+    from django.utils import translation
+
+    Case.objects.filter(pk=zorg_case.pk).update(state="closed", closed_on=AS_OF, closing_reason="withdrawn")
+    before = Event.objects.filter(case=zorg_case).count()
+    with translation.override("en"), pytest.raises(DomainError, match="A closed case is not handed over"):
+        handover_request(case=zorg_case, to="bailiff", actor=officer)
+    assert not Handover.objects.filter(case=zorg_case).exists()
+    assert Event.objects.filter(case=zorg_case).count() == before

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from incasso.cases.models import DebtType, Event
+from incasso.cases.models import Case, DebtType, Event
 from incasso.cases.tests.factories import CaseFactory, ClaimFactory
 from incasso.core.exceptions import DomainError
 from incasso.strategies import services
@@ -154,6 +154,19 @@ def test_case_keeps_its_version_until_moved_on_purpose(consumer_route, superviso
     assert Event.objects.filter(case=case, summary__contains="nieuwe brieven", actor=supervisor).exists()
     case.refresh_from_db()
     assert case.next_action_on == MONDAY + dt.timedelta(days=2)
+
+
+def test_a_closed_case_is_not_moved_to_another_strategy(consumer_route, supervisor):
+    case = CaseFactory()
+    ClaimFactory(case=case)
+    case_assign_strategy(case=case, version=consumer_route, on=MONDAY)
+    v2 = services.version_publish(
+        version=services.version_create(strategy=consumer_route.strategy, copy_from=consumer_route)
+    )
+    Case.objects.filter(pk=case.pk).update(state="closed", closed_on=MONDAY, closing_reason="withdrawn")
+    with translation.override("en"), pytest.raises(DomainError, match="A closed case takes no steps"):
+        case_move_strategy(case=case, version=v2, actor=supervisor, reason="nieuwe brieven")
+    assert StrategyAssignment.objects.get(case=case, is_current=True).version == consumer_route
 
 
 def test_a_hold_cannot_end_before_it_starts(zorg_case):
