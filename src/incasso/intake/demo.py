@@ -25,11 +25,12 @@ from schwifty import IBAN
 from incasso.accounts.models import Role, User
 from incasso.arrangements.schedule import propose_schedules
 from incasso.arrangements.services import arrangement_propose, policy_for_client
+from incasso.bankfiles.samples import Line, camt
 from incasso.calculations import CalculationError
 from incasso.calculations.costs import collection_costs
 from incasso.calculations.deadlines import fourteen_day_term
 from incasso.cases.ledger import ledger_book
-from incasso.cases.models import Bucket, Case, DebtType, EntryKind, InterestBasis, TaskKind
+from incasso.cases.models import Bucket, Case, CaseState, Claim, DebtType, EntryKind, InterestBasis, TaskKind
 from incasso.cases.selectors import case_balance
 from incasso.cases.services import ClaimInput, case_open, case_transition
 from incasso.cases.timeline import note_add, task_complete, task_create
@@ -51,6 +52,7 @@ from incasso.letters.rendering.samples import AGENCY, AGENCY_EN
 from incasso.payments.booking import transaction_book
 from incasso.payments.models import BankStatementImport, BankTransaction, MatchRule
 from incasso.payments.position import case_amount_due
+from incasso.payments.services import statement_import
 from incasso.strategies.seeds import strategies_assign_unassigned, strategies_seed_defaults
 
 DEMO_PASSWORD = "incasso-demo"
@@ -619,6 +621,38 @@ def _letterhead() -> None:
     )
 
 
+def _todays_statement(builder: _Builder) -> None:
+    """This morning's bank statement, read by the real importer: one payment the matcher books by
+    itself (an invoice number in the description) and three that wait on the payments screen for an
+    officer (a debtor's name only, two case numbers at once, a payer nobody knows)."""
+    open_cases = list(
+        Case.objects.filter(state=CaseState.AMICABLE).select_related("debtor").order_by("number")
+    )
+    if len(open_cases) < 4:
+        return
+    by_invoice, by_name, first, second = builder.rng.sample(open_cases, 4)
+    on = builder.today
+    invoice = Claim.objects.filter(case=by_invoice).order_by("id").values_list("invoice_number", flat=True)[0]
+    lines = [
+        Line(
+            amount=(case_amount_due(case=by_invoice, as_of=on) / 4).quantize(CENT),
+            on=on,
+            name=by_invoice.debtor.display_name,
+            text=f"Betaling factuur {invoice}",
+        ),
+        Line(amount=Decimal("75.00"), on=on, name=by_name.debtor.display_name, text="Betaling"),
+        Line(
+            amount=Decimal("120.00"),
+            on=on,
+            name=builder.fake.name(),
+            text=f"Dossiers {first.number} en {second.number}",
+        ),
+        Line(amount=Decimal("25.00"), on=on, name="Stichting Buurtkracht", text="Gift"),
+    ]
+    data = camt(lines, statement_id=f"DEMO-{on:%Y%m%d}", account=DEMO_ACCOUNT, created_on=on)
+    statement_import(data=data, name=f"afschrift-{on:%Y%m%d}.xml")
+
+
 def demo_build(*, cases: int = 300, seed: int = 2026, today: dt.date) -> DemoResult:
     """Build the demo portfolio; returns what exists. Does nothing when the demo clients exist."""
     if demo_present():
@@ -681,6 +715,7 @@ def demo_build(*, cases: int = 300, seed: int = 2026, today: dt.date) -> DemoRes
     strategies_seed_defaults(challenger_share=20)
     strategies_assign_unassigned(closed_too=True)
     _letterhead()
+    _todays_statement(builder)
     return DemoResult(
         created=True, clients=len(clients), cases=cases, states=dict(states), logins=tuple(logins)
     )

@@ -38,7 +38,8 @@ from incasso.rates.selectors import rate_tables
 NAME_THRESHOLD = 90
 NAME_LATER = "name_later"  # `match_transaction` with a cache: only the name rule is left (asked in bulk)
 NOTHING_FOUND = "Geen kenmerk, dossier- of factuurnummer, bekend IBAN of naam gevonden"
-CASE_NUMBER_RE = re.compile(r"(?<![\d-])(\d{4}-\d{6})(?![\d-])")
+# A case number stands on its own: not glued to letters or digits ("EN2024-000006" is an invoice number).
+CASE_NUMBER_RE = re.compile(r"(?<![\w-])(\d{4}-\d{6})(?![\w-])")
 DIGITS_RE = re.compile(r"\d(?:[ .]?\d){6,18}")
 TOKEN_SPLIT_RE = re.compile(r"[\s,;:/()\[\]'\"]+")
 

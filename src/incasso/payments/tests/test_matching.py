@@ -54,6 +54,21 @@ def test_invoice_number_in_the_description_matches() -> None:
     assert (txn.status, txn.case_id, txn.match_rule) == ("booked", case.pk, "invoice_number")
 
 
+def test_an_invoice_number_that_contains_a_case_number_is_not_read_as_that_case() -> None:
+    """'EN2024-000006' is an invoice number of one case, not case 2024-000006 glued to two letters."""
+    other = worked_case()
+    case = worked_case()
+    case.claims.update(invoice_number=f"EN{other.number}")
+    txn = _import_one(Line(Decimal("10.00"), text=f"Betaling factuur EN{other.number}"))
+    assert (txn.status, txn.case_id, txn.match_rule) == ("booked", case.pk, "invoice_number")
+
+
+def test_a_case_number_after_punctuation_still_counts() -> None:
+    case = worked_case()
+    txn = _import_one(Line(Decimal("10.00"), text=f"dossiernr.{case.number}"))
+    assert (txn.status, txn.case_id, txn.match_rule) == ("booked", case.pk, "case_number")
+
+
 def test_two_case_numbers_go_to_the_manual_queue() -> None:
     a, b = worked_case(), worked_case()
     txn = _import_one(Line(Decimal("10.00"), text=f"{a.number} en {b.number}"))
