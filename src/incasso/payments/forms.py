@@ -23,6 +23,10 @@ class MatchForm(forms.Form):
     case_number = forms.CharField(label=_("Case number"), max_length=20)
 
 
+class SetAsideForm(forms.Form):
+    reason = forms.CharField(label=_("Why"), max_length=300)
+
+
 class StatementUploadForm(forms.Form):
     file = forms.FileField(label=_("Bank statement (CAMT.053/.054 or MT940)"))
 

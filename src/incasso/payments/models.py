@@ -46,6 +46,7 @@ class TransactionStatus(models.TextChoices):
     BOOKED = "booked", _("booked")
     RETURNED = "returned", _("returned")
     IGNORED = "ignored", _("ignored")
+    SET_ASIDE = "set_aside", _("set aside")  # by an officer, with a reason: pays no case (payments.set_aside)
 
 
 class MatchRule(models.TextChoices):

@@ -93,6 +93,15 @@ def transaction_reasons_for_user(*, user: Any, transactions: Iterable[BankTransa
         t.visible_reason = t.reason if scope is None or named[t.pk] <= visible else HIDDEN_REASON  # type: ignore[attr-defined]
 
 
+def transactions_set_aside(*, limit: int = 20) -> list[BankTransaction]:
+    """The payments officers set aside, newest first (for agency-wide staff: the reasons name anything)."""
+    return list(
+        BankTransaction.objects.filter(status=TransactionStatus.SET_ASIDE)
+        .select_related("matched_by")
+        .order_by("-booking_date", "-id")[:limit]
+    )
+
+
 def transaction_get(*, transaction_id: int) -> BankTransaction | None:
     return BankTransaction.objects.select_related("case").filter(pk=transaction_id).first()
 

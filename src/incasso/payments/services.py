@@ -23,6 +23,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from incasso.bankfiles import ParseResult, StatementEntry, StatementFileError, parse_statement_bytes
 from incasso.cases.models import CaseState, LedgerEntry
@@ -372,20 +373,23 @@ def transaction_match_manual(*, transaction_id: int, case_number: str, actor: An
     """An officer links a queued transaction to a case; it is allocated and booked like an automatic match."""
     txn = BankTransaction.objects.select_for_update().filter(pk=transaction_id).first()
     if txn is None:
-        raise DomainError("No such transaction", field="transaction")
+        raise DomainError(_("No such transaction"), field="transaction")
     if txn.status not in (TransactionStatus.UNMATCHED, TransactionStatus.SUGGESTED):
         raise DomainError(
-            f"This transaction is {TransactionStatus(txn.status).label} and cannot be matched again",
+            _("This transaction is %(status)s and cannot be matched again")
+            % {"status": TransactionStatus(txn.status).label},
             field="transaction",
         )
     if txn.amount <= 0:
-        raise DomainError("Only money received can be booked on a case", field="transaction")
+        raise DomainError(_("Only money received can be booked on a case"), field="transaction")
     try:
         case = case_get_for_user(user=actor, number=case_number.strip())
     except Http404:
-        raise DomainError(f"Case {case_number.strip()!r} not found", field="case_number") from None
+        raise DomainError(
+            _("Case %(number)s not found") % {"number": case_number.strip()}, field="case_number"
+        ) from None
     if case.state == CaseState.CLOSED:
-        raise DomainError(f"Case {case.number} is closed", field="case_number")
+        raise DomainError(_("Case %(number)s is closed") % {"number": case.number}, field="case_number")
     who = getattr(actor, "get_full_name", lambda: "")() or _actor_label(actor)
     return transaction_book(
         txn=txn,

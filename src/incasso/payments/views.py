@@ -19,14 +19,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 from incasso.bankfiles import StatementFileError
 from incasso.core.access import require_agency_wide, staff_required
 from incasso.core.exceptions import DomainError
+from incasso.core.formatting import format_money
 from incasso.payments import selectors, services
-from incasso.payments.forms import MatchForm, QueueSearchForm, RemittanceForm, StatementUploadForm
+from incasso.payments.forms import (
+    MatchForm,
+    QueueSearchForm,
+    RemittanceForm,
+    SetAsideForm,
+    StatementUploadForm,
+)
 from incasso.payments.remittance import (
     remittance_prepare,
     remittance_statement,
     statement_csv,
     statement_xlsx,
 )
+from incasso.payments.set_aside import transaction_back_to_queue, transaction_set_aside
 
 PER_PAGE = 50
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -41,7 +49,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(queue, PER_PAGE).get_page(request.GET.get("page"))
     selectors.transaction_reasons_for_user(user=request.user, transactions=page)
     context = {"form": form, "page": page, "match_form": MatchForm()}
-    return render(request, "payments/queue.html", context)
+    return render(request, "payments/queue.html", context | _set_aside_context(request))
+
+
+def _set_aside_context(request: HttpRequest) -> dict[str, object]:
+    """What only agency-wide staff get: the payments set aside, and the form to set one aside."""
+    if getattr(request.user, "is_restricted", True):
+        return {}
+    return {"set_aside": selectors.transactions_set_aside(), "set_aside_form": SetAsideForm()}
 
 
 @staff_required
@@ -62,10 +77,69 @@ def match(request: HttpRequest, transaction_id: int) -> HttpResponse:
             assert booked.case is not None
             messages.success(request, _("Payment booked on case %(number)s") % {"number": booked.case.number})
             return redirect("payments:queue")
+    return _queue_with_error(request, txn.pk, match_form=form)
+
+
+def _queue_with_error(
+    request: HttpRequest,
+    failed_id: int,
+    *,
+    match_form: MatchForm | None = None,
+    set_aside_form: SetAsideForm | None = None,
+) -> HttpResponse:
     page = Paginator(selectors.transaction_queue(user=request.user), PER_PAGE).get_page(1)
     selectors.transaction_reasons_for_user(user=request.user, transactions=page)
-    context = {"form": QueueSearchForm(), "page": page, "match_form": form}
-    return render(request, "payments/queue.html", context | {"failed_id": txn.pk}, status=400)
+    context = {"form": QueueSearchForm(), "page": page, "match_form": match_form or MatchForm()}
+    context |= _set_aside_context(request) | {"failed_id": failed_id}
+    if set_aside_form is not None:
+        context["set_aside_form"] = set_aside_form
+    return render(request, "payments/queue.html", context, status=400)
+
+
+@staff_required
+@require_POST
+def set_aside(request: HttpRequest, transaction_id: int) -> HttpResponse:
+    """A payment that pays no case leaves the queue with a reason (agency-wide staff only)."""
+    require_agency_wide(request.user)
+    txn = selectors.transaction_get(transaction_id=transaction_id)
+    if txn is None:
+        raise Http404("No such transaction")
+    form = SetAsideForm(request.POST)
+    if form.is_valid():
+        try:
+            transaction_set_aside(
+                transaction_id=txn.pk, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except DomainError as error:
+            form.add_error("reason" if error.field == "reason" else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Payment of %(amount)s from %(name)s set aside")
+                % {"amount": format_money(txn.amount), "name": txn.counterparty_name or "?"},
+            )
+            return redirect("payments:queue")
+    return _queue_with_error(request, txn.pk, set_aside_form=form)
+
+
+@staff_required
+@require_POST
+def back_to_queue(request: HttpRequest, transaction_id: int) -> HttpResponse:
+    require_agency_wide(request.user)
+    txn = selectors.transaction_get(transaction_id=transaction_id)
+    if txn is None:
+        raise Http404("No such transaction")
+    try:
+        transaction_back_to_queue(transaction_id=txn.pk, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Payment of %(amount)s from %(name)s is back in the queue")
+            % {"amount": format_money(txn.amount), "name": txn.counterparty_name or "?"},
+        )
+    return redirect("payments:queue")
 
 
 @staff_required

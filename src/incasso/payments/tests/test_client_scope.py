@@ -83,7 +83,7 @@ def test_restricted_officer_cannot_book_on_another_clients_case(zara, cases, sug
     _mine, theirs = suggested
     http = logged_in(zara)
     refused = http.post(reverse("payments:match", args=[theirs.pk]), {"case_number": energie_case.number})
-    assert refused.status_code == 400 and "not found" in refused.content.decode()
+    assert refused.status_code == 400 and "niet gevonden" in refused.content.decode()
     theirs.refresh_from_db()
     assert theirs.status == "suggested"
     booked = http.post(reverse("payments:match", args=[theirs.pk]), {"case_number": zorg_case.number})

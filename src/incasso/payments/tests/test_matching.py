@@ -175,7 +175,7 @@ def test_manual_match_books_like_an_automatic_one(officer) -> None:  # type: ign
 
 def test_manual_match_refuses_unknown_case(officer) -> None:  # type: ignore[no-untyped-def]
     txn = _import_one(Line(Decimal("5.00")))
-    with pytest.raises(DomainError, match="not found"):
+    with pytest.raises(DomainError, match="Dossier 2099-000001 niet gevonden"):
         transaction_match_manual(transaction_id=txn.pk, case_number="2099-000001", actor=officer)
     txn.refresh_from_db()
     assert txn.status == TransactionStatus.UNMATCHED

@@ -62,7 +62,7 @@ def test_officer_matches_a_transaction_to_a_case(client, officer, queued) -> Non
 def test_matching_to_an_unknown_case_shows_the_error(client, officer, queued) -> None:  # type: ignore[no-untyped-def]
     client.force_login(officer)
     response = client.post(reverse("payments:match", args=[queued.pk]), {"case_number": "2099-999999"})
-    assert response.status_code == 400 and "not found" in response.text
+    assert response.status_code == 400 and "Dossier 2099-999999 niet gevonden" in response.text
     queued.refresh_from_db()
     assert queued.status == "unmatched"
 
