@@ -269,5 +269,24 @@ def validate_schedule(schedule: Schedule, *, today: dt.date, limits: Limits) -> 
     return schedule
 
 
+def authority_exceeded(*, months: int, balance: Decimal, authority: Authority) -> list[str]:
+    """Why an arrangement of `months` over `balance` needs a supervisor: one line per limit it passes
+    (none: the officer may agree it alone). Shown to the supervisor who decides."""
+    beyond = []
+    if months > authority.max_months:
+        beyond.append(
+            _("%(months)s months, the officer may agree up to %(max)s")
+            % {"months": months, "max": authority.max_months}
+        )
+    if balance > authority.max_balance:
+        beyond.append(
+            _("%(balance)s, the officer may agree up to %(max)s")
+            % {"balance": format_money(balance), "max": format_money(authority.max_balance)}
+        )
+    return beyond
+
+
 def within_authority(schedule: Schedule, authority: Authority) -> bool:
-    return schedule.duration_months <= authority.max_months and schedule.balance <= authority.max_balance
+    return not authority_exceeded(
+        months=schedule.duration_months, balance=schedule.balance, authority=authority
+    )

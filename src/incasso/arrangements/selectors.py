@@ -61,6 +61,7 @@ def approval_queue(*, user: Any) -> QuerySet[Arrangement]:
     return (
         scope_to_clients(pending, user=user, field="case__client_id")
         .select_related("case", "case__client", "case__debtor", "proposed_by")
+        .prefetch_related("instalments")
         .order_by("proposed_at", "pk")
     )
 

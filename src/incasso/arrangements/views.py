@@ -155,8 +155,26 @@ def arrangement_new(request: HttpRequest, number: str) -> HttpResponse:
 @staff_required
 def approvals(request: HttpRequest) -> HttpResponse:
     _require_approver(request)
-    return render(
-        request, "arrangements/approvals.html", {"queue": selectors.approval_queue(user=request.user)}
+    queue = list(selectors.approval_queue(user=request.user))
+    for item in queue:
+        _describe_proposal(item)
+    return render(request, "arrangements/approvals.html", {"queue": queue})
+
+
+def _describe_proposal(item: Arrangement) -> None:
+    """For the supervisor: the instalments (prefetched) and why the proposal exceeds its proposer's authority."""
+    instalments = sorted(item.instalments.all(), key=lambda i: i.number)
+    item.count = len(instalments)  # type: ignore[attr-defined]
+    item.last_due = instalments[-1].due_on if instalments else None  # type: ignore[attr-defined]
+    authority = authority_for(item.proposed_by) if item.proposed_by is not None else None
+    item.beyond = (  # type: ignore[attr-defined]
+        sched.authority_exceeded(
+            months=sched.months_spanned(instalments[0].due_on, instalments[-1].due_on),
+            balance=item.balance,
+            authority=authority,
+        )
+        if authority is not None and instalments
+        else []
     )
 
 
@@ -178,6 +196,7 @@ def approval_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespons
     except DomainError as exc:
         error = exc.message
     if getattr(request, "htmx", False):
+        _describe_proposal(arrangement)
         return render(
             request,
             "arrangements/approvals.html#row",

@@ -197,3 +197,15 @@ def test_no_norm_before_the_table_is_a_clear_error():
         affordability(
             net_income=D("1800"), fixed_costs=D("0"), household="single", as_of=dt.date(2023, 12, 31)
         )
+
+
+def test_authority_exceeded_names_each_limit_passed():
+    from django.utils import translation
+
+    authority = s.Authority(max_months=6, max_balance=D("2500.00"))
+    assert s.authority_exceeded(months=6, balance=D("2500.00"), authority=authority) == []
+    with translation.override("en"):
+        assert s.authority_exceeded(months=7, balance=D("2500.01"), authority=authority) == [
+            "7 months, the officer may agree up to 6",
+            "€ 2.500,01, the officer may agree up to € 2.500,00",
+        ]
