@@ -140,11 +140,15 @@ def arrangement_new(request: HttpRequest, number: str) -> HttpResponse:
             else:
                 messages.info(request, _("Payment arrangement submitted to a supervisor for approval."))
             return redirect("arrangements:detail", arrangement.pk)
+    authority = authority_for(request.user)  # None: a supervisor, who decides alone
     context = {
         "case": case,
         "balance": balance,
         "policy": policy,
-        "proposals": proposals,
+        "authority": authority,
+        "proposals": [
+            (p, authority is not None and not sched.within_authority(p, authority)) for p in proposals
+        ],
         "form": form,
         **preview,
     }

@@ -1208,6 +1208,8 @@ NL: dict[str, str | tuple[str, str]] = {
     "no 14-day letter sent": "geen veertiendagenbrief verstuurd",
     "14-day term still running": "veertiendagentermijn loopt nog",
     "collection costs already charged": "incassokosten al in rekening gebracht",
+    "Your authority: up to %(months)s months and a balance of %(amount)s; beyond it a supervisor decides.": "Uw bevoegdheid: tot %(months)s maanden en een saldo van %(amount)s; daarboven beslist een teamleider.",
+    "supervisor decides": "teamleider beslist",
     "Beyond the officer's authority": "Buiten de bevoegdheid van de medewerker",
     "%(months)s months, the officer may agree up to %(max)s": "%(months)s maanden, de medewerker mag tot %(max)s",
     "%(balance)s, the officer may agree up to %(max)s": "%(balance)s, de medewerker mag tot %(max)s",

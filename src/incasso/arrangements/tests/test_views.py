@@ -31,10 +31,19 @@ def test_unknown_case_is_404_for_staff(client, officer):
     assert client.get("/arrangements/new/2099-000001/").status_code == 404
 
 
-def test_wizard_shows_balance_proposals_and_a_preview(client, officer, zorg_case):
+def test_wizard_shows_balance_proposals_and_a_preview(client, officer, supervisor, zorg_case):
     client.force_login(officer)
     page = client.get(f"/arrangements/new/{zorg_case.number}/").content.decode()
     assert "€ 1.250,00" in page and "12 maanden" in page
+    assert "Uw bevoegdheid: tot 6 maanden en een saldo van € 2.500,00" in page
+    rows = {
+        months: row
+        for row in page.split("<tr>")
+        for months in ("3 maanden", "6 maanden", "12 maanden")
+        if f"<td>{months}" in row
+    }
+    assert "teamleider beslist" in rows["12 maanden"]  # beyond the officer's 6 months
+    assert "teamleider beslist" not in rows["3 maanden"] and "teamleider beslist" not in rows["6 maanden"]
     preview = client.get(
         f"/arrangements/new/{zorg_case.number}/",
         {"count": "12", "frequency": "monthly", "start_on": "2026-04-01", "down_payment": "0"},
@@ -42,6 +51,9 @@ def test_wizard_shows_balance_proposals_and_a_preview(client, officer, zorg_case
     ).content.decode()
     assert preview.lstrip().startswith('<div id="preview"')
     assert "teamleider beslist" in preview and "01-03-2027" in preview
+    client.force_login(supervisor)  # a supervisor decides alone: no authority line, no marks
+    page = client.get(f"/arrangements/new/{zorg_case.number}/").content.decode()
+    assert "teamleider beslist" not in page and "Uw bevoegdheid" not in page
 
 
 def test_wizard_post_within_authority_makes_an_active_arrangement(client, officer, zorg_case):
