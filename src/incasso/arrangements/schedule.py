@@ -275,12 +275,12 @@ def authority_exceeded(*, months: int, balance: Decimal, authority: Authority) -
     beyond = []
     if months > authority.max_months:
         beyond.append(
-            _("%(months)s months, the officer may agree up to %(max)s")
+            _("%(months)s months (officer: up to %(max)s)")
             % {"months": months, "max": authority.max_months}
         )
     if balance > authority.max_balance:
         beyond.append(
-            _("%(balance)s, the officer may agree up to %(max)s")
+            _("%(balance)s (officer: up to %(max)s)")
             % {"balance": format_money(balance), "max": format_money(authority.max_balance)}
         )
     return beyond

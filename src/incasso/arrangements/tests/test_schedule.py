@@ -206,6 +206,6 @@ def test_authority_exceeded_names_each_limit_passed():
     assert s.authority_exceeded(months=6, balance=D("2500.00"), authority=authority) == []
     with translation.override("en"):
         assert s.authority_exceeded(months=7, balance=D("2500.01"), authority=authority) == [
-            "7 months, the officer may agree up to 6",
-            "€ 2.500,01, the officer may agree up to € 2.500,00",
+            "7 months (officer: up to 6)",
+            "€ 2.500,01 (officer: up to € 2.500,00)",
         ]

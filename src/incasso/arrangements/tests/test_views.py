@@ -129,8 +129,8 @@ def test_supervisor_approves_with_htmx(client, officer, supervisor, zorg_case):
     page = client.get("/arrangements/approvals/").content.decode()
     assert "Laag inkomen" in page
     # why it is the supervisor's: 12 monthly instalments span 12 months, the officer may agree up to 6
-    assert "Buiten de bevoegdheid van de medewerker" in page and "12 maanden, de medewerker mag tot 6" in page
-    assert "de medewerker mag tot € 2.500,00" not in page  # the balance is within the officer's limit
+    assert "Reden goedkeuring" in page and "12 maanden (medewerker: tot 6)" in page
+    assert "(medewerker: tot € 2.500,00)" not in page  # the balance is within the officer's limit
     response = client.post(
         f"/arrangements/approvals/{arrangement.pk}/approve/", {"note": "ok"}, headers={"HX-Request": "true"}
     )
