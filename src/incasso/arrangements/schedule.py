@@ -275,8 +275,7 @@ def authority_exceeded(*, months: int, balance: Decimal, authority: Authority) -
     beyond = []
     if months > authority.max_months:
         beyond.append(
-            _("%(months)s months (officer: up to %(max)s)")
-            % {"months": months, "max": authority.max_months}
+            _("%(months)s months (officer: up to %(max)s)") % {"months": months, "max": authority.max_months}
         )
     if balance > authority.max_balance:
         beyond.append(

@@ -1208,6 +1208,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "no 14-day letter sent": "geen veertiendagenbrief verstuurd",
     "14-day term still running": "veertiendagentermijn loopt nog",
     "collection costs already charged": "incassokosten al in rekening gebracht",
+    "no principal open": "geen hoofdsom meer open",
     "Your authority: up to %(months)s months and a balance of %(amount)s; beyond it a supervisor decides.": "Uw bevoegdheid: tot %(months)s maanden en een saldo van %(amount)s; daarboven beslist een teamleider.",
     "supervisor decides": "teamleider beslist",
     "Why approval": "Reden goedkeuring",

@@ -328,6 +328,7 @@ class SkipReason(models.TextChoices):
     NO_FOURTEEN_DAY_LETTER = "no_fourteen_day_letter", _("no 14-day letter sent")
     FOURTEEN_DAY_TERM_RUNNING = "fourteen_day_term_running", _("14-day term still running")
     COSTS_ALREADY_CHARGED = "costs_already_charged", _("collection costs already charged")
+    NO_PRINCIPAL = "no_principal", _("no principal open")
     OPT_OUT = "opt_out", _("debtor opted out of the channel")
     INVALID_CONTACT = "invalid_contact", _("no valid contact details")
     CONTACT_WINDOW = "contact_window", _("outside contact hours")

@@ -33,6 +33,8 @@ from incasso.strategies.models import (
 )
 from incasso.strategies.rules import FOURTEEN_DAY_LETTER
 
+CENT = Decimal("0.01")
+
 
 @dataclass(frozen=True)
 class RunContext:
@@ -90,6 +92,7 @@ class ChunkFacts:
     )  # latest sent 14-day letter
     balances: dict[int, Decimal] = field(default_factory=dict)  # total owed, for min_balance conditions
     costs_charged: set[int] = field(default_factory=set)  # cases whose collection costs are already charged
+    no_principal: set[int] = field(default_factory=set)  # costs-step cases without open principal
 
 
 def chunk_facts(
@@ -145,20 +148,28 @@ def chunk_facts(
             .distinct()
         )
     costs = [c for c in cases if c.pk in steps and steps[c.pk].action == StepAction.ADD_COLLECTION_COSTS]
-    if costs:  # extrajudicial costs are charged once: the cases that already carry them (net of
-        # corrections; a bailiff's costs, booked as "bailiff:<update>", are the court phase's, not these)
-        facts.costs_charged = set(
-            LedgerEntry.objects.filter(
-                id_in("case_id", [c.pk for c in costs]),
-                bucket=Bucket.COSTS,
-                kind__in=[EntryKind.COSTS_CHARGED, EntryKind.CORRECTION],
-            )
-            .exclude(source__startswith="bailiff:")
-            .values("case_id")
-            .annotate(net=Sum("amount"))
-            .filter(net__gt=0)
-            .values_list("case_id", flat=True)
+    if costs:
+        # Extrajudicial costs are charged once, over open principal: per case the costs already charged
+        # (net of corrections; a bailiff's costs, booked as "bailiff:<update>", are the court phase's)
+        # and the open principal, in one aggregate.
+        charged = Q(bucket=Bucket.COSTS, kind__in=[EntryKind.COSTS_CHARGED, EntryKind.CORRECTION]) & ~Q(
+            source__startswith="bailiff:"
         )
+        facts.no_principal = {c.pk for c in costs}  # until an entry shows open principal
+        for case_id, costs_net, principal in (
+            LedgerEntry.objects.filter(id_in("case_id", [c.pk for c in costs]))
+            .values("case_id")
+            .annotate(
+                costs_net=Sum("amount", filter=charged, default=Decimal(0)),
+                principal=Sum("amount", filter=Q(bucket=Bucket.PRINCIPAL), default=Decimal(0)),
+            )
+            .values_list("case_id", "costs_net", "principal")
+        ):
+            # SQLite sums decimals as floats: compare in cents
+            if Decimal(costs_net).quantize(CENT) > 0:
+                facts.costs_charged.add(case_id)
+            if Decimal(principal).quantize(CENT) > 0:
+                facts.no_principal.discard(case_id)
     consumer_costs = [c.pk for c in costs if c.debtor_role == "consumer"]
     if consumer_costs:  # the latest sent 14-day letter per case (ordered so the last one written wins)
         for case_id, sent_on, delivered_on in (

@@ -155,6 +155,9 @@ def _check_guards(case: DueCase, step: Step, ctx: RunContext, facts: ChunkFacts,
         # Extrajudicial costs are owed once (6:96 BW): charged by hand, at intake or by an earlier
         # strategy, they are never charged again; the route moves on.
         raise _Deferred(SkipReason.COSTS_ALREADY_CHARGED, None, advance=True)
+    if step.action == StepAction.ADD_COLLECTION_COSTS and case.pk in facts.no_principal:
+        # The WIK scale runs over open principal: none open, no costs (and no error every day).
+        raise _Deferred(SkipReason.NO_PRINCIPAL, None, advance=True)
     if step.action == StepAction.ADD_COLLECTION_COSTS and case.debtor_role == "consumer":
         letter = facts.letters.get(case.pk)
         if letter is None:

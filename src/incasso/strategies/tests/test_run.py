@@ -184,6 +184,23 @@ def test_costs_already_charged_are_never_charged_again(consumer_route):
     assert Event.objects.filter(case=case, summary__contains="incassokosten al in rekening gebracht").exists()
 
 
+def test_no_costs_step_error_when_no_principal_is_open(consumer_route):
+    """The WIK scale runs over open principal: with the principal paid, the step is passed over (it was
+    an error on every run, the case staying due for ever)."""
+    from incasso.cases.ledger import ledger_book
+
+    case = make_due_case(version=consumer_route)
+    _to_costs_step(case, consumer_route, letter_sent_on=dt.date(2026, 2, 6))
+    principal = sum(e.amount for e in LedgerEntry.objects.filter(case=case, bucket=Bucket.PRINCIPAL))
+    ledger_book(
+        case=case, bucket=Bucket.PRINCIPAL, kind="payment", amount=-principal, value_on=MONDAY, source="test"
+    )
+    summary = run_on(MONDAY)
+    assert summary.errors == [] and summary.skipped["no_principal"] == 1
+    assert costs_of(case) == 0
+    assert StrategyAssignment.objects.get(case=case, is_current=True).next_step.position == 4
+
+
 def test_costs_corrected_back_to_nothing_may_be_charged(consumer_route):
     from incasso.cases.ledger import ledger_book
 
