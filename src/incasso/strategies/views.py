@@ -33,7 +33,7 @@ from incasso.core.access import agency_supervisor_required, staff_required, supe
 from incasso.core.contact import RuleError
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import choice_label
-from incasso.strategies import selectors, services
+from incasso.strategies import selectors, services, significance
 from incasso.strategies.assignment import case_move_strategy
 from incasso.strategies.forms import MoveForm, NewVersionForm, StepForm, StrategyForm, add_domain_error
 from incasso.strategies.measures import arm_measures, unit_costs
@@ -346,19 +346,28 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     champion = selectors.strategy_get(pk=pk)
     costs = unit_costs(getattr(settings, "INCASSO_MESSAGE_UNIT_COSTS", None))
 
-    def measures(strategy: Any) -> Any:
-        return arm_measures(selectors.arm_facts(strategy=strategy, user=request.user), costs=costs)
-
-    arms = [(champion, measures(champion))]
+    facts = [selectors.arm_facts(strategy=champion, user=request.user)]
     if champion.challenger is not None:
-        arms.append((champion.challenger, measures(champion.challenger)))
+        facts.append(selectors.arm_facts(strategy=champion.challenger, user=request.user))
+    strategies = [champion, champion.challenger]
+    arms = [(strategy, arm_measures(f, costs=costs)) for strategy, f in zip(strategies, facts, strict=False)]
     channels = [(ch, choice_label(Channel, ch)) for ch in sorted({ch for _s, m in arms for ch in m.messages})]
     unit = [(choice_label(Channel, ch), cost) for ch, cost in sorted(costs.items())]
-    return render(
-        request,
-        "strategies/compare.html",
-        {"champion": champion, "arms": arms, "costs": unit, "channels": channels},
-    )
+    context: dict[str, Any] = {"champion": champion, "arms": arms, "costs": unit, "channels": channels}
+    if len(arms) == 2:
+        (_s1, m1), (_s2, m2) = arms
+        context["tests"] = {
+            "shares": significance.share_difference((m1.paid_in_full, m1.cases), (m2.paid_in_full, m2.cases)),
+            "means": significance.mean_difference(
+                [f.collected for f in facts[0]], [f.collected for f in facts[1]]
+            ),
+            "needed": significance.cases_needed(m1.paid_in_full_share)
+            if m1.paid_in_full_share is not None
+            else None,
+            "min_cases": significance.MIN_CASES_FOR_MEANS,
+            "smallest_arm": min(m1.cases, m2.cases),
+        }
+    return render(request, "strategies/compare.html", context)
 
 
 # --- the officer: move a case to another strategy --------------------------------------------------

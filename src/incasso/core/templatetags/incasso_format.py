@@ -44,3 +44,24 @@ def count(value: int | str | None) -> str:
         return number_format(int(value), force_grouping=True)  # the language's thousands mark
     except (TypeError, ValueError):
         return str(value)
+
+
+MINUS = "\u2212"  # a real minus sign, as wide as the plus
+
+
+@register.filter(name="signed")
+def signed(value: Decimal | None, places: int = 1) -> str:
+    """A difference with its sign: `+0,7`, `−9,5`, `0,0` (localised decimals)."""
+    if value is None:
+        return ""
+    text = number_format(abs(Decimal(value)), decimal_pos=places)
+    return ("+" if value > 0 else MINUS if value < 0 else "") + text
+
+
+@register.filter(name="signed_euro")
+def signed_euro(value: Decimal | None) -> str:
+    """An amount of difference with its sign: `+€ 79,50`, `−€ 118,56`."""
+    if value is None:
+        return ""
+    amount = Decimal(value)
+    return ("+" if amount > 0 else MINUS if amount < 0 else "") + format_money(abs(amount))

@@ -166,6 +166,13 @@ def test_compare_page_shows_both_arms(client, supervisor, consumer_route, email_
     response = client.get(reverse("strategies:compare", args=[consumer_route.strategy_id]))
     assert response.status_code == 200
     assert [m.cases for _, m in response.context["arms"]] == [1, 1]
+    page = response.content.decode()
+    assert "Is het verschil echt?" in page and "significant bij 5 %)" in page
+    shares = page.split('id="test-shares"')[1].split("</div>")[0]
+    assert "0,0 procentpunt" in shares and "nog niet significant" in shares  # nobody paid in either arm
+    assert "te weinig dossiers om iets te zeggen (minstens 30 per traject)" in page  # one case per arm
+    # 0 % against 5 %: 7.849 × 0.0475 / 0.05² = 149.1 → 150 cases per strategy
+    assert "ongeveer 150 dossiers per traject nodig; het kleinste heeft er nu 1." in page
 
 
 def test_officer_moves_a_case_with_a_reason(client, officer, consumer_route, email_route):
