@@ -1208,6 +1208,8 @@ NL: dict[str, str | tuple[str, str]] = {
     "no 14-day letter sent": "geen veertiendagenbrief verstuurd",
     "14-day term still running": "veertiendagentermijn loopt nog",
     "collection costs already charged": "incassokosten al in rekening gebracht",
+    "No call, visit or letter yet: counts as no recent contact": "Nog geen gesprek, bezoek of brief: telt als geen recent contact",
+    "never": "nooit",
     "Is the difference real?": "Is het verschil echt?",
     "Challenger minus champion, with the 95 %% interval in which the true difference lies. Only when the interval leaves out zero is the difference more than chance (significant at 5 %%).": "Testtraject min hoofdtraject, met het 95%%-interval waarin het echte verschil ligt. Alleen als nul buiten dat interval valt, is het verschil meer dan toeval (significant bij 5 %%).",
     "percentage points": "procentpunt",

@@ -84,6 +84,7 @@ def test_queue_page_shows_formula_and_links_to_the_case(client, officer, db):
     assert response.status_code == 200
     html = response.content.decode()
     assert "log10(saldo)" in html and f"/cases/{case.number}/" in html
+    assert ">nooit</span>" in html  # never contacted: said in words, it is what adds the contact weight
 
 
 def test_queue_is_staff_only(client, zorg_user, db):
