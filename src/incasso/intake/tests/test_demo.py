@@ -89,10 +89,10 @@ def test_demo_builds_a_consistent_portfolio_once():
 def test_demo_is_deterministic_for_a_seed():
     import datetime as dt
 
-    from incasso.intake.demo import CLIENTS, _Builder
+    from incasso.intake.demo import CLIENTS, Builder
 
     def sample(seed: int) -> tuple[object, ...]:
-        builder = _Builder(seed=seed, today=dt.date(2026, 11, 24))
+        builder = Builder(seed=seed, today=dt.date(2026, 11, 24))
         return builder.person(), builder.organisation(), tuple(builder.claims(CLIENTS[0]))
 
     assert sample(7) == sample(7)

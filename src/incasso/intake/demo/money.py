@@ -1,0 +1,111 @@
+"""Money in the demo: payments booked as the statement import books them, arrangements proposed through
+the service, and this morning's statement read by the real importer."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from decimal import Decimal
+
+from incasso.accounts.models import User
+from incasso.arrangements.schedule import propose_schedules
+from incasso.arrangements.services import arrangement_propose, policy_for_client
+from incasso.bankfiles.samples import Line, camt
+from incasso.calculations import CalculationError
+from incasso.cases.models import Case, CaseState, Claim
+from incasso.cases.selectors import case_balance
+from incasso.core.exceptions import DomainError
+from incasso.intake.demo.people import Builder
+from incasso.intake.demo.specs import CENT, DEMO_ACCOUNT
+from incasso.payments.booking import transaction_book
+from incasso.payments.models import BankTransaction, MatchRule
+from incasso.payments.position import case_amount_due
+from incasso.payments.services import statement_import
+
+
+def _pay(
+    builder: Builder, case: Case, share: float, on_from: dt.date, until: dt.date
+) -> BankTransaction | None:
+    """A payment of `share` of what the case owes on the payment day (1.0: everything, running
+    interest included), arriving from the debtor's bank with the case's betalingskenmerk on the demo
+    statement, and booked exactly as the statement import books it: interest to that day first, then
+    costs -> interest -> principal (6:44 BW). A payment that clears the case closes it as paid."""
+    pay_on = builder.day_between(on_from, until)
+    due = case_amount_due(case=case, as_of=pay_on)
+    amount = due if share >= 1 else (due * Decimal(str(share))).quantize(CENT)
+    if amount <= 0:
+        return None
+    debtor = case.debtor
+    iban = debtor.bank_accounts.values_list("iban", flat=True).first() or ""
+    txn = BankTransaction.objects.create(
+        statement_import=builder.statement(),
+        account_iban=DEMO_ACCOUNT,
+        key=f"demo-{case.number}-{pay_on:%Y%m%d}",
+        statement_id=f"DEMO-{pay_on:%Y%m%d}",
+        booking_date=pay_on,
+        value_date=pay_on,
+        amount=amount,
+        counterparty_iban=iban,
+        counterparty_name=debtor.display_name,
+        remittance_text=f"Betaling dossier {case.number}",
+        structured_reference=case.payment_reference,
+    )
+    return transaction_book(
+        txn=txn,
+        case=case,
+        rule=MatchRule.REFERENCE,
+        confidence=Decimal("1.00"),
+        reason="betalingskenmerk van het dossier (demo-afschrift)",
+    )
+
+
+def _arrangement(builder: Builder, case: Case, officer: User) -> None:
+    """Propose a real payment arrangement through the service: the officer's authority decides
+    whether it runs at once or waits in the supervisor's approval queue."""
+    balance = case_balance(case=case).total
+    months = builder.rng.choice((3, 6, 6, 12))
+    policy = policy_for_client(case.client_id)
+    proposals = propose_schedules(
+        balance=balance, start_on=builder.today + dt.timedelta(days=7), months=(months,), limits=policy.limits
+    )
+    # beyond the client's limits the service refuses: the case simply stays in amicable collection
+    with contextlib.suppress(DomainError, CalculationError):
+        arrangement_propose(
+            case=case,
+            schedule=proposals[0],
+            officer=officer,
+            motivation="Debiteur kan niet in één keer betalen; inkomen en vaste lasten besproken.",
+            today=builder.today,
+        )
+
+
+def _todays_statement(builder: Builder) -> None:
+    """This morning's bank statement, read by the real importer: one payment the matcher books by
+    itself (an invoice number in the description) and three that wait on the payments screen for an
+    officer (a debtor's name only, two case numbers at once, a payer nobody knows)."""
+    open_cases = list(
+        Case.objects.filter(state=CaseState.AMICABLE).select_related("debtor").order_by("number")
+    )
+    if len(open_cases) < 4:
+        return
+    by_invoice, by_name, first, second = builder.rng.sample(open_cases, 4)
+    on = builder.today
+    invoice = Claim.objects.filter(case=by_invoice).order_by("id").values_list("invoice_number", flat=True)[0]
+    lines = [
+        Line(
+            amount=(case_amount_due(case=by_invoice, as_of=on) / 4).quantize(CENT),
+            on=on,
+            name=by_invoice.debtor.display_name,
+            text=f"Betaling factuur {invoice}",
+        ),
+        Line(amount=Decimal("75.00"), on=on, name=by_name.debtor.display_name, text="Betaling"),
+        Line(
+            amount=Decimal("120.00"),
+            on=on,
+            name=builder.fake.name(),
+            text=f"Dossiers {first.number} en {second.number}",
+        ),
+        Line(amount=Decimal("25.00"), on=on, name="Stichting Buurtkracht", text="Gift"),
+    ]
+    data = camt(lines, statement_id=f"DEMO-{on:%Y%m%d}", account=DEMO_ACCOUNT, created_on=on)
+    statement_import(data=data, name=f"afschrift-{on:%Y%m%d}.xml")
