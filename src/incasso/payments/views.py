@@ -28,6 +28,7 @@ from incasso.payments.forms import (
     SetAsideForm,
     StatementUploadForm,
 )
+from incasso.payments.models import BankTransaction
 from incasso.payments.remittance import (
     remittance_prepare,
     remittance_statement,
@@ -59,12 +60,22 @@ def _set_aside_context(request: HttpRequest) -> dict[str, object]:
     return {"set_aside": selectors.transactions_set_aside(), "set_aside_form": SetAsideForm()}
 
 
-@staff_required
-@require_POST
-def match(request: HttpRequest, transaction_id: int) -> HttpResponse:
+def _transaction(transaction_id: int) -> BankTransaction:
     txn = selectors.transaction_get(transaction_id=transaction_id)
     if txn is None:
         raise Http404("No such transaction")
+    return txn
+
+
+def _payment_words(txn: BankTransaction) -> dict[str, str]:
+    """The payment as a flash message names it: its amount and who paid."""
+    return {"amount": format_money(txn.amount), "name": txn.counterparty_name or "?"}
+
+
+@staff_required
+@require_POST
+def match(request: HttpRequest, transaction_id: int) -> HttpResponse:
+    txn = _transaction(transaction_id)
     form = MatchForm(request.POST)
     if form.is_valid():
         try:
@@ -101,9 +112,7 @@ def _queue_with_error(
 def set_aside(request: HttpRequest, transaction_id: int) -> HttpResponse:
     """A payment that pays no case leaves the queue with a reason (agency-wide staff only)."""
     require_agency_wide(request.user)
-    txn = selectors.transaction_get(transaction_id=transaction_id)
-    if txn is None:
-        raise Http404("No such transaction")
+    txn = _transaction(transaction_id)
     form = SetAsideForm(request.POST)
     if form.is_valid():
         try:
@@ -115,8 +124,7 @@ def set_aside(request: HttpRequest, transaction_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Payment of %(amount)s from %(name)s set aside")
-                % {"amount": format_money(txn.amount), "name": txn.counterparty_name or "?"},
+                _("Payment of %(amount)s from %(name)s set aside") % _payment_words(txn),
             )
             return redirect("payments:queue")
     return _queue_with_error(request, txn.pk, set_aside_form=form)
@@ -126,9 +134,7 @@ def set_aside(request: HttpRequest, transaction_id: int) -> HttpResponse:
 @require_POST
 def back_to_queue(request: HttpRequest, transaction_id: int) -> HttpResponse:
     require_agency_wide(request.user)
-    txn = selectors.transaction_get(transaction_id=transaction_id)
-    if txn is None:
-        raise Http404("No such transaction")
+    txn = _transaction(transaction_id)
     try:
         transaction_back_to_queue(transaction_id=txn.pk, actor=request.user)
     except DomainError as error:
@@ -136,8 +142,7 @@ def back_to_queue(request: HttpRequest, transaction_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Payment of %(amount)s from %(name)s is back in the queue")
-            % {"amount": format_money(txn.amount), "name": txn.counterparty_name or "?"},
+            _("Payment of %(amount)s from %(name)s is back in the queue") % _payment_words(txn),
         )
     return redirect("payments:queue")
 
