@@ -1,4 +1,5 @@
-"""Claim files, cell by cell: column names, parsing, per-row validation and grouping by debtor.
+"""Claim files, row by row: per-row validation and grouping by debtor (the columns are in
+`claim_columns`, the cell parsers in `cells`).
 
 No database: the caller passes the known debt type codes. Every problem is collected (never just the
 first), each as a `RowError` naming the row as the spreadsheet shows it (header = row 1) and the
@@ -7,12 +8,11 @@ canonical column name. The column list is documented in docs/claims-import.md.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -27,119 +27,16 @@ from incasso.core.identifiers import (
     normalise_postcode,
 )
 from incasso.debtors.services import AddressInput, DebtorInput
-from incasso.intake.tables import Cell, Table, TableFileError
-
-REQUIRED = (
-    "invoice_number",
-    "invoice_date",
-    "due_date",
-    "principal",
-    "debtor_type",
-    "debtor_role",
-    "street",
-    "house_number",
-    "postcode",
-    "city",
+from incasso.intake.cells import parse_amount, parse_date, text
+from incasso.intake.claim_columns import (
+    COLUMNS,
+    DEFAULT_DEBT_TYPE,
+    MAX_LENGTH,
+    canonical_header,
+    column_map,
+    parse_choice,
 )
-OPTIONAL = (
-    "last_name",
-    "first_names",
-    "name_prefix",
-    "date_of_birth",
-    "organisation_name",
-    "kvk_number",
-    "country",
-    "email",
-    "phone",
-    "iban",
-    "description",
-    "debt_type",
-    "interest_basis",
-    "contractual_rate",
-    "client_reference",
-    "debtor_number",
-)
-COLUMNS = REQUIRED + OPTIONAL
-
-ALIASES = {
-    "factuurnummer": "invoice_number",
-    "factuurnr": "invoice_number",
-    "factuurdatum": "invoice_date",
-    "vervaldatum": "due_date",
-    "hoofdsom": "principal",
-    "bedrag": "principal",
-    "soort_debiteur": "debtor_type",
-    "debiteur_type": "debtor_type",
-    "hoedanigheid": "debtor_role",
-    "rol": "debtor_role",
-    "achternaam": "last_name",
-    "voornamen": "first_names",
-    "voorletters": "first_names",
-    "tussenvoegsel": "name_prefix",
-    "geboortedatum": "date_of_birth",
-    "bedrijfsnaam": "organisation_name",
-    "organisatie": "organisation_name",
-    "kvk": "kvk_number",
-    "kvk_nummer": "kvk_number",
-    "straat": "street",
-    "huisnummer": "house_number",
-    "plaats": "city",
-    "woonplaats": "city",
-    "land": "country",
-    "e_mail": "email",
-    "emailadres": "email",
-    "e_mailadres": "email",
-    "telefoon": "phone",
-    "telefoonnummer": "phone",
-    "rekeningnummer": "iban",
-    "omschrijving": "description",
-    "soort_vordering": "debt_type",
-    "schuldsoort": "debt_type",
-    "rentegrondslag": "interest_basis",
-    "rente": "interest_basis",
-    "contractuele_rente": "contractual_rate",
-    "rentepercentage": "contractual_rate",
-    "uw_kenmerk": "client_reference",
-    "kenmerk": "client_reference",
-    "referentie": "client_reference",
-    "debiteurnummer": "debtor_number",
-    "klantnummer": "debtor_number",
-}
-
-VALUE_ALIASES = {
-    "debtor_type": {
-        "persoon": "person",
-        "natuurlijk_persoon": "person",
-        "organisatie": "organisation",
-        "bedrijf": "organisation",
-    },
-    "debtor_role": {"consument": "consumer", "particulier": "consumer", "zakelijk": "business"},
-    "interest_basis": {
-        "wettelijk": "consumer",
-        "handelsrente": "commercial",
-        "contractueel": "contractual",
-        "geen": "none",
-    },
-}
-CHOICES = {
-    "debtor_type": ("person", "organisation"),
-    "debtor_role": ("consumer", "business"),
-    "interest_basis": ("consumer", "commercial", "contractual", "none"),
-}
-MAX_LENGTH = {
-    "invoice_number": 50,
-    "description": 200,
-    "client_reference": 100,
-    "debtor_number": 50,
-    "last_name": 100,
-    "first_names": 100,
-    "name_prefix": 20,
-    "organisation_name": 200,
-    "street": 200,
-    "house_number": 20,
-    "city": 100,
-}
-DEFAULT_DEBT_TYPE = "services"
+from incasso.intake.tables import Cell, Table
 
 
 @dataclass(frozen=True)
@@ -187,138 +84,6 @@ class ParsedClaims:
     rows: tuple[ClaimRow, ...]
     errors: tuple[RowError, ...]
     warnings: tuple[str, ...] = field(default_factory=tuple)
-
-
-def canonical_header(header: str) -> str:
-    key = re.sub(r"[\s\-./]+", "_", header.strip().lower().lstrip("\ufeff")).strip("_")
-    return ALIASES.get(key, key)
-
-
-def column_map(table: Table) -> dict[str, int]:
-    """Canonical column name -> index; raise TableFileError for missing or doubled columns."""
-    positions: dict[str, int] = {}
-    doubled = []
-    for index, header in enumerate(table.headers):
-        name = canonical_header(header)
-        if name in positions:
-            doubled.append(name)
-        positions[name] = index
-    if doubled:
-        raise TableFileError(
-            _("%(file)s: these columns appear twice: %(columns)s")
-            % {"file": table.file_name, "columns": ", ".join(sorted(set(doubled)))}
-        )
-    missing = [name for name in REQUIRED if name not in positions]
-    if "last_name" not in positions and "organisation_name" not in positions:
-        missing.append(_("last_name or organisation_name"))
-    if missing:
-        raise TableFileError(
-            _("%(file)s: missing required column(s): %(columns)s")
-            % {"file": table.file_name, "columns": ", ".join(missing)}
-        )
-    return positions
-
-
-# --- cell parsers: each returns the value or raises ValueError with a message for the user -----------------
-
-
-def text(cell: Cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, dt.datetime):
-        return f"{cell:%d-%m-%Y}"
-    return str(cell).strip()
-
-
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DUTCH = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
-
-
-def parse_date(cell: Cell) -> dt.date:
-    if isinstance(cell, dt.datetime):
-        return cell.date()
-    if isinstance(cell, dt.date):
-        return cell
-    raw = text(cell)
-    if m := _ISO.fullmatch(raw):
-        year, month, day = (int(g) for g in m.groups())
-    elif m := _DUTCH.fullmatch(raw):
-        day, month, year = (int(g) for g in m.groups())
-    else:
-        raise ValueError(
-            _("date %(value)s is not in a known format (use 2026-01-31 or 31-01-2026)") % {"value": raw}
-        )
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise ValueError(_("date %(value)s does not exist") % {"value": raw}) from None
-
-
-def _thousands(parts: list[str]) -> bool:
-    """1.234.567 split at the separator: a first group of 1-3 digits, then groups of exactly 3."""
-    return all(p.isdigit() for p in parts) and 1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])
-
-
-def _not_an_amount(value: object) -> ValueError:
-    return ValueError(_("not an amount: %(value)s") % {"value": value})
-
-
-def parse_amount(cell: Cell, *, decimal_comma: bool, places: int = 2) -> Decimal:
-    """Amounts as people type them: 1234.56, 1.234,56, € 1234,56. In a `;` file or a text cell in
-    Excel the comma is the decimal sign; in a `,` file the point. The other sign is accepted as a
-    thousands separator only where it groups by three (1.234,56), else as the decimal sign."""
-    if isinstance(cell, bool) or cell is None or isinstance(cell, dt.date):
-        raise _not_an_amount(text(cell) or _("(empty)"))
-    if isinstance(cell, float):
-        value = Decimal(repr(cell))  # the shortest repr is what the user typed into Excel
-    elif isinstance(cell, int | Decimal):
-        value = Decimal(cell)
-    else:
-        raw = re.sub(r"[\s€]|EUR", "", cell)
-        sign, body = ("-", raw[1:]) if raw.startswith("-") else ("", raw)
-        decimal_sign, other = (",", ".") if decimal_comma else (".", ",")
-        if decimal_sign in body and other in body:
-            if body.rfind(other) > body.rfind(decimal_sign):
-                decimal_sign, other = other, decimal_sign
-            whole, _sep, fraction = body.rpartition(decimal_sign)
-            if not _thousands(whole.split(other)):
-                raise _not_an_amount(cell)
-            normal = f"{sign}{whole.replace(other, '')}.{fraction}"
-        elif other in body:
-            parts = body.split(other)
-            if _thousands(parts) and (len(parts) > 2 or decimal_comma):
-                normal = sign + "".join(parts)
-            elif len(parts) == 2:
-                normal = f"{sign}{parts[0]}.{parts[1]}"
-            else:
-                raise _not_an_amount(cell)
-        else:
-            normal = sign + body.replace(decimal_sign, ".")
-        if not re.fullmatch(r"-?\d+(\.\d+)?", normal):
-            raise _not_an_amount(cell)
-        try:
-            value = Decimal(normal)
-        except InvalidOperation:
-            raise _not_an_amount(cell) from None
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -places:
-        raise ValueError(
-            _("amount %(value)s has more than %(places)s decimals") % {"value": text(cell), "places": places}
-        )
-    return value
-
-
-def parse_choice(cell: Cell, column: str) -> str:
-    raw = re.sub(r"[\s\-]+", "_", text(cell).lower())
-    value = VALUE_ALIASES.get(column, {}).get(raw, raw)
-    if value not in CHOICES[column]:
-        raise ValueError(
-            _("%(value)s is not one of: %(choices)s")
-            % {"value": text(cell) or _("(empty)"), "choices": ", ".join(CHOICES[column])}
-        )
-    return value
 
 
 def _identifier(

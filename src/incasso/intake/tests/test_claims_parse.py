@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from incasso.intake.claims import claims_group, claims_parse, parse_amount, parse_date
+from incasso.intake.cells import parse_amount, parse_date
+from incasso.intake.claims import claims_group, claims_parse
 from incasso.intake.tables import TableFileError, table_read
 from incasso.intake.tests.helpers import EXAMPLES, csv_bytes, person_row
 
