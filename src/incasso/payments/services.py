@@ -35,7 +35,8 @@ from incasso.core.exceptions import DomainError
 from incasso.core.formatting import record_text
 from incasso.payments.booking import mark_booked, mark_returned, transaction_book
 from incasso.payments.chunked_booking import BookRequest, transactions_book
-from incasso.payments.matching import NAME_LATER, Match, MatchCache, match_transaction
+from incasso.payments.match_cache import MatchCache
+from incasso.payments.matching import NAME_LATER, Match, match_transaction
 from incasso.payments.models import BankStatementImport, BankTransaction, MatchRule, TransactionStatus
 from incasso.payments.names import names_match
 from incasso.payments.notices import notice_text, notice_text_lazy
