@@ -703,7 +703,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "Payments to match": "Te koppelen betalingen",
     "Nothing was booked.": "Er is niets geboekt.",
     "Transactions read": "Ingelezen transacties",
-    "Already booked": "Al geboekt",
+    "Imported before": "Al eerder ingelezen",
     "Booked (matched automatically)": "Geboekt (automatisch gekoppeld)",
     "Returned direct debits": "Gestorneerde automatische incasso's",
     "To the manual queue": "Naar handmatig koppelen",
@@ -1464,7 +1464,7 @@ NL: dict[str, str | tuple[str, str]] = {
         "%(count)s posten ingelezen; niets geboekt (proefdraaien)",
     ),
     "%(error)s (nothing booked from this file)": "%(error)s (uit dit bestand is niets geboekt)",
-    "%(file)s: %(read)s read, %(booked)s booked (%(automatic)s matched automatically, %(amount)s), %(already)s already booked, %(returned)s returned, %(manual)s to the manual queue, %(ignored)s ignored, %(warnings)s warning(s)": "%(file)s: %(read)s ingelezen, %(booked)s geboekt (%(automatic)s automatisch gekoppeld, %(amount)s), %(already)s al eerder geboekt, %(returned)s gestorneerd, %(manual)s naar handmatig koppelen, %(ignored)s genegeerd, %(warnings)s waarschuwing(en)",
+    "%(file)s: %(read)s read, %(booked)s booked (%(automatic)s matched automatically, %(amount)s), %(already)s imported before, %(returned)s returned, %(manual)s to the manual queue, %(ignored)s ignored, %(warnings)s warning(s)": "%(file)s: %(read)s ingelezen, %(booked)s geboekt (%(automatic)s automatisch gekoppeld, %(amount)s), %(already)s al eerder ingelezen, %(returned)s gestorneerd, %(manual)s naar handmatig koppelen, %(ignored)s genegeerd, %(warnings)s waarschuwing(en)",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

@@ -113,7 +113,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     _(
                         "%(file)s: %(read)s read, %(booked)s booked (%(automatic)s matched automatically, "
-                        "%(amount)s), %(already)s already booked, %(returned)s returned, %(manual)s to the "
+                        "%(amount)s), %(already)s imported before, %(returned)s returned, %(manual)s to the "
                         "manual queue, %(ignored)s ignored, %(warnings)s warning(s)"
                     )
                     % {
