@@ -78,6 +78,8 @@ def test_the_screen_sets_aside_lists_and_puts_back(client, officer, gift) -> Non
     done = client.post(reverse("payments:set_aside", args=[gift.pk]), {"reason": "gift"}, follow=True)
     assert "Betaling van € 25,00 van Stichting Buurtkracht apart gezet" in done.text
     assert "Apart gezette betalingen" in done.text and f'id="aside-{gift.pk}"' in done.text
+    row = done.text.split(f'id="aside-{gift.pk}"')[1].split("</tr>")[0]
+    assert "€ 25,00" in row and "Stichting Buurtkracht" in row and "Gift" in row and "Apart gezet op" in row
     assert f'id="txn-{gift.pk}"' not in done.text  # out of the queue
     back = client.post(reverse("payments:back_to_queue", args=[gift.pk]), follow=True)
     assert "staat weer in de wachtrij" in back.text and f'id="txn-{gift.pk}"' in back.text
