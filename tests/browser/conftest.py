@@ -50,12 +50,19 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, live_server):
+    """A fresh browser page. It depends on `live_server` so that it is torn down first: before the
+    database is flushed, the page waits until the server has answered every request it made (a case
+    page loads its panels with htmx after the URL has changed). A request still running during the
+    flush deadlocked with its TRUNCATE on PostgreSQL."""
     context = browser.new_context(viewport=VIEWPORT, locale="nl-NL", timezone_id="Europe/Amsterdam")
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
-    context.close()
+    try:
+        page.wait_for_load_state("networkidle", timeout=10_000)
+    finally:
+        context.close()
 
 
 @pytest.fixture
