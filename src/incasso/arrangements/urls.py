@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incasso.arrangements import views
+from incasso.arrangements import approval_views, views
 
 app_name = "arrangements"
 
@@ -9,11 +9,11 @@ urlpatterns = [
     path("<int:pk>/", views.arrangement_detail, name="detail"),
     path("disputes/<int:pk>/", views.dispute_detail, name="dispute_detail"),
     path("new/<str:number>/", views.arrangement_new, name="new"),
-    path("approvals/", views.approvals, name="approvals"),
+    path("approvals/", approval_views.approvals, name="approvals"),
     path("case/<str:number>/", views.case_panel, name="case_panel"),
-    path("approvals/<int:pk>/<str:decision>/", views.approval_decide, name="decide"),
+    path("approvals/<int:pk>/<str:decision>/", approval_views.approval_decide, name="decide"),
     path("<int:pk>/agreement.pdf", views.agreement_pdf, name="agreement"),
     path("promise/<str:number>/", views.promise_new, name="promise"),
     path("dispute/<str:number>/", views.dispute_new, name="dispute"),
-    path("disputes/", views.disputes_overdue, name="disputes"),
+    path("disputes/", approval_views.disputes_overdue, name="disputes"),
 ]

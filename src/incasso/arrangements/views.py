@@ -1,5 +1,5 @@
-"""Screens: the arrangement wizard, the supervisors' approval queue and overdue disputes, and the
-promise and dispute forms. Cases are found through `case_get_for_user` (404 outside the user's
+"""Screens: the arrangement wizard and detail, the promise and dispute forms, the running arrangements
+(the supervisors' approval queue and overdue disputes are in `approval_views`). Cases are found through `case_get_for_user` (404 outside the user's
 scope); only agency staff reach these pages (403), only supervisors decide (403)."""
 
 from __future__ import annotations
@@ -17,14 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from incasso.arrangements import schedule as sched
 from incasso.arrangements import selectors
 from incasso.arrangements.affordability import affordability
 from incasso.arrangements.disputes import dispute_ask_client, dispute_open, dispute_resolve
 from incasso.arrangements.forms import (
-    DecisionForm,
     DisputeAskForm,
     DisputeForm,
     DisputeResolveForm,
@@ -44,9 +43,7 @@ from incasso.arrangements.models import (
 from incasso.arrangements.promises import promise_record
 from incasso.arrangements.services import (
     arrangement_accept,
-    arrangement_approve,
     arrangement_propose,
-    arrangement_reject,
     authority_for,
     policy_for_client,
 )
@@ -60,11 +57,6 @@ if TYPE_CHECKING:
     from incasso.arrangements.selectors import InstalmentWithPaid
 
 WIZARD = "arrangements/wizard.html"
-
-
-def _require_approver(request: HttpRequest) -> None:
-    if not selectors.is_approver(request.user):
-        raise PermissionDenied(_("Supervisors only"))
 
 
 def _preview(form: ScheduleForm, balance: Decimal, today: dt.date, policy: Any, user: Any) -> dict[str, Any]:
@@ -156,61 +148,6 @@ def arrangement_new(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, template, context)
 
 
-@staff_required
-def approvals(request: HttpRequest) -> HttpResponse:
-    _require_approver(request)
-    queue = list(selectors.approval_queue(user=request.user))
-    for item in queue:
-        _describe_proposal(item)
-    return render(request, "arrangements/approvals.html", {"queue": queue})
-
-
-def _describe_proposal(item: Arrangement) -> None:
-    """For the supervisor: the instalments (prefetched) and why the proposal exceeds its proposer's authority."""
-    instalments = sorted(item.instalments.all(), key=lambda i: i.number)
-    item.count = len(instalments)  # type: ignore[attr-defined]
-    item.last_due = instalments[-1].due_on if instalments else None  # type: ignore[attr-defined]
-    authority = authority_for(item.proposed_by) if item.proposed_by is not None else None
-    item.beyond = (  # type: ignore[attr-defined]
-        sched.authority_exceeded(
-            months=sched.months_spanned(instalments[0].due_on, instalments[-1].due_on),
-            balance=item.balance,
-            authority=authority,
-        )
-        if authority is not None and instalments
-        else []
-    )
-
-
-@staff_required
-@require_POST
-def approval_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    _require_approver(request)
-    arrangement = selectors.arrangement_get_for_approver(user=request.user, pk=pk)
-    if arrangement is None or decision not in {"approve", "reject"}:
-        raise Http404("No such proposal")
-    form = DecisionForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    error = ""
-    try:
-        if decision == "approve":
-            arrangement = arrangement_approve(arrangement=arrangement, supervisor=request.user, note=note)
-        else:
-            arrangement = arrangement_reject(arrangement=arrangement, supervisor=request.user, note=note)
-    except DomainError as exc:
-        error = exc.message
-    if getattr(request, "htmx", False):
-        _describe_proposal(arrangement)
-        return render(
-            request,
-            "arrangements/approvals.html#row",
-            {"item": arrangement, "error": error, "decided": not error},
-        )
-    if error:
-        messages.error(request, error)
-    return redirect("arrangements:approvals")
-
-
 @login_required
 def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     arrangement = selectors.arrangement_get_for_user(user=request.user, pk=pk)
@@ -255,14 +192,6 @@ def dispute_new(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("Dispute registered; automatic steps are on hold."))
             return redirect("arrangements:dispute_detail", dispute.pk)
     return render(request, "arrangements/case_form.html", {"case": case, "form": form, "title": _("Dispute")})
-
-
-@staff_required
-def disputes_overdue(request: HttpRequest) -> HttpResponse:
-    _require_approver(request)
-    days = int(getattr(settings, "INCASSO_DISPUTE_OVERDUE_DAYS", 30))
-    disputes = selectors.disputes_open_too_long(user=request.user, today=timezone.localdate(), days=days)
-    return render(request, "arrangements/disputes.html", {"disputes": disputes, "days": days})
 
 
 def _instalment_rows(arrangement: Arrangement) -> list[InstalmentWithPaid]:
