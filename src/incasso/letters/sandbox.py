@@ -56,7 +56,7 @@ FIELDS: dict[str, str] = {
     "wki_registration": "Wki-registratienummer",
     "claim_count": "aantal facturen",
     "claims": "lijst van facturen (gebruik in {% for claim in claims %})",
-    # Betalingsregeling (leeg als het dossier geen regeling heeft): zie selectors.arrangement_fields.
+    # Betalingsregeling (leeg als het dossier geen regeling heeft): zie arrangement_facts.arrangement_fields.
     "instalment_count": "aantal termijnen van de regeling",
     "instalment_amount": "het gewone termijnbedrag",
     "last_instalment_amount": "het bedrag van de laatste termijn (kan afwijken door afronding)",
