@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from incasso.arrangements.instalments import instalment_record_payment
-from incasso.letters.sandbox import TemplateRefused, template_render
 from incasso.letters.arrangement_facts import arrangement_fields
+from incasso.letters.sandbox import TemplateRefused, template_render
 from incasso.letters.services import letter_compose, letter_render
 from incasso.letters.tests.conftest import FIRST_DUE, LETTER_DAY
 from incasso.letters.tests.test_render import pdf_text
