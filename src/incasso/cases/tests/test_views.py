@@ -488,16 +488,22 @@ def test_client_users_cannot_open_cases(client, zorg_user, zorg):
 # --- chrome ----------------------------------------------------------------------------------
 
 
-def test_navigation_shows_future_screens_greyed_and_administration_for_supervisors(
-    client, officer, supervisor
+def test_navigation_links_every_screen_and_administration_for_supervisors(
+    client, officer, supervisor, zorg_user
 ):
     client.force_login(officer)
     html = client.get(reverse("cases:list")).content.decode()
-    assert 'title="binnenkort"' in html and "Werkvoorraad" in html  # reports: not built yet
+    assert "binnenkort" not in html and "Werkvoorraad" in html
+    assert f'href="{reverse("reports:index")}"' in html
+    assert 'aria-disabled="true">Beheer' in html  # an officer sees Beheer greyed: for supervisors
     assert f'href="{reverse("management")}"' not in html
     assert f'href="{reverse("strategies:queue")}"' in html  # the work queue exists: linked
     client.force_login(supervisor)
     assert f'href="{reverse("management")}"' in client.get(reverse("cases:list")).content.decode()
+    client.force_login(zorg_user)  # a client's user: its cases and its reports, nothing of the agency
+    html = client.get(reverse("cases:list")).content.decode()
+    assert f'href="{reverse("reports:index")}"' in html
+    assert "Werkvoorraad" not in html and "Beheer" not in html and "Betalingen" not in html
 
 
 def test_switching_to_english(officer_client):
