@@ -26,6 +26,7 @@ from incasso.core.exceptions import DomainError
 from incasso.intake.claims import RowError
 from incasso.intake.services import ImportReport, claims_import_table
 from incasso.intake.tables import Table
+from incasso.reports.selectors import BUCKETS, Figures, portfolio_report, report_clients
 
 api = NinjaAPI(
     title="Incasso API",
@@ -377,3 +378,60 @@ def claims_hand_over(request: HttpRequest, payload: s.ClaimsIn) -> Status[dict[s
     )
     report = claims_import_table(client=client, table=table, actor=_user(request), dry_run=payload.dry_run)
     return Status(200 if report.ok else 422, _report(report))
+
+
+def _buckets(values: dict[str, Decimal]) -> dict[str, Decimal]:
+    return {**{b: values[b] for b in BUCKETS}, "total": sum(values.values(), Decimal("0.00"))}
+
+
+def _figures(f: Figures) -> dict[str, Any]:
+    return {
+        "received": f.received,
+        "received_principal": f.received_principal,
+        "recovered_principal": f.recovered_principal,
+        "recovery_rate": f.recovery_rate,
+        "collected": _buckets(f.collected),
+        "paying_cases": f.paying_cases,
+        "closed": f.closed,
+        "success_rate": f.success_rate,
+        "days_to_payment_mean": f.days_to_payment_mean,
+        "days_to_payment_median": f.days_to_payment_median,
+        "open_cases": f.open_cases,
+        "open_balance": _buckets(f.open_balance),
+        "arrangements_active": f.arrangements_active,
+        "arrangements_completed": f.arrangements_completed,
+        "arrangements_broken": f.arrangements_broken,
+    }
+
+
+@api.get(
+    "/reports/portfolio",
+    tags=["reports"],
+    response=s.PortfolioReportOut,
+    summary="The portfolio report over a period, per client and in total",
+)
+def reports_portfolio(request: HttpRequest, start: dt.date, end: dt.date, client: str = "") -> dict[str, Any]:
+    """The figures of the Rapportages screen, for the token's clients (or the one `client` code):
+    received, collected, recovery rate, closed, open on `end`, arrangements, and twelve months."""
+    if start > end:
+        raise HttpError(422, "end: the period ends before it starts")
+    if end > timezone.localdate():
+        raise HttpError(422, "end: a report cannot look past today")
+    clients = report_clients(_user(request))
+    if client:
+        clients = clients.filter(code=client)
+        if not clients.exists():
+            raise HttpError(404, f"No client with code {client}")
+    report = portfolio_report(clients=clients, start=start, end=end)
+    return {
+        "start": report.start,
+        "end": report.end,
+        "clients": [
+            {"client": r.client.code, "name": r.client.name, **_figures(r.figures)} for r in report.rows
+        ],
+        "total": _figures(report.total),
+        "months": [
+            {"month": m.first_day, "received": m.received, "collected": _buckets(m.collected)}
+            for m in report.months
+        ],
+    }

@@ -202,3 +202,47 @@ class ClaimsReport(Schema):
     skipped: list[SkippedOut]
     errors: list[RowErrorOut]
     warnings: list[str]
+
+
+class BucketsOut(Schema):
+    principal: Decimal
+    interest: Decimal
+    costs: Decimal
+    total: Decimal
+
+
+class FiguresOut(Schema):
+    received: int = Field(description="Cases opened in the period")
+    received_principal: Decimal = Field(description="The principal of their claims")
+    recovered_principal: Decimal = Field(description="Of that principal, paid so far")
+    recovery_rate: Decimal | None = Field(description="recovered ÷ received principal, in %, one decimal")
+    collected: BucketsOut = Field(description="Payments with a value date in the period, net of reversals")
+    paying_cases: int
+    closed: dict[str, int] = Field(description="Cases closed in the period, by closing reason")
+    success_rate: Decimal | None = Field(description="Closed paid or settled ÷ all closed, in %")
+    days_to_payment_mean: Decimal | None = Field(description="Opening to closing, cases closed paid")
+    days_to_payment_median: Decimal | None
+    open_cases: int = Field(description="Open on the period's last day")
+    open_balance: BucketsOut = Field(description="Their balance booked up to that day")
+    arrangements_active: int
+    arrangements_completed: int
+    arrangements_broken: int
+
+
+class ClientFiguresOut(FiguresOut):
+    client: str = Field(description="The client's code")
+    name: str
+
+
+class MonthOut(Schema):
+    month: dt.date = Field(description="The month's first day")
+    received: int
+    collected: BucketsOut
+
+
+class PortfolioReportOut(Schema):
+    start: dt.date
+    end: dt.date
+    clients: list[ClientFiguresOut]
+    total: FiguresOut
+    months: list[MonthOut] = Field(description="The twelve months up to the period's end")

@@ -41,6 +41,11 @@ PAYMENTS = Q(kind=EntryKind.PAYMENT) | Q(kind=EntryKind.REVERSAL, reverses__kind
 MONTHS = 12
 
 
+def _cents(value: Decimal | None) -> Decimal:
+    """A sum back to cents: SQLite sums decimals as floats (3503.24000000000, -1.1e-13)."""
+    return Decimal(value or 0).quantize(figures.CENT)
+
+
 def report_clients(user: Any) -> QuerySet[Client]:
     """The clients whose figures `user` may see, by name."""
     scope = client_scope(user)
@@ -207,8 +212,8 @@ def _received(
         handed=Sum("amount", filter=Q(kind=EntryKind.CLAIM_ADDED), default=ZERO),
         paid=Sum("amount", filter=PAYMENTS, default=ZERO),
     ):
-        per[total["case__client_id"]].received_principal = total["handed"]
-        per[total["case__client_id"]].recovered_principal = -total["paid"]
+        per[total["case__client_id"]].received_principal = _cents(total["handed"])
+        per[total["case__client_id"]].recovered_principal = -_cents(total["paid"])
 
 
 def _collected(
@@ -216,7 +221,7 @@ def _collected(
 ) -> None:
     in_period = entries.filter(PAYMENTS, value_on__range=(start, end))
     for row in in_period.values("case__client_id", "bucket").annotate(total=Sum("amount")):
-        per[row["case__client_id"]].collected[row["bucket"]] = -row["total"]
+        per[row["case__client_id"]].collected[row["bucket"]] = -_cents(row["total"])
     paid = in_period.filter(kind=EntryKind.PAYMENT, reversed_by__isnull=True)  # a bounced debit paid nothing
     for count in paid.values("case__client_id").annotate(n=Count("case_id", distinct=True)):
         per[count["case__client_id"]].paying_cases = count["n"]
@@ -238,7 +243,7 @@ def _open(per: dict[int, Figures], *, open_at_end: QuerySet[Case], entries: Quer
     for row in open_at_end.values("client_id").annotate(n=Count("id")):
         per[row["client_id"]].open_cases = row["n"]
     for total in entries.values("case__client_id", "bucket").annotate(total=Sum("amount")):
-        per[total["case__client_id"]].open_balance[total["bucket"]] = total["total"]
+        per[total["case__client_id"]].open_balance[total["bucket"]] = _cents(total["total"])
 
 
 def _arrangements(per: dict[int, Figures], *, ids: list[int], start: dt.date, end: dt.date) -> None:
@@ -269,7 +274,7 @@ def _months(*, cases: QuerySet[Case], entries: QuerySet[LedgerEntry], end: dt.da
         .values("month", "bucket")
         .annotate(total=Sum("amount"))
     ):
-        collected[figures.month_start(row["month"])][row["bucket"]] = -row["total"]
+        collected[figures.month_start(row["month"])][row["bucket"]] = -_cents(row["total"])
     received: dict[dt.date, int] = dict.fromkeys(firsts, 0)
     for count in (
         cases.filter(opened_on__range=window)
@@ -287,7 +292,7 @@ def _ages(*, open_at_end: QuerySet[Case], entries: QuerySet[LedgerEntry], end: d
     for row in open_at_end.values("opened_on").annotate(n=Count("id")):
         counts[figures.age_band((end - row["opened_on"]).days)] += row["n"]
     for total in entries.values("case__opened_on").annotate(total=Sum("amount")):
-        balances[figures.age_band((end - total["case__opened_on"]).days)] += total["total"]
+        balances[figures.age_band((end - total["case__opened_on"]).days)] += _cents(total["total"])
     return tuple(
         Band(key=str(i), cases=counts[i], balance=balances[i]) for i in range(len(figures.AGE_BANDS))
     )
@@ -300,7 +305,7 @@ def _states(*, cases: QuerySet[Case], entries: QuerySet[LedgerEntry]) -> tuple[B
         for row in cases.exclude(state=CaseState.CLOSED).values("state").annotate(n=Count("id"))
     }
     balances = {
-        row["case__state"]: row["total"]
+        row["case__state"]: _cents(row["total"])
         for row in entries.exclude(case__state=CaseState.CLOSED)
         .values("case__state")
         .annotate(total=Sum("amount"))

@@ -208,3 +208,42 @@ def test_htmx_gets_the_report_alone_and_english_reads_english(client, portfolio,
 def test_anonymous_users_go_to_the_login(client):
     response = client.get(reverse("reports:index"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_the_api_serves_the_same_report_in_the_tokens_scope(portfolio, zorg_user, officer):
+    from django.test import Client as HttpClient
+
+    from incasso.api.services import api_token_create
+
+    def api(user):
+        _, token = api_token_create(user=user, name="BI")
+        return HttpClient(headers={"Authorization": f"Bearer {token}"})
+
+    period = {"start": "2026-01-01", "end": "2026-10-31"}
+    body = api(zorg_user).get("/api/v1/reports/portfolio", period).json()
+    assert [c["client"] for c in body["clients"]] == ["ZORG"]
+    assert body["total"]["collected"] == {
+        "principal": "680.00",
+        "interest": "20.00",
+        "costs": "100.00",
+        "total": "800.00",
+    }
+    assert body["total"]["received_principal"] == "1500.00" and body["total"]["recovery_rate"] == "45.3"
+    assert body["total"]["closed"]["paid"] == 1 and len(body["months"]) == 12
+    assert api(zorg_user).get("/api/v1/reports/portfolio", {**period, "client": "ENERGIE"}).status_code == 404
+    staff = api(officer)
+    assert staff.get("/api/v1/reports/portfolio", period).json()["total"]["received_principal"] == "2300.00"
+    bad = staff.get("/api/v1/reports/portfolio", {"start": "2026-05-01", "end": "2026-04-01"})
+    assert bad.status_code == 422 and "ends before it starts" in bad.json()["detail"]
+    assert staff.get("/api/v1/reports/portfolio", {"start": "2026-05-01"}).status_code == 422  # no end
+
+
+def test_sums_stay_in_cents_where_the_database_adds_decimals_as_floats(zorg, officer):
+    case = CaseFactory(client=zorg, officer=officer, state=CaseState.AMICABLE, opened_on=dt.date(2026, 2, 1))
+    ClaimFactory(case=case, principal=D("0.30"))
+    for amount in ("0.10", "0.20"):  # 0.1 + 0.2 is 0.30000000000000004 in binary floating point
+        _pay(case, Bucket.PRINCIPAL, amount, dt.date(2026, 3, 1))
+    report = portfolio_report(clients=Client.objects.all(), start=START, end=END)
+    assert report.total.collected["principal"] == D("0.30")
+    assert str(report.total.collected["principal"]) == "0.30" and str(report.total.open_total) == "0.00"
+    assert report.total.recovery_rate == D("100.0")
