@@ -61,7 +61,7 @@ def portfolio(zorg, energie, officer):
 
 
 def test_every_figure_of_the_period(portfolio, django_assert_max_num_queries):
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(14):
         report = portfolio_report(clients=Client.objects.order_by("name"), start=START, end=END)
     t = report.total
     assert (t.received, t.received_principal) == (3, D("2300.00"))  # A, B, D
