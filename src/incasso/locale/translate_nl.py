@@ -1524,6 +1524,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "Open on %(end)s by age": "Open op %(end)s, naar looptijd",
     "Open for": "Looptijd",
     "Open cases by state today": "Open dossiers naar status, vandaag",
+    "These cases": "Deze dossiers",
     "Per client": "Per opdrachtgever",
     "Days to payment": "Dagen tot betaling",
     "No cases for these clients.": "Geen dossiers voor deze opdrachtgevers.",

@@ -146,6 +146,8 @@ def test_staff_see_all_clients_and_can_narrow_to_one(client, portfolio, officer)
         reverse("reports:index"), {"client": "ENERGIE", "start": "2026-01-01", "end": "2026-10-31"}
     ).content.decode()
     assert "€ 800,00" in html and "Per opdrachtgever" not in html and "0,0 %" in html
+    energie = Client.objects.get(code="ENERGIE")  # a state opens its cases in the case list
+    assert f'href="{reverse("cases:list")}?state=amicable&amp;client={energie.pk}"' in html
     # the download takes the filter shown (also after htmx changed it without reloading the page)
     assert (
         f'href="{reverse("reports:export_csv")}?client=ENERGIE&amp;start=2026-01-01&amp;end=2026-10-31"'
