@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "incasso.legal",
     "incasso.letters",
     "incasso.api",
+    "incasso.portal",
 ]
 
 MIDDLEWARE = [

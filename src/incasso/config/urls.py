@@ -18,6 +18,7 @@ urlpatterns = [
     path("arrangements/", include("incasso.arrangements.urls")),
     path("legal/", include("incasso.legal.urls")),
     path("letters/", include("incasso.letters.urls")),
+    path("portaal/", include("incasso.portal.urls")),
     path("", include("incasso.strategies.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
