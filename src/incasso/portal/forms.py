@@ -79,8 +79,26 @@ class PromiseForm(Form):
     due_on = date_field(_("I will pay on"))
 
 
+# The reasons of `arrangements.models.DisputeReason` (the same codes, so the officer's dispute form can
+# take them over), in the debtor's words.
+DISPUTE_REASONS = {
+    DisputeReason.NOT_RECEIVED: _("I did not receive the product or service"),
+    DisputeReason.WRONG_AMOUNT: _("The amount is wrong"),
+    DisputeReason.ALREADY_PAID: _("I have already paid"),
+    DisputeReason.QUALITY: _("The product or service was not good"),
+    DisputeReason.NOT_MINE: _("This is not my debt"),
+    DisputeReason.FRAUD: _("Someone else used my name (fraud)"),
+}
+
+
 class DisputeForm(Form):
-    reason = forms.ChoiceField(label=_("Why do you not agree?"), choices=DisputeReason.choices)
+    reason = forms.ChoiceField(
+        label=_("Why do you not agree?"),
+        choices=[
+            ("", _("— choose a reason —")),
+            *((str(code), label) for code, label in DISPUTE_REASONS.items()),
+        ],
+    )
     description = forms.CharField(
         label=_("Explain what is wrong"),
         max_length=2000,

@@ -7,7 +7,6 @@ nothing takes a case number or id from a URL.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hmac
 from dataclasses import dataclass
@@ -185,8 +184,7 @@ def _qr_data_uri(*, name: str, iban: str, amount: Decimal, reference: str) -> st
         qr = epc_qr(name=name, iban=iban, amount=amount, reference=reference)
     except ValueError:
         return ""
-    svg = qr.svg_inline(scale=4, border=4, dark="#000", light="#fff", omitsize=True)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return str(qr.svg_data_uri(scale=4, border=4, dark="#000", light="#fff"))
 
 
 def _pay_to(case: Case, owed: Owed | None, arrangement: RunningArrangement | None) -> PayTo | None:

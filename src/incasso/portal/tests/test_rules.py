@@ -62,3 +62,10 @@ def test_a_proposal_outside_the_rules_names_its_field(kwargs, field):
     with pytest.raises(DomainError) as refused:
         proposal_schedule(balance=Decimal("1000.00"), today=TODAY, **kwargs)
     assert refused.value.field == field
+
+
+def test_the_debtors_dispute_reasons_are_the_officers_reasons():
+    from incasso.arrangements.models import DisputeReason
+    from incasso.portal.forms import DISPUTE_REASONS
+
+    assert sorted(DISPUTE_REASONS) == sorted(DisputeReason.values)
