@@ -17,6 +17,7 @@ from django.contrib import auth, messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from incasso.cases.models import Case
 from incasso.portal.selectors import portal_case
@@ -65,6 +66,7 @@ def portal_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     """The view gets the session's case as its second argument; no portal session: to the login."""
 
     @functools.wraps(view)
+    @never_cache  # the debtor's figures are not left in a shared computer's browser cache
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         case, timed_out = _session_case(request)
         if case is None:

@@ -175,3 +175,7 @@ def test_logging_out_ends_the_session(debtor):
     response = debtor.post("/portaal/uitloggen/", follow=True)
     assert "U bent uitgelogd" in response.content.decode()
     assert debtor.get("/portaal/dossier/").url == "/portaal/"
+
+
+def test_portal_pages_are_not_cached_by_the_browser(debtor):
+    assert "no-store" in debtor.get("/portaal/dossier/")["Cache-Control"]
