@@ -20,6 +20,7 @@ ACTOR_WORDS: dict[str, Promise] = {
     "manual": _("by hand"),
     "demo": _("demo"),
     "api": _("API"),
+    "portal": _("debtor via the portal"),
 }
 
 # "<kind>:<id>" sources of ledger entries (bank:<transaction>, dispute:<id>, bailiff:<update>, ...)

@@ -287,6 +287,7 @@ class EventKind(models.TextChoices):
     PAYMENT = "payment", _("payment")
     DEBTOR_CHANGED = "debtor_changed", _("debtor data changed")
     STEP = "step", _("strategy step")
+    PORTAL = "portal", _("debtor portal")
 
 
 class ContactOutcome(models.TextChoices):

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "incasso.letters",
     "incasso.api",
     "incasso.reports",
+    "incasso.portal",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,13 @@ with claims, collection costs, payments, write-offs, notes and tasks, and the de
 Deterministic for a given seed (random.Random + Faker nl_NL seeded); dates are relative to `today`.
 """
 
-from incasso.intake.demo.build import DemoResult, demo_build, demo_logins_text, demo_present
+from incasso.intake.demo.build import (
+    DemoResult,
+    demo_build,
+    demo_logins_text,
+    demo_portal_login,
+    demo_present,
+)
 from incasso.intake.demo.people import Builder
 from incasso.intake.demo.specs import CLIENTS, DEMO_PASSWORD
 
@@ -16,5 +22,6 @@ __all__ = [
     "DemoResult",
     "demo_build",
     "demo_logins_text",
+    "demo_portal_login",
     "demo_present",
 ]

@@ -15,13 +15,14 @@ from incasso.accounts.models import Role, User
 from incasso.calculations.costs import collection_costs
 from incasso.calculations.deadlines import fourteen_day_term
 from incasso.cases.ledger import ledger_book
-from incasso.cases.models import Bucket, Case, DebtType, EntryKind, InterestBasis
+from incasso.cases.models import Bucket, Case, CaseState, DebtType, EntryKind, InterestBasis
 from incasso.cases.selectors import case_balance
 from incasso.cases.services import case_open, case_transition
 from incasso.cases.timeline import note_add, task_complete, task_create
 from incasso.clients.models import Client
 from incasso.clients.services import client_create
 from incasso.core.formatting import format_date
+from incasso.debtors.selectors import debtor_current_address
 from incasso.debtors.services import (
     contact_point_mark_invalid,
     debtor_move,
@@ -306,3 +307,18 @@ def demo_build(*, cases: int = 300, seed: int = 2026, today: dt.date) -> DemoRes
 def demo_logins_text(result: DemoResult) -> str:
     lines = [f"  {username:<15} {label}" for username, label in result.logins]
     return "\n".join(["Logins (password for all: " + DEMO_PASSWORD + "):", *lines])
+
+
+def demo_portal_login() -> str:
+    """One open demo case's debtor portal login (/portaal/): the three facts printed on its letters."""
+    cases = Case.objects.filter(
+        client__code__in=[spec.code for spec in CLIENTS], state=CaseState.AMICABLE, debtor__kind="person"
+    ).select_related("debtor")
+    for case in cases.order_by("pk")[:50]:
+        address = debtor_current_address(debtor=case.debtor)
+        if address is not None:
+            return (
+                f"Debtor portal (/portaal/): case number {case.number}, payment reference "
+                f"{case.payment_reference}, postcode {address.postcode} ({case.debtor.display_name})"
+            )
+    return "Debtor portal (/portaal/): no open demo case with a current address"

@@ -20,10 +20,24 @@ from incasso.payments.models import BankTransaction
 pytestmark = pytest.mark.django_db
 
 
+def assert_portal_login_works(output: str) -> None:
+    """The printed portal login opens that case (`portal.selectors.case_for_portal_login`)."""
+    import re
+
+    from incasso.portal.selectors import case_for_portal_login
+
+    found = re.search(r"case number (\S+), payment reference (\d{16}), postcode ([^(]+) \(", output)
+    assert found, output
+    number, reference, postcode = found.groups()
+    case = case_for_portal_login(number=number, payment_reference=reference, postcode=postcode)
+    assert case is not None and case.number == number
+
+
 def test_demo_builds_a_consistent_portfolio_once():
     out = StringIO()
     call_command("demo", cases=40, stdout=out)
     assert "password for all: incasso-demo" in out.getvalue()
+    assert_portal_login_works(out.getvalue())
     assert Client.objects.filter(code__startswith="DEMO-").count() == 4
     assert Case.objects.count() == 40
     assert len(set(Case.objects.values_list("state", flat=True))) >= 4
@@ -82,7 +96,8 @@ def test_demo_builds_a_consistent_portfolio_once():
     before = Case.objects.count(), User.objects.count()
     again = StringIO()
     call_command("demo", cases=20, stdout=again)
-    assert again.getvalue().strip() == "demo data already present"
+    assert again.getvalue().splitlines()[0] == "demo data already present"
+    assert again.getvalue().splitlines()[1].startswith("Debtor portal (/portaal/): case number ")
     assert (Case.objects.count(), User.objects.count()) == before
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from incasso.intake.demo import demo_build, demo_logins_text
+from incasso.intake.demo import demo_build, demo_logins_text, demo_portal_login
 
 
 class Command(BaseCommand):
@@ -23,6 +23,7 @@ class Command(BaseCommand):
         result = demo_build(cases=options["cases"], seed=options["seed"], today=timezone.localdate())
         if not result.created:
             self.stdout.write("demo data already present")
+            self.stdout.write(demo_portal_login())
             return
         states = ", ".join(f"{state} {count}" for state, count in sorted(result.states.items()))
         self.stdout.write(
@@ -30,3 +31,4 @@ class Command(BaseCommand):
             f"{result.cases} cases ({states})."
         )
         self.stdout.write(demo_logins_text(result))
+        self.stdout.write(demo_portal_login())

@@ -1,0 +1,96 @@
+"""The debtor's overview: who the creditor is, the invoices, what is owed today, how to pay."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import translation
+
+from incasso.arrangements import schedule as sched
+from incasso.arrangements.services import arrangement_propose
+from incasso.calculations.sheet import format_money
+from incasso.cases.models import Case
+from incasso.cases.selectors import case_balance
+from incasso.cases.statement import case_statement
+from incasso.portal.tests.conftest import TODAY
+
+
+def test_the_overview_shows_the_creditor_the_invoices_and_how_to_pay(debtor, debtor_case):
+    page = debtor.get("/portaal/dossier/").content.decode()
+    assert "Zorggroep Noord" in page
+    assert "ZN-1001" in page and "01-11-2025" in page and "€ 1.250,00" in page
+    assert "NL91 ABNA 0417 1643 00" in page
+    ref = debtor_case.payment_reference
+    assert " ".join(ref[i : i + 4] for i in range(0, 16, 4)) in page
+    assert 'src="data:image/svg+xml' in page  # the EPC QR code
+
+
+def test_the_amounts_are_the_cases_own_calculation_to_the_cent(debtor, debtor_case):
+    statement = case_statement(case=debtor_case, as_of=TODAY)
+    assert statement.interest.outstanding > 0  # the invoice has been due since December
+    response = debtor.get("/portaal/dossier/")
+    owed = response.context["overview"].owed
+    assert (owed.principal, owed.interest, owed.costs, owed.total) == (
+        statement.principal.outstanding,
+        statement.interest.outstanding,
+        statement.costs.outstanding,
+        statement.outstanding,
+    )
+    page = response.content.decode()
+    for amount in (statement.principal.outstanding, statement.interest.outstanding, statement.outstanding):
+        assert format_money(amount) in page
+
+
+def test_a_running_arrangement_shows_its_instalments_and_the_code_asks_for_the_next_one(
+    debtor, debtor_case, officer
+):
+    balance = case_balance(case=debtor_case).total  # an arrangement covers the ledger's balance
+    plan = sched.build_schedule(balance=balance, count=3, start_on=TODAY + dt.timedelta(days=5))
+    arrangement = arrangement_propose(case=debtor_case, schedule=plan, officer=officer, today=TODAY)
+    assert arrangement.status == "active"
+    response = debtor.get("/portaal/dossier/")
+    shown = response.context["overview"].arrangement
+    assert [i.amount for i in shown.instalments] == [i.amount for i in plan.instalments]
+    first = arrangement.instalments.get(number=1)
+    pay_to = response.context["overview"].pay_to
+    assert pay_to.amount == first.amount and pay_to.reference.replace(" ", "") == first.payment_reference
+
+
+def test_a_closed_case_may_log_in_but_sees_it_is_closed_and_no_actions(debtor, debtor_case):
+    Case.objects.filter(pk=debtor_case.pk).update(state="closed", closed_on=TODAY, closing_reason="paid")
+    page = debtor.get("/portaal/dossier/").content.decode()
+    assert "Dit dossier is afgesloten" in page
+    assert "/portaal/regeling/" not in page and "/portaal/betwisting/" not in page
+    assert 'src="data:image/svg+xml' not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("nl", ["Wat u vandaag moet betalen", "Zo betaalt u", "Uitloggen"]),
+        ("en", ["What you owe today", "How to pay", "Log out"]),
+    ],
+)
+def test_the_pages_render_in_dutch_and_in_english(debtor, client, debtor_case, language, words):
+    debtor.cookies["django_language"] = language
+    for url in (
+        "/portaal/dossier/",
+        "/portaal/regeling/",
+        "/portaal/betaalbelofte/",
+        "/portaal/betwisting/",
+        "/portaal/contactgegevens/",
+    ):
+        response = debtor.get(url)
+        assert response.status_code == 200
+        assert f'<html lang="{language}">' in response.content.decode()
+    page = debtor.get("/portaal/dossier/").content.decode()
+    for word in words:
+        assert word in page
+    translation.activate("nl")
+
+
+def test_the_login_page_renders_in_both_languages(client):
+    assert "Bekijk uw dossier" in client.get("/portaal/").content.decode()
+    client.cookies["django_language"] = "en"
+    assert "View your case" in client.get("/portaal/").content.decode()

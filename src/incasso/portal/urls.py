@@ -1,0 +1,16 @@
+from django.urls import path
+
+from incasso.portal import views
+
+app_name = "portal"
+
+# No case number or id in any URL: the case comes from the session (portal.session).
+urlpatterns = [
+    path("", views.login, name="login"),
+    path("uitloggen/", views.logout, name="logout"),
+    path("dossier/", views.overview, name="overview"),
+    path("regeling/", views.proposal, name="proposal"),
+    path("betaalbelofte/", views.promise, name="promise"),
+    path("betwisting/", views.dispute, name="dispute"),
+    path("contactgegevens/", views.contact, name="contact"),
+]

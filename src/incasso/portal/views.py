@@ -1,0 +1,168 @@
+"""The debtor portal's screens: log in, the overview, and four requests to the officer.
+
+Every page but the login takes its case from the session (`portal_required`); no URL carries a case
+number or id. Requests are POSTs with CSRF, checked by a form, written by a service (one task, one
+event, nothing half-written), then redirected to the overview with a confirmation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from incasso.cases.forms import add_domain_error
+from incasso.cases.models import Case, CaseState
+from incasso.core.exceptions import DomainError
+from incasso.portal import forms, selectors, services
+from incasso.portal.proposal import proposal_schedule
+from incasso.portal.session import CASE_KEY, portal_required, portal_session_end, portal_session_start
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET" and request.session.get(CASE_KEY) and not request.user.is_authenticated:
+        return redirect("portal:overview")
+    form = forms.LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.portal_login(**form.cleaned_data, ip=_client_ip(request))
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            portal_session_start(request, case)
+            return redirect("portal:overview")
+    return render(request, "portal/login.html", {"form": form})
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    portal_session_end(request)
+    messages.info(request, _("You are logged out. Thank you for your visit."))
+    return redirect("portal:login")
+
+
+@portal_required
+def overview(request: HttpRequest, case: Case) -> HttpResponse:
+    today = timezone.localdate()
+    data = selectors.portal_overview(case=case, today=today)
+    return render(request, "portal/overview.html", {"overview": data, "today": today})
+
+
+def _closed(request: HttpRequest, case: Case) -> HttpResponse | None:
+    if case.state == CaseState.CLOSED:
+        messages.info(request, _("This case is closed. There is nothing left to arrange."))
+        return redirect("portal:overview")
+    return None
+
+
+def _request_page(
+    request: HttpRequest,
+    case: Case,
+    *,
+    form: Form,
+    template: str,
+    submit: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """The shared flow of the requests: a valid form goes to `submit`; a refusal shows on its field."""
+    if response := _closed(request, case):
+        return response
+    if request.method == "POST" and form.is_valid():
+        try:
+            submit(form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("portal:overview")
+    return render(request, template, {"form": form})
+
+
+@portal_required
+@require_http_methods(["GET", "POST"])
+def proposal(request: HttpRequest, case: Case) -> HttpResponse:
+    """Fill in, see the resulting schedule (step "preview"), then send it (step "send")."""
+    if response := _closed(request, case):
+        return response
+    today = timezone.localdate()
+    form = forms.ProposalForm(request.POST or None)
+    owed = selectors.case_owed_today(case=case, today=today)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        terms = {
+            "count": data["count"],
+            "monthly_amount": data["monthly_amount"],
+            "start_on": data["start_on"],
+        }
+        try:
+            if request.POST.get("step") == "send":
+                services.proposal_submit(case=case, today=today, explanation=data["explanation"], **terms)
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. We have received your proposal. We will let you know our answer within five working days."
+                    ),
+                )
+                return redirect("portal:overview")
+            plan = proposal_schedule(balance=owed.total if owed else selectors.ZERO, today=today, **terms)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    return render(request, "portal/proposal.html", {"form": form, "owed": owed, "plan": plan})
+
+
+@portal_required
+@require_http_methods(["GET", "POST"])
+def promise(request: HttpRequest, case: Case) -> HttpResponse:
+    today = timezone.localdate()
+    return _request_page(
+        request,
+        case,
+        form=forms.PromiseForm(request.POST or None),
+        template="portal/promise.html",
+        submit=lambda data: services.promise_submit(case=case, today=today, **data),
+        done=_("Thank you. We have noted that you will pay. Please use the payment reference when you pay."),
+    )
+
+
+@portal_required
+@require_http_methods(["GET", "POST"])
+def dispute(request: HttpRequest, case: Case) -> HttpResponse:
+    today = timezone.localdate()
+    return _request_page(
+        request,
+        case,
+        form=forms.DisputeForm(request.POST or None),
+        template="portal/dispute.html",
+        submit=lambda data: services.dispute_submit(case=case, today=today, **data),
+        done=_(
+            "Thank you. We have received your objection. While we look into it, we will not send "
+            "reminders or charge costs. We will contact you within 14 days."
+        ),
+    )
+
+
+@portal_required
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest, case: Case) -> HttpResponse:
+    today = timezone.localdate()
+    return _request_page(
+        request,
+        case,
+        form=forms.ContactForm(request.POST or None),
+        template="portal/contact.html",
+        submit=lambda data: services.contact_submit(case=case, today=today, **data),
+        done=_("Thank you. We will check your new contact details and then use them."),
+    )
