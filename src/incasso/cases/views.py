@@ -54,16 +54,12 @@ from incasso.cases.states import allowed_targets
 from incasso.core.access import can_write, require_write, staff_required
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_date
+from incasso.core.htmx import is_fragment_request
 from incasso.debtors.services import debtor_create, debtor_validate
 
 LIST_TEMPLATE = "cases/case_list.html"
 DETAIL_TEMPLATE = "cases/case_detail.html"
 CASES_PER_PAGE = 50
-
-
-def _is_fragment_request(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 @login_required
@@ -73,7 +69,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters() if form.is_valid() else {}
     cases = selectors.case_list_for_user(user=request.user, **filters)
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    template = f"{LIST_TEMPLATE}#results" if _is_fragment_request(request) else LIST_TEMPLATE
+    template = f"{LIST_TEMPLATE}#results" if is_fragment_request(request) else LIST_TEMPLATE
     response = render(request, template, {"form": form, "page": page, "can_write": can_write(request.user)})
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -131,10 +127,10 @@ def _section_response(
 ) -> HttpResponse:
     """After an action: htmx gets the section and the timeline (out of band); a plain POST gets the
     page again when the form has errors, else a redirect (post/redirect/get)."""
-    if not form.errors and not _is_fragment_request(request):
+    if not form.errors and not is_fragment_request(request):
         return redirect(f"{reverse('cases:detail', args=[case.number])}#{section}")
     context = _detail_context(request, case.number, **({form_name: form} if form.errors else {}))
-    if not _is_fragment_request(request):
+    if not is_fragment_request(request):
         return render(request, DETAIL_TEMPLATE, context, status=400)
     html = render_to_string(f"{DETAIL_TEMPLATE}#{section}", context, request)
     html += render_to_string(f"{DETAIL_TEMPLATE}#timeline", {**context, "oob": True}, request)

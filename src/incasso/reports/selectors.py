@@ -12,8 +12,8 @@ same rows). Every figure comes from the append-only ledger and the cases' own da
 * open: cases open at the period's end, with their booked balance on that day (interest that runs
   but is not yet booked is not in it: the case's calculation sheet has it to the day).
 
-Who sees what: `report_clients` narrows to the user's clients (`core.access.client_scope`); a
-client outside the scope answers 404, as a case does.
+Who sees what: `report_clients` narrows to the user's clients (`core.access.client_scope`); the
+screen's filter and the API pick one client among those, so a client outside the scope is refused.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.http import Http404
 
 from incasso.arrangements.models import Arrangement, ArrangementStatus
 from incasso.cases.models import Bucket, Case, CaseState, ClosingReason, EntryKind, LedgerEntry
@@ -38,7 +37,6 @@ ZERO = Decimal("0.00")
 BUCKETS = (Bucket.PRINCIPAL, Bucket.INTEREST, Bucket.COSTS)
 # A payment, or the reversal of one: together they are what came in.
 PAYMENTS = Q(kind=EntryKind.PAYMENT) | Q(kind=EntryKind.REVERSAL, reverses__kind=EntryKind.PAYMENT)
-MONTHS = 12
 
 
 def _cents(value: Decimal | None) -> Decimal:
@@ -51,14 +49,6 @@ def report_clients(user: Any) -> QuerySet[Client]:
     scope = client_scope(user)
     clients = Client.objects.order_by("name")
     return clients if scope is None else clients.filter(pk__in=scope)
-
-
-def report_client_for_user(*, user: Any, code: str) -> Client:
-    """One client of the user's scope by its code; anything else is a 404."""
-    try:
-        return report_clients(user).get(code=code)
-    except Client.DoesNotExist:
-        raise Http404(code) from None
 
 
 @dataclass
@@ -276,7 +266,7 @@ def _arrangements(per: dict[int, Figures], *, ids: list[int], start: dt.date, en
 
 
 def _months(*, cases: QuerySet[Case], entries: QuerySet[LedgerEntry], end: dt.date) -> tuple[Month, ...]:
-    firsts = figures.months_ending(end, MONTHS)
+    firsts = figures.months_ending(end, figures.MONTHS_IN_YEAR)
     window = (firsts[0], end)
     collected: dict[dt.date, dict[str, Decimal]] = {m: dict.fromkeys(BUCKETS, ZERO) for m in firsts}
     for row in (

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from incasso.cases.models import Bucket, CaseState, ClosingReason
 from incasso.core.formatting import format_money
+from incasso.core.htmx import is_fragment_request
 from incasso.reports import figures, selectors
 from incasso.reports.forms import ReportForm
 
@@ -50,11 +51,7 @@ def _filtered(request: HttpRequest) -> tuple[ReportForm, selectors.Report | None
         shown[name] = form.cleaned_data[name].strftime("%d-%m-%Y")
     form.data = shown
     code = form.cleaned_data["client"]
-    chosen = (
-        clients.filter(pk=selectors.report_client_for_user(user=request.user, code=code).pk)
-        if code
-        else clients
-    )
+    chosen = clients.filter(code=code) if code else clients  # the form took only a code of these
     report = selectors.portfolio_report(
         clients=chosen, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
     )
@@ -91,9 +88,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "collected_rows": [(Bucket(b).label, report.total.collected[b]) for b in selectors.BUCKETS],
             "closed_rows": [(label, report.total.closed[value]) for value, label in ClosingReason.choices],
         }
-    htmx = getattr(request, "htmx", None)
-    fragment = htmx is not None and bool(htmx) and not htmx.history_restore_request
-    response = render(request, f"{TEMPLATE}#report" if fragment else TEMPLATE, context)
+    response = render(request, f"{TEMPLATE}#report" if is_fragment_request(request) else TEMPLATE, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
