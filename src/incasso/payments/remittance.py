@@ -19,11 +19,10 @@ Totals are sums of the lines, so the statement adds up with the ledger to the ce
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -37,6 +36,7 @@ from sepaxml import SepaTransfer
 from incasso.calculations.money import round_cents, to_cents
 from incasso.cases.models import Bucket, EntryKind, LedgerEntry
 from incasso.clients.models import Client
+from incasso.core.excel_csv import csv_amount, csv_bytes
 from incasso.core.exceptions import DomainError
 from incasso.payments.models import ClientContract, Remittance, RemittanceLine
 from incasso.payments.sepa import TRANSFER_SCHEMA, creditor_from_settings, iban_check, xml_validate
@@ -253,28 +253,22 @@ HEADER = (
 )
 
 
-def _amount_nl(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
-
-
 def statement_csv(statement: Statement) -> bytes:
     """Semicolon-separated, decimal comma (what Dutch Excel opens), one line per payment and a totals line."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADER)
+    rows: list[Sequence[str]] = [HEADER]
     for r in statement.rows:
-        writer.writerow(
+        rows.append(
             [r.case_number, r.debtor, r.on.isoformat(), r.kind]
-            + [_amount_nl(v) for v in (r.principal, r.interest, r.costs, r.commission, r.to_client)]
+            + [csv_amount(v) for v in (r.principal, r.interest, r.costs, r.commission, r.to_client)]
         )
-    writer.writerow(
+    rows.append(
         ["Totaal", "", "", ""]
         + [
-            _amount_nl(statement.total(n))
+            csv_amount(statement.total(n))
             for n in ("principal", "interest", "costs", "commission", "to_client")
         ]
     )
-    return out.getvalue().encode("utf-8-sig")
+    return csv_bytes(rows)
 
 
 def statement_xlsx(statement: Statement, *, title: str = "Afdracht") -> bytes:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from incasso.cases.models import Bucket, CaseState, ClosingReason
+from incasso.core.excel_csv import csv_amount, csv_bytes
 from incasso.core.formatting import format_money
 from incasso.core.htmx import is_fragment_request
 from incasso.reports import figures, selectors
@@ -93,10 +92,6 @@ def index(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _amount(value: Any) -> str:
-    return f"{value:.2f}".replace(".", ",")
-
-
 def _percent(value: Any) -> str:
     return "" if value is None else f"{value}".replace(".", ",")
 
@@ -132,17 +127,17 @@ def csv_rows(report: selectors.Report) -> list[list[str]]:
             name,
             code,
             str(f.received),
-            _amount(f.received_principal),
-            _amount(f.recovered_principal),
+            csv_amount(f.received_principal),
+            csv_amount(f.recovered_principal),
             _percent(f.recovery_rate),
-            *[_amount(f.collected[b]) for b in selectors.BUCKETS],
-            _amount(f.collected_total),
+            *[csv_amount(f.collected[b]) for b in selectors.BUCKETS],
+            csv_amount(f.collected_total),
             str(f.paying_cases),
             *[str(f.closed[reason]) for reason in ClosingReason.values],
             _percent(f.days_to_payment_mean),
             str(f.open_cases),
-            *[_amount(f.open_balance[b]) for b in selectors.BUCKETS],
-            _amount(f.open_total),
+            *[csv_amount(f.open_balance[b]) for b in selectors.BUCKETS],
+            csv_amount(f.open_total),
             str(f.arrangements_active),
             str(f.arrangements_completed),
             str(f.arrangements_broken),
@@ -165,10 +160,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
             for name, msgs in form.errors.items()
         )
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerows(csv_rows(report))
     name = f"rapportage-{report.start.isoformat()}-{report.end.isoformat()}.csv"
-    response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_bytes(csv_rows(report)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
