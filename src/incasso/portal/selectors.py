@@ -20,6 +20,7 @@ from incasso.cases.models import Case, CaseState
 from incasso.cases.statement import case_statement
 from incasso.core.exceptions import DomainError
 from incasso.debtors.selectors import debtor_current_address
+from incasso.letters.models import Letterhead
 from incasso.letters.rendering.epc import epc_qr
 from incasso.letters.selectors import letterhead_for_client
 
@@ -187,13 +188,9 @@ def _qr_data_uri(*, name: str, iban: str, amount: Decimal, reference: str) -> st
     return str(qr.svg_data_uri(scale=4, border=4, dark="#000", light="#fff"))
 
 
-def _pay_to(case: Case, owed: Owed | None, arrangement: RunningArrangement | None) -> PayTo | None:
+def _pay_to(case: Case, head: Letterhead, owed: Owed | None, arrangement: RunningArrangement | None) -> PayTo:
     """With a running arrangement the code asks for the next open instalment under its own reference
     (which is how the bank line finds the instalment); otherwise for the whole amount owed today."""
-    try:
-        head = letterhead_for_client(client=case.client)
-    except DomainError:
-        return None
     iban = head.iban.replace(" ", "").upper()
     amount, reference = (owed.total if owed else ZERO), case.payment_reference
     if arrangement is not None:
@@ -209,18 +206,14 @@ def _pay_to(case: Case, owed: Owed | None, arrangement: RunningArrangement | Non
     )
 
 
-def _contact(case: Case) -> Contact | None:
-    try:
-        head = letterhead_for_client(client=case.client)
-    except DomainError:
-        return None
-    return Contact(phone=head.phone, email=head.email)
-
-
 def portal_overview(*, case: Case, today: dt.date) -> PortalOverview:
     owed = case_owed_today(case=case, today=today)
     arrangement = _running_arrangement(case)
     closed = case.state == CaseState.CLOSED
+    try:  # where to pay and whom to ask, as the letters print them
+        head: Letterhead | None = letterhead_for_client(client=case.client)
+    except DomainError:
+        head = None
     return PortalOverview(
         case_number=case.number,
         debtor_name=case.debtor.display_name,
@@ -236,7 +229,7 @@ def portal_overview(*, case: Case, today: dt.date) -> PortalOverview:
             for c in case.claims.order_by("invoice_date", "id")
         ),
         owed=owed,
-        pay_to=None if closed else _pay_to(case, owed, arrangement),
+        pay_to=None if closed or head is None else _pay_to(case, head, owed, arrangement),
         arrangement=arrangement,
-        contact=_contact(case),
+        contact=None if head is None else Contact(phone=head.phone, email=head.email),
     )
