@@ -288,6 +288,7 @@ class EventKind(models.TextChoices):
     DEBTOR_CHANGED = "debtor_changed", _("debtor data changed")
     STEP = "step", _("strategy step")
     PORTAL = "portal", _("debtor portal")
+    PRIVACY = "privacy", _("privacy (GDPR)")
 
 
 class ContactOutcome(models.TextChoices):

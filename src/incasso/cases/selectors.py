@@ -116,8 +116,8 @@ def case_balance(*, case: Case) -> Balance:
 
 def document_get_for_user(*, user: Any, case_number: str, document_id: int) -> Document:
     case = case_get_for_user(user=user, number=case_number)
-    document = Document.objects.filter(case=case, pk=document_id).first()
-    if document is None:
+    document = Document.objects.filter(case=case, pk=document_id).exclude(file="").first()
+    if document is None:  # also a document whose file was erased (GDPR)
         raise Http404("No such document")
     return document
 

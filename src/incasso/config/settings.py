@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "incasso.api",
     "incasso.reports",
     "incasso.portal",
+    "incasso.privacy",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,8 @@ INCASSO_RUN_HORIZON_DAYS = env_int("INCASSO_RUN_HORIZON_DAYS", 0)  # how far ahe
 INCASSO_ARRANGEMENT_OFFICER_MAX_MONTHS = env_int("INCASSO_ARRANGEMENT_OFFICER_MAX_MONTHS", 6)
 INCASSO_ARRANGEMENT_OFFICER_MAX_BALANCE = env_str("INCASSO_ARRANGEMENT_OFFICER_MAX_BALANCE", "2500.00")
 INCASSO_DISPUTE_OVERDUE_DAYS = env_int("INCASSO_DISPUTE_OVERDUE_DAYS", 30)
+# Years a debtor's personal data is kept after their last case closed (GDPR); the Bki requires at least 2.
+INCASSO_RETENTION_YEARS = env_int("INCASSO_RETENTION_YEARS", 5)
 
 # The agency itself, printed on agreements and hand-over documents (letters use the Letterhead model).
 INCASSO_AGENCY = {

@@ -20,6 +20,7 @@ urlpatterns = [
     path("letters/", include("incasso.letters.urls")),
     path("reports/", include("incasso.reports.urls")),
     path("portaal/", include("incasso.portal.urls")),
+    path("privacy/", include("incasso.privacy.urls")),
     path("", include("incasso.strategies.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

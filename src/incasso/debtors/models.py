@@ -23,6 +23,12 @@ class Debtor(models.Model):
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     kvk_number = models.CharField(_("KvK number"), max_length=8, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    anonymised_at = models.DateTimeField(
+        _("anonymised at"),
+        null=True,
+        blank=True,
+        help_text=_("Personal data erased at the end of the retention term or on request (GDPR)"),
+    )
 
     class Meta:
         verbose_name = _("debtor")

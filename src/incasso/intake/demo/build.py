@@ -25,6 +25,7 @@ from incasso.core.formatting import format_date
 from incasso.debtors.selectors import debtor_current_address
 from incasso.debtors.services import (
     contact_point_mark_invalid,
+    debtor_create,
     debtor_move,
 )
 from incasso.intake.demo.money import _arrangement, _pay, _todays_statement
@@ -181,6 +182,45 @@ def _case(builder: Builder, spec: ClientSpec, client: Client, staff: list[User],
     return case
 
 
+ARCHIVE_SHIFT = dt.timedelta(days=6 * 365)
+
+
+def _archived_case(
+    builder: Builder, spec: ClientSpec, client: Client, officer: User, debt_type: DebtType
+) -> Case:
+    """A consumer case paid in full six years or more ago, by a debtor with no other case: past the
+    five years the debtor's data is kept, so the Privacy screen lists it as due for erasure."""
+    claims = [
+        dataclasses.replace(
+            c,
+            invoice_number=c.invoice_number.replace(
+                str(c.invoice_date.year), str((c.invoice_date - ARCHIVE_SHIFT).year)
+            ),
+            invoice_date=c.invoice_date - ARCHIVE_SHIFT,
+            due_date=c.due_date - ARCHIVE_SHIFT,
+            interest_basis=None,
+        )
+        for c in builder.claims(spec)
+    ]
+    opened_on = max(c.due_date for c in claims) + dt.timedelta(days=builder.rng.randrange(30, 90))
+    debtor = debtor_create(data=builder.person(), today=opened_on)
+    case = case_open(
+        client=client,
+        debtor=debtor,
+        debtor_role="consumer",
+        debt_type=debt_type,
+        claims=claims,
+        opened_on=opened_on,
+        actor=officer,
+        source=SOURCE,
+        client_reference=f"{spec.reference_prefix}{builder.rng.randrange(10000, 99999)}",
+        officer=officer,
+    )
+    _pay(builder, case, 1.0, opened_on + dt.timedelta(days=20), opened_on + dt.timedelta(days=120))
+    case.refresh_from_db()
+    return case
+
+
 def _user(
     username: str,
     *,
@@ -287,10 +327,15 @@ def demo_build(*, cases: int = 300, seed: int = 2026, today: dt.date) -> DemoRes
     healthcare_staff = [officer, zara, officer, supervisor]
     states: Counter[str] = Counter()
     weights = [spec.weight for spec, _, _ in clients]
-    for _ in range(cases):
+    archived = max(1, cases // 60) if cases > 1 else 0
+    for _ in range(cases - archived):
         spec, client, debt_type = builder.rng.choices(clients, weights=weights)[0]
         team = healthcare_staff if client in healthcare else staff
         case = _case(builder, spec, client, team, debt_type)
+        states[case.state] += 1
+    for _ in range(archived):  # the Privacy screen's list of debtors past the retention term
+        spec, client, debt_type = builder.rng.choices(clients, weights=weights)[0]
+        case = _archived_case(builder, spec, client, officer, debt_type)
         states[case.state] += 1
     # Default collection strategies (consumer with a 20 % e-mail-first challenger, business), and every
     # case on one (the closed ones unscheduled, as their history), so the daily run and the

@@ -40,6 +40,13 @@ def test_demo_builds_a_consistent_portfolio_once():
     assert_portal_login_works(out.getvalue())
     assert Client.objects.filter(code__startswith="DEMO-").count() == 4
     assert Case.objects.count() == 40
+    # one archived case, paid in full over five years ago: the Privacy screen has a debtor to erase
+    from django.utils import timezone
+
+    from incasso.privacy.selectors import debtors_due
+
+    due = debtors_due(today=timezone.localdate(), years=5)
+    assert due.count() == 1 and due.get().cases.get().closing_reason == "paid"
     assert len(set(Case.objects.values_list("state", flat=True))) >= 4
     officer = User.objects.get(username="officer")
     assert officer.role == "officer" and officer.check_password("incasso-demo")
