@@ -309,6 +309,7 @@ def contact_log(
         summary=summary,
         actor=actor,
         details={"outcome": outcome, "note": text[:2000], **({"task": task.pk} if task else {}), **found},
+        occurred_at=now,  # the moment the rules were judged on is the moment on the timeline
     )
     if task is not None:
         task_complete(task=task, by=actor)

@@ -10,15 +10,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from incasso.accounts.models import Role, User
 from incasso.calculations.costs import collection_costs
-from incasso.calculations.deadlines import fourteen_day_term
+from incasso.calculations.deadlines import fourteen_day_term, is_dutch_public_holiday
 from incasso.cases.ledger import ledger_book
-from incasso.cases.models import Bucket, Case, CaseState, DebtType, EntryKind, InterestBasis
+from incasso.cases.models import (
+    Bucket,
+    Case,
+    CaseState,
+    DebtType,
+    EntryKind,
+    Event,
+    EventKind,
+    InterestBasis,
+    LedgerEntry,
+    Note,
+)
 from incasso.cases.selectors import case_balance
 from incasso.cases.services import case_open, case_transition
-from incasso.cases.timeline import note_add, task_complete, task_create
+from incasso.cases.timeline import contact_log, note_add, task_complete, task_create
 from incasso.clients.models import Client
 from incasso.clients.services import client_create
 from incasso.core.formatting import format_date
@@ -32,6 +44,7 @@ from incasso.intake.demo.money import _arrangement, _pay, _todays_statement
 from incasso.intake.demo.people import Builder
 from incasso.intake.demo.specs import (
     CLIENTS,
+    CONTACTS,
     DEMO_PASSWORD,
     NOTES,
     PATHS,
@@ -154,6 +167,8 @@ def _case(builder: Builder, spec: ClientSpec, client: Client, staff: list[User],
             case = case_transition(case=case, to=step, actor=officer, reason=reason)
     for _ in range(rng.choices((0, 1, 2), weights=(55, 30, 15))[0]):
         note_add(case=case, author=officer, text=rng.choice(NOTES))
+    if state != "new":
+        _contacts(builder, case, officer, last_day=closed_on if state == "closed" else builder.today)
     if state != "closed" and rng.random() < 0.3:
         kind, title = rng.choice(TASKS)
         due_on = builder.today + dt.timedelta(days=rng.choice((-3, -1, 0, 0, 0, 1, 2, 7, 14)))
@@ -179,7 +194,65 @@ def _case(builder: Builder, spec: ClientSpec, client: Client, staff: list[User],
         debtor_move(
             debtor=debtor, address=builder.address(), moved_on=builder.day_between(opened_on, builder.today)
         )
+    _date_history(builder, case)
     return case
+
+
+def _contacts(builder: Builder, case: Case, officer: User, *, last_day: dt.date) -> None:
+    """0–3 calls or visits between the opening and `last_day`, on weekdays within the contact hours
+    (the demo's officers keep the Wki rules), so the work queue's "days since contact" varies."""
+    rng = builder.rng
+    weights = [w for *_, w, _ in CONTACTS]
+    first_day = case.opened_on + dt.timedelta(days=3)
+    for _ in range(rng.choices((0, 1, 2, 3), weights=(35, 30, 20, 15))[0]):
+        day = builder.day_between(first_day, last_day)
+        while day.weekday() >= 5 or is_dutch_public_holiday(day):
+            day -= dt.timedelta(days=1)
+        if day < case.opened_on:
+            continue
+        moment = timezone.make_aware(
+            dt.datetime.combine(day, dt.time(rng.randrange(9, 17), rng.randrange(60)))
+        )
+        if moment > timezone.now():
+            continue
+        kind, outcome, _, notes = rng.choices(CONTACTS, weights=weights)[0]
+        contact_log(case=case, kind=kind, outcome=outcome, note=rng.choice(notes), actor=officer, now=moment)
+
+
+def _date_history(builder: Builder, case: Case) -> None:
+    """The demo writes a case's history in one sitting, so every service stamps "now". Date each
+    event to when it happened: the opening (and the first state change), a booking's value date, a payment's value date, the
+    closing day; a call keeps its own moment; what the demo does today (arrangements, tasks) stays
+    today; anything else happened on the day of the event before it. Notes get their event's date."""
+    events = list(Event._base_manager.filter(case=case).order_by("pk"))
+    values = dict(LedgerEntry.objects.filter(case=case).values_list("pk", "value_on"))
+    today_keys = {"arrangement", "hold", "interest_freeze", "task"}
+    day = case.opened_on
+    changed = []
+    for n, event in enumerate(events):
+        details = event.details or {}
+        if event.kind in {EventKind.CALL, EventKind.VISIT}:
+            continue
+        if event.kind in {EventKind.CREATED, EventKind.IMPORTED} or details.get("from") == CaseState.NEW:
+            day = case.opened_on  # taken on the day it came in
+        elif details.get("entry") in values:
+            day = values[details["entry"]]
+        elif event.kind == EventKind.PAYMENT and details.get("value_date"):
+            day = dt.date.fromisoformat(details["value_date"])
+        elif details.get("to") == CaseState.CLOSED and case.closed_on:
+            day = case.closed_on
+        elif today_keys & details.keys():
+            continue
+        if day >= builder.today:
+            continue
+        event.occurred_at = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0))) + dt.timedelta(
+            minutes=5 * n
+        )
+        changed.append(event)
+    Event._base_manager.bulk_update(changed, ["occurred_at"])
+    for event in changed:
+        if isinstance((event.details or {}).get("note"), int):
+            Note.objects.filter(pk=event.details["note"]).update(created_at=event.occurred_at)
 
 
 ARCHIVE_SHIFT = dt.timedelta(days=6 * 365)
@@ -218,6 +291,7 @@ def _archived_case(
     )
     _pay(builder, case, 1.0, opened_on + dt.timedelta(days=20), opened_on + dt.timedelta(days=120))
     case.refresh_from_db()
+    _date_history(builder, case)
     return case
 
 

@@ -182,6 +182,20 @@ NOTES = (
     "Debiteur geeft aan in de schuldhulpverlening te zitten; bewijs opgevraagd.",
     "Werkgever bekend; loonbeslag mogelijk na vonnis.",
 )
+# Calls and home visits logged on the demo's cases: (kind, outcome, weight, notes to pick from)
+CONTACTS = (
+    ("call", "no_answer", 40, ("", "Voicemail ingesproken, verzoek om terugbellen.")),
+    (
+        "call",
+        "reached",
+        25,
+        ("Debiteur kent de factuur, betaalt na salaris.", "Uitgelegd hoe de rente is berekend."),
+    ),
+    ("call", "promise", 15, ("Belooft het volledige bedrag deze maand over te maken.",)),
+    ("call", "refused", 10, ("Debiteur vindt de incassokosten te hoog.",)),
+    ("visit", "no_answer", 6, ("Niemand thuis, kaartje achtergelaten.",)),
+    ("visit", "reached", 4, ("Thuis gesproken; debiteur vraagt om een regeling.",)),
+)
 TASKS = (
     (TaskKind.CALL, "Debiteur terugbellen"),
     (TaskKind.REVIEW, "Dossier beoordelen na termijn"),

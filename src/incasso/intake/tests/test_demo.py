@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from incasso.accounts.models import User
-from incasso.cases.models import Bucket, Case, Claim, EntryKind, LedgerEntry, Note
+from incasso.cases.models import Bucket, Case, Claim, EntryKind, Event, LedgerEntry, Note
 from incasso.cases.selectors import case_balance
 from incasso.cases.statement import case_statement
 from incasso.clients.models import Client
@@ -47,6 +47,20 @@ def test_demo_builds_a_consistent_portfolio_once():
 
     due = debtors_due(today=timezone.localdate(), years=5)
     assert due.count() == 1 and due.get().cases.get().closing_reason == "paid"
+    # the history is dated as it happened, not all today: within each case's life, calls and visits
+    # on weekdays within the contact hours (the demo keeps the Wki rules)
+    today = timezone.localdate()
+    days = set()
+    for case in Case.objects.all():
+        for event in case.events.all():
+            day = timezone.localtime(event.occurred_at).date()
+            assert case.opened_on <= day <= today, (case.number, event.summary)
+            days.add(day)
+    assert len(days) > 20
+    contacts = Event.objects.filter(kind__in=["call", "visit"])
+    assert contacts.count() >= 10
+    assert not contacts.filter(details__has_key="outside_contact_window").exists()
+    assert all(timezone.localtime(e.occurred_at).weekday() < 5 for e in contacts)
     assert len(set(Case.objects.values_list("state", flat=True))) >= 4
     officer = User.objects.get(username="officer")
     assert officer.role == "officer" and officer.check_password("incasso-demo")
