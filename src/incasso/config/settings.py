@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "incasso.clients",
     "incasso.debtors",
     "incasso.accounts",
+    "incasso.audit",
     "incasso.cases",
     "incasso.rates",
     "incasso.intake",
@@ -184,6 +185,12 @@ INCASSO_RUN_HORIZON_DAYS = env_int("INCASSO_RUN_HORIZON_DAYS", 0)  # how far ahe
 INCASSO_ARRANGEMENT_OFFICER_MAX_MONTHS = env_int("INCASSO_ARRANGEMENT_OFFICER_MAX_MONTHS", 6)
 INCASSO_ARRANGEMENT_OFFICER_MAX_BALANCE = env_str("INCASSO_ARRANGEMENT_OFFICER_MAX_BALANCE", "2500.00")
 INCASSO_DISPUTE_OVERDUE_DAYS = env_int("INCASSO_DISPUTE_OVERDUE_DAYS", 30)
+
+# The access log (who saw which case) is kept this many days, then pruned by the daily run and
+# `incasso audit prune`. Two years: a complaint or a suspicion of snooping usually surfaces within
+# months, the yearly log review (NEN 7513) needs the last full year, and the AVG asks not to keep
+# what is no longer needed. A client whose own policy asks for longer sets it higher.
+INCASSO_ACCESS_LOG_DAYS = env_int("INCASSO_ACCESS_LOG_DAYS", 730, minimum=1)
 
 # The agency itself, printed on agreements and hand-over documents (letters use the Letterhead model).
 INCASSO_AGENCY = {
