@@ -15,6 +15,8 @@ from ninja.responses import Status
 
 from incasso.api import schemas as s
 from incasso.api.auth import TokenAuth
+from incasso.audit.models import AccessKind
+from incasso.audit.services import access_record
 from incasso.cases.contact import OUTSIDE_WINDOW, OVER_CALL_LIMIT, contact_check
 from incasso.cases.freezes import interest_freeze_end_by_hand, interest_freeze_place
 from incasso.cases.selectors import case_balance, case_get_for_user, case_list_for_user
@@ -105,6 +107,7 @@ def cases_list(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, A
 )
 def case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
     case = case_get_for_user(user=_user(request), number=number)
+    access_record(user=_user(request), case=case, kind=AccessKind.API_CASE)
     balance = case_balance(case=case)
     return {
         **_summary(case, balance.total),
@@ -135,6 +138,7 @@ def case_statement_detail(request: HttpRequest, number: str, as_of: dt.date | No
     statement = case_statement(case=case, as_of=on)
     if statement is None:
         raise HttpError(409, f"Case {case.number} has no claims to calculate")
+    access_record(user=_user(request), case=case, kind=AccessKind.API_STATEMENT, detail=f"{on:%d-%m-%Y}")
 
     def bucket(totals: Any) -> dict[str, Any]:
         return {"charged": totals.charged, "paid": totals.paid, "outstanding": totals.outstanding}
@@ -174,6 +178,7 @@ def case_events(request: HttpRequest, number: str, limit: int = 100) -> list[dic
     if not 1 <= limit <= 1000:
         raise HttpError(422, "limit must be 1..1000")
     case = case_get_for_user(user=_user(request), number=number)
+    access_record(user=_user(request), case=case, kind=AccessKind.API_TIMELINE)
     return [
         {"occurred_at": e.occurred_at, "kind": e.kind, "by": e.actor_label, "summary": e.summary}
         for e in case.events.order_by("-occurred_at", "-id")[:limit]

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from incasso.arrangements.affordability import Household
 from incasso.arrangements.models import DisputeReason, DisputeResolution, Frequency
-from incasso.cases.forms import AmountField, date_field
+from incasso.cases.forms import AmountField
+from incasso.core.forms import date_field
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile

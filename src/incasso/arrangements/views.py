@@ -47,6 +47,8 @@ from incasso.arrangements.services import (
     authority_for,
     policy_for_client,
 )
+from incasso.audit.models import AccessKind
+from incasso.audit.services import access_record
 from incasso.calculations.errors import CalculationError
 from incasso.cases.models import Event
 from incasso.cases.selectors import case_balance, case_get_for_user
@@ -153,6 +155,7 @@ def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     arrangement = selectors.arrangement_get_for_user(user=request.user, pk=pk)
     if not arrangement.agreement_pdf:
         raise Http404("No agreement")
+    access_record(user=request.user, case=arrangement.case, kind=AccessKind.AGREEMENT_PDF)
     response = HttpResponse(bytes(arrangement.agreement_pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="regeling-{arrangement.case.number}.pdf"'
     return response
@@ -209,6 +212,8 @@ def arrangement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client users of the case's client read; anyone else gets 404 (the case's scope)."""
     arrangement = selectors.arrangement_get_for_user(user=request.user, pk=pk)
     case = case_get_for_user(user=request.user, number=arrangement.case.number)
+    if request.method == "GET":
+        access_record(user=request.user, case=case, kind=AccessKind.ARRANGEMENT)
     writer = can_write(request.user)
     upload_form = SignedUploadForm()
     online_form = OnlineAcceptanceForm(initial={"document_sha256": arrangement.agreement_sha256})
@@ -316,6 +321,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dispute = selectors.dispute_get_for_user(user=request.user, pk=pk)
     case = case_get_for_user(user=request.user, number=dispute.case.number)
+    if request.method == "GET":
+        access_record(user=request.user, case=case, kind=AccessKind.DISPUTE)
     ask_form = DisputeAskForm()
     resolve_form = DisputeResolveForm()
     if request.method == "POST":

@@ -32,6 +32,7 @@ from incasso.cases.services import ClaimInput
 from incasso.clients.selectors import client_list_for_user
 from incasso.core.access import STAFF_ROLES, can_write
 from incasso.core.exceptions import DomainError
+from incasso.core.forms import Form, date_field
 from incasso.debtors.models import DebtorKind
 from incasso.debtors.services import AddressInput, DebtorInput
 
@@ -40,36 +41,6 @@ def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
     """Show a service's refusal on the field it names, or above the form when it names none."""
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
-
-
-DATE_FORMATS = ["%d-%m-%Y", "%d-%m-%y", "%d/%m/%Y", "%Y-%m-%d"]
-
-
-class Form(forms.Form):
-    """Labels without the trailing colon: calmer in dense screens."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-
-class DateInput(forms.DateInput):
-    """A Dutch date as text (22-11-2026) in every browser and language; a native date picker
-    would show the browser's own format (11/22/2026 in an English browser)."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        attrs = {
-            "placeholder": _("dd-mm-yyyy"),
-            "inputmode": "numeric",
-            "size": 10,
-            "autocomplete": "off",
-            **(attrs or {}),
-        }
-        super().__init__(attrs=attrs, format="%d-%m-%Y")
-
-
-def date_field(label: Any, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DateInput(), input_formats=DATE_FORMATS)
 
 
 class AmountField(forms.CharField):

@@ -28,6 +28,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from incasso.audit.models import AccessKind
+from incasso.audit.selectors import access_log_for_case
+from incasso.audit.services import access_record
 from incasso.calculations import CalculationError
 from incasso.calculations.sheet import group_by_four, render_statement
 from incasso.cases import selectors, services, timeline
@@ -51,7 +54,7 @@ from incasso.cases.freezes import freeze_current, interest_freeze_end_by_hand, i
 from incasso.cases.models import Case
 from incasso.cases.statement import case_statement, statement_for_reading
 from incasso.cases.states import allowed_targets
-from incasso.core.access import can_write, require_write, staff_required
+from incasso.core.access import can_write, is_supervisor, require_write, staff_required
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_date
 from incasso.core.htmx import is_fragment_request
@@ -107,7 +110,14 @@ def _detail_context(request: HttpRequest, number: str, **forms: forms.Form) -> d
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    return render(request, DETAIL_TEMPLATE, _detail_context(request, number))
+    """The case screen. Its full load is recorded in the access log; the fragments it loads with htmx
+    and the re-renders after an action on it are not (the user already has the page)."""
+    context = _detail_context(request, number)
+    case = context["case"]
+    access_record(user=request.user, case=case, kind=AccessKind.CASE_SCREEN)
+    if is_supervisor(request.user):  # "Seen by": after recording, so this visit is the first line
+        context["access_log"] = access_log_for_case(case=case)
+    return render(request, DETAIL_TEMPLATE, context)
 
 
 def case_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -269,8 +279,12 @@ def interest_freeze_end(request: HttpRequest, case: Case) -> HttpResponse:
 @require_GET
 def document_download(request: HttpRequest, number: str, document_id: int) -> FileResponse:
     document = selectors.document_get_for_user(user=request.user, case_number=number, document_id=document_id)
+    file = document.file.open("rb")  # a missing file is an error page, not a recorded download
+    access_record(
+        user=request.user, case=document.case, kind=AccessKind.DOCUMENT, detail=document.original_name
+    )
     response = FileResponse(
-        document.file.open("rb"),
+        file,
         as_attachment=True,
         filename=document.original_name,
         content_type=document.content_type,
@@ -357,7 +371,14 @@ def case_calculation(request: HttpRequest, number: str) -> HttpResponse:
         if statement
         else ""
     )
-    if request.GET.get("format") == "txt":
+    text = request.GET.get("format") == "txt"
+    access_record(
+        user=request.user,
+        case=case,
+        kind=AccessKind.CALCULATION_DOWNLOAD if text else AccessKind.CALCULATION,
+        detail=f"{as_of:%d-%m-%Y}",
+    )
+    if text:
         response = HttpResponse(sheet, content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="berekening-{case.number}-{as_of:%Y%m%d}.txt"'

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "incasso.clients",
     "incasso.debtors",
     "incasso.accounts",
+    "incasso.audit",
     "incasso.cases",
     "incasso.rates",
     "incasso.intake",
@@ -187,6 +188,12 @@ INCASSO_ARRANGEMENT_OFFICER_MAX_BALANCE = env_str("INCASSO_ARRANGEMENT_OFFICER_M
 INCASSO_DISPUTE_OVERDUE_DAYS = env_int("INCASSO_DISPUTE_OVERDUE_DAYS", 30)
 # Years a debtor's personal data is kept after their last case closed (GDPR); the Bki requires at least 2.
 INCASSO_RETENTION_YEARS = env_int("INCASSO_RETENTION_YEARS", 5)
+
+# The access log (who saw which case) is kept this many days, then pruned by the daily run and
+# `incasso audit prune`. Two years: a complaint or a suspicion of snooping usually surfaces within
+# months, the yearly log review (NEN 7513) needs the last full year, and the AVG asks not to keep
+# what is no longer needed. A client whose own policy asks for longer sets it higher.
+INCASSO_ACCESS_LOG_DAYS = env_int("INCASSO_ACCESS_LOG_DAYS", 730, minimum=1)
 
 # The agency itself, printed on agreements and hand-over documents (letters use the Letterhead model).
 INCASSO_AGENCY = {

@@ -19,6 +19,7 @@ urlpatterns = [
     path("legal/", include("incasso.legal.urls")),
     path("letters/", include("incasso.letters.urls")),
     path("reports/", include("incasso.reports.urls")),
+    path("audit/", include("incasso.audit.urls")),
     path("portaal/", include("incasso.portal.urls")),
     path("privacy/", include("incasso.privacy.urls")),
     path("", include("incasso.strategies.urls")),

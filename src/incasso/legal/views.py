@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from incasso.audit.models import AccessKind
+from incasso.audit.services import access_record
 from incasso.cases.selectors import case_get_for_user
 from incasso.core.access import staff_required, supervisor_required
 from incasso.core.exceptions import DomainError
@@ -71,6 +73,7 @@ def case_limitation_panel(request: HttpRequest, number: str) -> HttpResponse:
 def summons_download(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, number=number)
     pdf, docx = summons_files(case=case, as_of=timezone.localdate())
+    access_record(user=request.user, case=case, kind=AccessKind.SUMMONS, detail=fmt)
     if fmt == "pdf":
         response = HttpResponse(pdf, content_type="application/pdf")
     else:
@@ -132,7 +135,9 @@ def handover_package(request: HttpRequest, number: str, handover_id: int) -> Htt
     handover = Handover.objects.filter(case=case, pk=handover_id, handed_over_at__isnull=False).first()
     if handover is None or not handover.package_path or not Path(handover.package_path).is_dir():
         raise Http404("No package")
-    response = HttpResponse(package_zip(Path(handover.package_path)), content_type="application/zip")
+    package = package_zip(Path(handover.package_path))
+    access_record(user=request.user, case=case, kind=AccessKind.LEGAL_PACKAGE, detail=f"{handover.to}")
+    response = HttpResponse(package, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="overdracht-{case.number}-{handover.pk}.zip"'
     return response
 

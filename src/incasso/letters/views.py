@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from incasso.audit.models import AccessKind
+from incasso.audit.services import access_record
 from incasso.cases.selectors import case_get_for_user
 from incasso.core.access import require_agency_wide
 from incasso.core.exceptions import DomainError
@@ -193,6 +195,12 @@ def sent_letter_pdf(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     """A reprint: the archived bytes, exactly as sent (404 outside the user's cases)."""
     case = case_get_for_user(user=request.user, number=number)
     sent = get_object_or_404(SentLetter, pk=pk, case=case, pdf__isnull=False)
+    access_record(
+        user=request.user,
+        case=case,
+        kind=AccessKind.LETTER_PDF,
+        detail=f"{sent.template.code} {sent.letter_date}",
+    )
     response = HttpResponse(bytes(sent.pdf or b""), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="{case.number}-{sent.template.code}-{sent.letter_date}.pdf"'

@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from incasso.cases.forms import date_field
 from incasso.clients.selectors import client_list_for_user
+from incasso.core.forms import date_field
 
 
 class QueueSearchForm(forms.Form):

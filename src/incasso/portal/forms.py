@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from incasso.arrangements.models import DisputeReason
-from incasso.cases.forms import AmountField, Form, date_field
+from incasso.cases.forms import AmountField
+from incasso.core.forms import Form, date_field
 from incasso.portal.proposal import MAX_INSTALMENTS, MIN_INSTALMENTS
 
 

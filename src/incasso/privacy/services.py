@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from incasso.arrangements.models import Arrangement, Dispute, PaymentPromise
+from incasso.audit.models import AccessLogEntry
 from incasso.cases.contact import BREACH_KEYS
 from incasso.cases.models import (
     Case,
@@ -211,6 +212,9 @@ def _erase_cases(case_ids: list[int], erasure: Erasure) -> None:
     PaymentPromise.objects.filter(in_cases).update(note="")
     Dispute.objects.filter(in_cases).update(description=ERASED, resolution_note="")
     Hold.objects.filter(in_cases).update(note="")
+    # The access log keeps who looked and when (the staff's trail); what they looked at may name the
+    # debtor (a document's file name), so that goes. The log is append-only: the base manager again.
+    count("access_log", AccessLogEntry._base_manager.filter(in_cases).exclude(detail="").update(detail=""))
     LimitationEvent.objects.filter(claim__case_id__in=case_ids).update(note="")
     BailiffUpdate.objects.filter(in_cases).update(note="")
 

@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incasso.cases.forms import Form, date_field
 from incasso.clients.models import Client
+from incasso.core.forms import Form, date_field
 
 
 class ReportForm(Form):

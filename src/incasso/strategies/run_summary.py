@@ -46,7 +46,7 @@ class RunSummary:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunSummary:
         """A summary back from a DailyRun's `counts` (for the page that shows a finished run)."""
-        keys: tuple[str, ...] = ("arrangements", "promises", "messages_task")
+        keys: tuple[str, ...] = ("arrangements", "promises", "messages_task", "access_log")
         follow_ups = {k: data[k] for k in keys if k in data}
         return cls(
             run_date=dt.date.fromisoformat(data["run_date"]),

@@ -131,3 +131,22 @@ def test_case_screen_panel_lists_messages_with_their_status(client, officer, zor
 def test_case_screen_panel_is_scoped_to_the_users_client(client, energie_user, zorg_letter_case):
     client.force_login(energie_user)
     assert client.get(reverse("letters:case_messages", args=[zorg_letter_case.number])).status_code == 404
+
+
+def test_a_reprint_is_recorded_in_the_access_log_once_and_a_404_not_at_all(
+    client, officer, energie_user, zorg_letter_case, tmp_path
+):
+    from incasso.audit.models import AccessKind, AccessLogEntry
+
+    message = queue_message(zorg_letter_case, channel="letter", template_code="summons")
+    print_batch(on=LETTER_DAY, out_dir=tmp_path)
+    sent = SentLetter.objects.get(message=message)
+    url = f"/letters/sent/{zorg_letter_case.number}/{sent.pk}.pdf"
+    client.force_login(energie_user)
+    assert client.get(url).status_code == 404
+    assert not AccessLogEntry.objects.exists()
+    client.force_login(officer)
+    assert client.get(url).status_code == 200
+    entry = AccessLogEntry.objects.get()
+    assert (entry.user, entry.case, entry.kind) == (officer, zorg_letter_case, AccessKind.LETTER_PDF)
+    assert entry.detail == f"summons {LETTER_DAY}"

@@ -40,6 +40,8 @@ class File:
 @pytest.fixture
 def full_file(zorg_letter_case, officer, tmp_path, settings) -> File:  # noqa: F811
     from incasso.arrangements.disputes import dispute_open
+    from incasso.audit.models import AccessKind
+    from incasso.audit.services import access_record
     from incasso.cases.ledger import ledger_book
     from incasso.cases.models import Bucket, EntryKind
     from incasso.cases.timeline import contact_log, document_add, note_add
@@ -71,6 +73,7 @@ def full_file(zorg_letter_case, officer, tmp_path, settings) -> File:  # noqa: F
         kind="correspondence",
         uploaded_by=officer,
     )
+    access_record(user=officer, case=case, kind=AccessKind.DOCUMENT, detail=document.original_name)
     dispute_open(case=case, reason="not_received", description=PERSONAL["dispute"], officer=officer)
     record = BankStatementImport.objects.create(
         file_name="t.xml", sha256="1" * 64, format="camt.053", imported_at=timezone.now(), entries_read=1
