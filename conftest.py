@@ -28,6 +28,13 @@ def _default_language_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _portal_not_advertised(settings):
+    """Letters name the debtor portal only when INCASSO_PORTAL_URL is set; tests start without it
+    whatever the shell exports (the reference PNGs are of letters without it). A test sets it."""
+    settings.INCASSO_PORTAL_URL = ""
+
+
 @pytest.fixture
 def officer(db):
     from incasso.cases.tests.factories import UserFactory

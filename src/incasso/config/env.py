@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -44,3 +45,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def env_url(name: str, default: str) -> str:
+    """An absolute http(s) address such as `https://mijn.example.nl/portaal/`, or empty."""
+    raw = os.environ.get(name, default).strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in raw):
+        raise ImproperlyConfigured(
+            f"{name} must be an absolute http(s) address such as https://example.nl/portaal/, got {raw!r}"
+        )
+    return raw

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from incasso.config.env import env_bool, env_int, env_list, env_str
+from incasso.config.env import env_bool, env_int, env_list, env_str, env_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(env_str("INCASSO_BASE_DIR", str(PACKAGE_DIR.parent.parent)))
@@ -204,6 +204,13 @@ INCASSO_AGENCY = {
 
 # Limitation: whether a payment counts as an acknowledgement that interrupts it (art. 3:318 BW; common practice).
 INCASSO_PAYMENT_INTERRUPTS_LIMITATION = env_bool("INCASSO_PAYMENT_INTERRUPTS_LIMITATION", True)
+
+# The debtor portal as the debtor reaches it (absolute, e.g. https://mijn.incassobureau.nl/portaal/):
+# letters and e-mails name it with the three login facts. Empty: the portal is not advertised.
+INCASSO_PORTAL_URL = env_url("INCASSO_PORTAL_URL", "")
+# Portal login attempts (the case number as typed and the IP address: personal data) are deleted after
+# this many days, a batch on every login try; the throttle itself looks back 30 minutes.
+INCASSO_PORTAL_ATTEMPT_RETENTION_DAYS = max(1, env_int("INCASSO_PORTAL_ATTEMPT_RETENTION_DAYS", 30))
 
 # SMS provider for text messages (MessageBird/Bird REST API); empty provider: SMS steps fail with a reason.
 INCASSO_SMS_PROVIDER = env_str("INCASSO_SMS_PROVIDER", "")

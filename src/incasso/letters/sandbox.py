@@ -54,6 +54,7 @@ FIELDS: dict[str, str] = {
     "agency_email": "e-mailadres van het incassobureau",
     "agency_website": "website van het incassobureau",
     "wki_registration": "Wki-registratienummer",
+    "portal_url": "adres van het debiteurenportaal (leeg als het niet is ingesteld: gebruik {% if portal_url %})",
     "claim_count": "aantal facturen",
     "claims": "lijst van facturen (gebruik in {% for claim in claims %})",
     # Betalingsregeling (leeg als het dossier geen regeling heeft): zie arrangement_facts.arrangement_fields.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -284,6 +285,8 @@ def case_letter_facts(
         "agency_email": head.email,
         "agency_website": head.website,
         "wki_registration": head.wki_registration,
+        # The debtor logs in there with case_number, case_payment_reference and a postcode.
+        "portal_url": str(getattr(settings, "INCASSO_PORTAL_URL", "")),
         "claim_count": str(len(rows)),
         "claims": [
             {

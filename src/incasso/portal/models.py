@@ -20,7 +20,8 @@ class PortalLoginAttempt(models.Model):
     """One try to log in to the portal. Failed tries count towards the throttle (per case number as
     typed, and per client IP); refused tries (while throttled) are kept for the record but do not
     count, so hammering the form does not lock the debtor out for ever. The payment reference and
-    postcode typed are never stored."""
+    postcode typed are never stored. Rows older than `INCASSO_PORTAL_ATTEMPT_RETENTION_DAYS` are deleted
+    (`services.login_attempts_prune`)."""
 
     case_number = models.CharField(_("case number as entered"), max_length=40)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
@@ -34,6 +35,7 @@ class PortalLoginAttempt(models.Model):
         indexes = [
             models.Index(fields=["case_number", "attempted_at"], name="portal_attempt_case_idx"),
             models.Index(fields=["ip", "attempted_at"], name="portal_attempt_ip_idx"),
+            models.Index(fields=["attempted_at"], name="portal_attempt_time_idx"),  # pruning
         ]
 
     def __str__(self) -> str:

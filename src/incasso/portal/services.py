@@ -19,6 +19,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -52,6 +53,20 @@ class LoginThrottled(DomainError):
         self.until = until
 
 
+PRUNE_BATCH = 500  # per login try: a burst of tries clears a backlog, one try stays one small delete
+
+
+def login_attempts_prune(*, now: dt.datetime, batch: int = PRUNE_BATCH) -> int:
+    """Delete at most `batch` login attempts, oldest first, older than the retention
+    (`INCASSO_PORTAL_ATTEMPT_RETENTION_DAYS`, never less than the throttle's look-back): they hold IP
+    addresses, which are personal data. One DELETE on the `attempted_at` index; returns how many."""
+    days = int(getattr(settings, "INCASSO_PORTAL_ATTEMPT_RETENTION_DAYS", 30))
+    cutoff = now - max(dt.timedelta(days=days), throttle.LOOKBACK)
+    oldest = PortalLoginAttempt.objects.filter(attempted_at__lt=cutoff).order_by("attempted_at", "id")
+    deleted, _ = PortalLoginAttempt.objects.filter(pk__in=oldest.values("pk")[:batch]).delete()
+    return deleted
+
+
 def _failures(field: str, value: str, since: dt.datetime) -> list[dt.datetime]:
     return list(
         PortalLoginAttempt.objects.filter(
@@ -68,6 +83,7 @@ def portal_login(
     Refused (LoginThrottled) while the case number or the IP has had too many failed tries
     (`portal.throttle`); LoginFailed when the facts do not match."""
     now = now or timezone.now()
+    login_attempts_prune(now=now)
     key = normalize_case_number(number)[:40]
     since = now - throttle.LOOKBACK
     locks = [throttle.locked_until(_failures("case_number", key, since), now=now)]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -436,8 +437,9 @@ def demo_portal_login() -> str:
     for case in cases.order_by("pk")[:50]:
         address = debtor_current_address(debtor=case.debtor)
         if address is not None:
+            where = str(getattr(settings, "INCASSO_PORTAL_URL", "")) or "/portaal/"
             return (
-                f"Debtor portal (/portaal/): case number {case.number}, payment reference "
+                f"Debtor portal ({where}): case number {case.number}, payment reference "
                 f"{case.payment_reference}, postcode {address.postcode} ({case.debtor.display_name})"
             )
     return "Debtor portal (/portaal/): no open demo case with a current address"

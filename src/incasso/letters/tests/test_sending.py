@@ -92,6 +92,27 @@ def test_an_email_arrives_with_text_and_the_letter_as_pdf(smtp, email_message):
     ).exists()
     assert messages_process(now=MONDAY_10 + dt.timedelta(hours=1)).sent == 0  # never sent twice
     assert len(smtp.messages) == 1
+    assert "Liever online regelen?" not in text and "portaal" not in text  # no INCASSO_PORTAL_URL
+
+
+def test_an_email_names_the_portal_in_its_text_and_its_pdf(smtp, email_message, settings):
+    settings.INCASSO_PORTAL_URL = "https://mijn.incassobureau.nl/portaal/"
+    assert messages_process(now=MONDAY_10).sent == 1
+    [mail] = smtp.messages
+    text = " ".join(mail.get_body(preferencelist=("plain",)).get_content().split())
+    case = email_message.case
+    reference = " ".join(case.payment_reference[i : i + 4] for i in range(0, 16, 4))
+    assert (
+        "Liever online regelen? Ga naar https://mijn.incassobureau.nl/portaal/ en log in met dossiernummer "
+        f"{case.number}, betalingskenmerk {reference} en uw postcode." in text
+    )
+    [attachment] = list(mail.iter_attachments())
+    pdf = " ".join(
+        " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(attachment.get_content())).pages
+        ).split()
+    )
+    assert "https://mijn.incassobureau.nl/portaal/" in pdf
 
 
 def test_a_refused_address_is_marked_invalid_and_a_find_contact_task_added(smtp, email_message):

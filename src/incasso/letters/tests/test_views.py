@@ -59,8 +59,8 @@ def test_the_edit_page_shows_b1_advice_and_the_text_is_saved_anyway(client, supe
     assert "Taalniveau (B1)" in panel and "Geen aandachtspunten" not in panel
     assert "regel 1: Derhalve → daarom" in panel
     assert "regel 1: ten aanzien van → over" in panel
-    assert len(body.splitlines()) == 9  # a blank line, then the long sentence on line 11
-    assert "regel 11: zin van 33 woorden: Wij vragen u echt echt echt …" in panel
+    assert len(body.splitlines()) == 11  # a blank line, then the long sentence on line 13
+    assert "regel 13: zin van 33 woorden: Wij vragen u echt echt echt …" in panel
 
 
 def test_a_refused_text_still_gets_b1_advice_on_what_was_typed(client, supervisor):
