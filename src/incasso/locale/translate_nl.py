@@ -1725,6 +1725,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "No access recorded that matches.": "Geen inzage gevonden die hierbij past.",
     "Your account is restricted to some clients: you see the entries of their cases only.": "Uw account is beperkt tot enkele opdrachtgevers: u ziet alleen de inzage van hun dossiers.",
     "Who saw which case: every opening of a case screen or calculation sheet, every letter, document, summons or hand-over package downloaded, and every case, statement or timeline read through the API, with the user and the moment. Writes are on each case's timeline.": "Wie welk dossier inzag: elke keer dat een dossierscherm of renteberekening werd geopend, elke gedownloade brief, elk document, elke dagvaarding en elk overdrachtspakket, en elk dossier, elke specificatie en elke tijdlijn die via de API werd gelezen, met de gebruiker en het moment. Wijzigingen staan op de tijdlijn van elk dossier.",
+    "Thank you. We have noted that you will pay. Until that date we will not send you reminders. Please use the payment reference when you pay.": "Dank u wel. We hebben genoteerd dat u gaat betalen. Tot die datum sturen we u geen herinneringen. Gebruik bij het betalen het betalingskenmerk.",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

@@ -3,8 +3,8 @@
 Nothing the debtor sends changes the case by itself. Each request becomes a task for the case's
 officer and a `portal` event on the timeline with the request in its details; the officer decides
 with the existing screens (the arrangement wizard, the promise and dispute forms, the debtor's
-contact details). The one exception is a dispute: it also puts the case on hold for
-`DISPUTE_HOLD_DAYS`, so no automated letter or cost goes out while the officer assesses it.
+contact details). Two requests also put the case on hold, so no automated letter or cost crosses
+them: a dispute for `DISPUTE_HOLD_DAYS` while the officer assesses it, a promise until its date.
 
 Every request is idempotent against a double submit: the same request on the same case within
 `REPEAT_WINDOW` returns the first one's task and writes nothing.
@@ -123,7 +123,7 @@ def portal_login(
             kind=EventKind.PORTAL,
             summary="Debiteur ingelogd op het portaal",
             actor_label=ACTOR,
-            details={"action": "login", "ip": ip},
+            details={"action": "login"},  # the IP stays in the attempts table, which is pruned
             occurred_at=now,
         )
     return case
@@ -227,8 +227,10 @@ def proposal_submit(
 def promise_submit(
     *, case: Case, amount: Decimal, due_on: dt.date, today: dt.date, now: dt.datetime | None = None
 ) -> Task:
-    """The debtor promises one payment within PROMISE_WITHIN_DAYS. `arrangements.promises.promise_record`
-    needs a staff officer, so the officer records it from the task (which also places its hold)."""
+    """The debtor promises one payment within PROMISE_WITHIN_DAYS. No reminder should cross the
+    promise, so the automated steps are held until its date (a debtor who promised to pay on the
+    15th gets no letter on the 10th). `arrangements.promises.promise_record` needs a staff officer,
+    so the officer records the formal promise from the task (it is then checked on its date)."""
     if not isinstance(amount, Decimal) or amount <= 0:
         raise DomainError(_("The amount must be more than zero"), field="amount")
     if due_on < today:
@@ -249,10 +251,37 @@ def promise_submit(
         action="promise",
         request={"amount": str(amount), "due_on": due_on.isoformat()},
         summary=f"Betaalbelofte via portaal: {terms}",
-        task_title=f"Betaalbelofte van debiteur via portaal vastleggen: {terms}",
+        task_title=f"Betaalbelofte van debiteur via portaal vastleggen: {terms}; aanhouding tot {format_date(due_on)}",
         due_on=today,
         now=now or timezone.now(),
+        also=_hold(
+            reason=HoldReason.PROMISE,
+            today=today,
+            until=due_on,
+            note=f"Betaalbelofte via portaal: {terms}",
+        ),
     )
+
+
+def _hold(*, reason: str, today: dt.date, until: dt.date, note: str) -> Callable[[Case], dict[str, Any]]:
+    """`_submit`'s `also` for a request that pauses the automated steps until `until`: reuses a
+    running hold of the same reason that lasts as long (a formal dispute or promise, or the same
+    request made earlier), else places one. Returns the event's details."""
+
+    def place(locked: Case) -> dict[str, Any]:
+        running = Hold.objects.filter(
+            Q(until__isnull=True) | Q(until__gte=until),
+            case=locked,
+            reason=reason,
+            released_at__isnull=True,
+            starts_on__lte=today,
+        ).first()
+        if running is not None:
+            return {"hold": running.pk}
+        placed = hold_place(case=locked, reason=reason, starts_on=today, until=until, actor=None, note=note)
+        return {"hold": placed.pk, "hold_until": until.isoformat()}
+
+    return place
 
 
 def dispute_submit(
@@ -268,28 +297,13 @@ def dispute_submit(
         raise DomainError(_("Tell us why you do not agree"), field="description")
     label = record_text(DisputeReason(reason).label)
     until = today + dt.timedelta(days=DISPUTE_HOLD_DAYS)
-
-    def hold(locked: Case) -> dict[str, Any]:
-        running = Hold.objects.filter(
-            Q(until__isnull=True) | Q(until__gte=until),
-            case=locked,
-            reason=HoldReason.DISPUTE,
-            released_at__isnull=True,
-            starts_on__lte=today,
-        ).first()
-        if running is not None:  # a formal dispute, or an earlier portal dispute that lasts as long
-            return {"hold": running.pk}
-        placed = hold_place(
-            case=locked,
-            reason=HoldReason.DISPUTE,
-            starts_on=today,
-            until=until,
-            actor=None,
-            note=f"Betwisting via portaal ({label}); vervalt {format_date(until)} tenzij een betwisting "
-            "wordt geopend",
-        )
-        return {"hold": placed.pk, "hold_until": until.isoformat()}
-
+    hold = _hold(
+        reason=HoldReason.DISPUTE,
+        today=today,
+        until=until,
+        note=f"Betwisting via portaal ({label}); vervalt {format_date(until)} tenzij een betwisting "
+        "wordt geopend",
+    )
     return _submit(
         case=case,
         action="dispute",

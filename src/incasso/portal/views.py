@@ -133,7 +133,10 @@ def promise(request: HttpRequest, case: Case) -> HttpResponse:
         form=forms.PromiseForm(request.POST or None),
         template="portal/promise.html",
         submit=lambda data: services.promise_submit(case=case, today=today, **data),
-        done=_("Thank you. We have noted that you will pay. Please use the payment reference when you pay."),
+        done=_(
+            "Thank you. We have noted that you will pay. Until that date we will not send you reminders. "
+            "Please use the payment reference when you pay."
+        ),
     )
 
 

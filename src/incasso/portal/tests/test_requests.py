@@ -159,3 +159,28 @@ def test_a_second_dispute_while_held_places_no_second_hold(debtor, debtor_case, 
     debtor.post("/portaal/betwisting/", {**DISPUTE, "description": "Nog een keer: al betaald."})
     assert Hold.objects.filter(case=debtor_case).count() == 1
     assert Task.objects.filter(case=debtor_case).count() == 2
+
+
+def test_a_promise_holds_the_automated_steps_until_its_date_and_says_so(debtor, debtor_case):
+    response = debtor.post("/portaal/betaalbelofte/", PROMISE, follow=True)
+    assert "Tot die datum sturen we u geen herinneringen." in response.content.decode()
+    hold = Hold.objects.get(case=debtor_case)
+    promised_on = TODAY + dt.timedelta(days=10)
+    assert (hold.reason, hold.starts_on, hold.until, hold.created_by) == ("promise", TODAY, promised_on, None)
+    event = _portal_events(debtor_case, "promise").get()
+    assert event.details["hold"] == hold.pk and event.details["hold_until"] == promised_on.isoformat()
+    assert Task.objects.get(case=debtor_case).title.endswith(f"aanhouding tot {promised_on:%d-%m-%Y}")
+
+
+def test_the_promise_hold_keeps_the_daily_run_off_the_case_until_the_promised_day(client, consumer_route):
+    case = make_due_case(version=consumer_route, on=TODAY)
+    client.post("/portaal/", login_data(case))
+    client.post("/portaal/betaalbelofte/", PROMISE)
+    summary = daily_run(run_date=TODAY, now=NOW)
+    assert summary.executed == 0 and summary.skipped["on_hold"] == 1
+    assert not StepExecution.objects.filter(case=case).exists()
+
+
+def test_the_login_event_keeps_no_ip_address(debtor, debtor_case):
+    login = _portal_events(debtor_case, "login").get()
+    assert "ip" not in login.details
