@@ -51,3 +51,28 @@ def test_the_command_line_fronts_django_management_commands(tmp_path):
     assert result.returncode == 0
     for command in ("migrate", "runserver", "createsuperuser"):
         assert command in result.stdout
+
+
+def test_a_portal_address_over_plain_http_fails_the_deploy_check(tmp_path):
+    env = _base_env(tmp_path) | {
+        "INCASSO_DEBUG": "false",
+        "INCASSO_SECRET_KEY": "x9#k2" * 12,
+        "INCASSO_ALLOWED_HOSTS": "incasso.example.nl",
+        "INCASSO_CSRF_TRUSTED_ORIGINS": "https://incasso.example.nl",
+    }
+    plain = _incasso(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=env | {"INCASSO_PORTAL_URL": "http://incasso.example.nl/portaal/"},
+    )
+    assert plain.returncode != 0 and "incasso.portal.W001" in plain.stderr + plain.stdout
+    secure = _incasso(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=env | {"INCASSO_PORTAL_URL": "https://incasso.example.nl/portaal/"},
+    )
+    assert secure.returncode == 0, secure.stdout + secure.stderr
