@@ -33,7 +33,7 @@ from incasso.clients.selectors import client_list_for_user
 from incasso.core.access import STAFF_ROLES, can_write
 from incasso.core.exceptions import DomainError
 from incasso.core.forms import Form, date_field
-from incasso.debtors.models import DebtorKind
+from incasso.debtors.models import ContactKind, DataSource, DebtorKind
 from incasso.debtors.services import AddressInput, DebtorInput
 
 
@@ -150,6 +150,48 @@ class ContactForm(Form):
     def clean_task(self) -> Task | None:
         pk = self.cleaned_data.get("task")
         return self.open_tasks[pk] if pk is not None else None
+
+
+SOURCE_CHOICES = [(value, label) for value, label in DataSource.choices if value != DataSource.MANUAL]
+
+
+class AddressForm(Form):
+    """The debtor moved: the new address and from when."""
+
+    prefix = "address"  # the case screen has other forms with a `country` or `kind`
+
+    street = forms.CharField(label=_("Street"), max_length=200)
+    house_number = forms.CharField(label=_("House number"), max_length=20)
+    postcode = forms.CharField(label=_("Postcode"), max_length=12)
+    city = forms.CharField(label=_("City"), max_length=100)
+    country = forms.CharField(label=_("Country"), initial="NL", max_length=2, min_length=2)
+    moved_on = date_field(_("Lives there from"))
+    source = forms.ChoiceField(label=_("Source"), choices=SOURCE_CHOICES, initial="debtor")
+
+    def address_input(self) -> AddressInput:
+        d = self.cleaned_data
+        return AddressInput(
+            street=d["street"],
+            house_number=d["house_number"],
+            postcode=d["postcode"],
+            city=d["city"],
+            country=d["country"].upper(),
+            source=d["source"],
+        )
+
+
+class ContactPointForm(Form):
+    prefix = "contact_point"
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContactKind.choices, initial=ContactKind.PHONE)
+    value = forms.CharField(label=_("E-mail address or phone number"), max_length=254)
+    source = forms.ChoiceField(label=_("Source"), choices=SOURCE_CHOICES, initial="debtor")
+
+
+class MarkInvalidForm(Form):
+    """One address or contact point (its id) is not valid any more, and why."""
+
+    target = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Why"), max_length=200)
 
 
 class DocumentForm(Form):

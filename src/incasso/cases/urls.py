@@ -10,6 +10,13 @@ urlpatterns = [
     path("<str:number>/notes/", views.note_add, name="note_add"),
     path("<str:number>/tasks/", views.task_add, name="task_add"),
     path("<str:number>/contacts/", views.contact_log, name="contact_log"),
+    path("<str:number>/debtor/addresses/", views.debtor_address_add, name="debtor_address_add"),
+    path("<str:number>/debtor/contact-points/", views.debtor_contact_add, name="debtor_contact_add"),
+    path(
+        "<str:number>/debtor/<str:what>/invalid/",
+        views.debtor_mark_invalid,
+        name="debtor_mark_invalid",
+    ),
     path("<str:number>/tasks/<int:task_id>/done/", views.task_done, name="task_done"),
     path("<str:number>/documents/", views.document_add, name="document_add"),
     path("<str:number>/documents/<int:document_id>/", views.document_download, name="document_download"),

@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -33,18 +33,21 @@ from incasso.audit.selectors import access_log_for_case
 from incasso.audit.services import access_record
 from incasso.calculations import CalculationError
 from incasso.calculations.sheet import group_by_four, render_statement
-from incasso.cases import selectors, services, timeline
+from incasso.cases import debtor_data, selectors, services, timeline
 from incasso.cases.contact import contact_check
 from incasso.cases.forms import (
+    AddressForm,
     CalculationDateForm,
     CaseOpenForm,
     CaseSearchForm,
     ClaimFormSet,
     ContactForm,
+    ContactPointForm,
     DebtorForm,
     DocumentForm,
     InterestFreezeEndForm,
     InterestFreezeForm,
+    MarkInvalidForm,
     NoteForm,
     TaskForm,
     TransitionForm,
@@ -99,6 +102,9 @@ def _detail_context(request: HttpRequest, number: str, **forms: forms.Form) -> d
             "contact_form": ContactForm(open_tasks=[t for t in case_file.tasks if not t.is_done]),
             "contact_check": contact_check(debtor_id=case_file.case.debtor_id),
             "document_form": DocumentForm(),
+            "address_form": AddressForm(initial={"moved_on": today, "country": "NL"}),
+            "contact_point_form": ContactPointForm(),
+            "invalid_form": MarkInvalidForm(),
             "transition_form": TransitionForm(),
             "allowed_targets": [
                 (s, Case(state=s).get_state_display()) for s in allowed_targets(case_file.case.state)
@@ -156,6 +162,66 @@ def note_add(request: HttpRequest, case: Case) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
     return _section_response(request, case, "notes", "note_form", form)
+
+
+def _debtor_response(request: HttpRequest, case: Case, form_name: str, form: forms.Form) -> HttpResponse:
+    """Like `_section_response`, but a change that worked reloads the whole page (htmx: HX-Refresh; the
+    browser keeps the scroll position): the header shows the current address and the contact panel what
+    may be used, not only this section."""
+    if not form.errors and is_fragment_request(request):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return _section_response(request, case, "debtor", form_name, form)
+
+
+@case_action
+def debtor_address_add(request: HttpRequest, case: Case) -> HttpResponse:
+    form = AddressForm(request.POST)
+    if form.is_valid():
+        try:
+            debtor_data.debtor_address_add(
+                case=case,
+                address=form.address_input(),
+                moved_on=form.cleaned_data["moved_on"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    return _debtor_response(request, case, "address_form", form)
+
+
+@case_action
+def debtor_contact_add(request: HttpRequest, case: Case) -> HttpResponse:
+    form = ContactPointForm(request.POST)
+    if form.is_valid():
+        try:
+            debtor_data.debtor_contact_add(case=case, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    return _debtor_response(request, case, "contact_point_form", form)
+
+
+@case_action
+def debtor_mark_invalid(request: HttpRequest, case: Case, what: str) -> HttpResponse:
+    """`what`: "address" or "contact" (the URL says which)."""
+    if what not in ("address", "contact"):
+        raise Http404("Nothing of that kind to mark")
+    form = MarkInvalidForm(request.POST)
+    if form.is_valid():
+        target, reason = form.cleaned_data["target"], form.cleaned_data["reason"]
+        try:
+            if what == "address":
+                debtor_data.debtor_address_mark_invalid(
+                    case=case, address_id=target, reason=reason, actor=request.user
+                )
+            else:
+                debtor_data.debtor_contact_mark_invalid(
+                    case=case, contact_point_id=target, reason=reason, actor=request.user
+                )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return _debtor_response(request, case, "invalid_form", form)
 
 
 @case_action

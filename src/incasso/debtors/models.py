@@ -80,6 +80,23 @@ class Address(models.Model):
         return [f"{self.street} {self.house_number}", f"{self.postcode}  {self.city.upper()}"]
 
 
+class DataSource(models.TextChoices):
+    """Where an address, e-mail address, phone number or bank account came from (the `source` columns
+    are free text; these are the values the screens and imports write, with their labels)."""
+
+    DEBTOR = "debtor", _("the debtor")
+    CLIENT = "client", _("the client")
+    BRP = "brp", _("BRP (population register)")
+    BAILIFF = "bailiff", _("bailiff")
+    MANUAL = "manual", _("entered by hand")
+    OTHER = "other", _("other")
+
+
+def source_label(value: str) -> str:
+    """The label of a known source, else the value as stored."""
+    return str(DataSource(value).label) if value in DataSource.values else value
+
+
 class ContactKind(models.TextChoices):
     EMAIL = "email", _("e-mail")
     PHONE = "phone", _("phone")
