@@ -218,7 +218,7 @@ def case_note_add(request: HttpRequest, number: str, payload: s.NoteIn) -> Statu
 )
 def case_contact_check(request: HttpRequest, number: str) -> dict[str, Any]:
     """For a dialler: ask before each call. Calls and visits share the window; the call limit counts
-    the attempts logged on any of the debtor's cases."""
+    the attempts logged on any of the debtor's cases; a debtor who refused calls is never called."""
     case = case_get_for_user(user=_user(request), number=number)
     check = contact_check(debtor_id=case.debtor_id)
     return {
@@ -229,6 +229,7 @@ def case_contact_check(request: HttpRequest, number: str) -> dict[str, Any]:
         "calls_this_week": check.calls,
         "call_limit": check.call_limit,
         "call_limit_reached": check.call_limit_reached,
+        "phone_refused": check.phone_refused,
     }
 
 

@@ -130,6 +130,7 @@ class ContactCheckOut(Schema):
     )
     call_limit: int | None = Field(description="Call attempts allowed per debtor in 7 days; null: no limit")
     call_limit_reached: bool
+    phone_refused: bool = Field(description="The debtor asked not to be called: a dialler must not call")
 
 
 class ContactIn(Schema):

@@ -29,11 +29,13 @@ from incasso.core.contact import (
     configured_contact_window,
     outside_contact_window,
 )
+from incasso.debtors.models import Debtor
 
 # The marks of a call or visit logged against the rules, in the event's details.
 OUTSIDE_WINDOW = "outside_contact_window"  # why: a key of NOT_NOW
 OVER_CALL_LIMIT = "over_call_limit"  # the attempt's number in the 7 days
-BREACH_KEYS = (OUTSIDE_WINDOW, OVER_CALL_LIMIT)
+PHONE_REFUSED = "phone_refused"  # true: the debtor asked not to be called (a channel opt-out)
+BREACH_KEYS = (OUTSIDE_WINDOW, OVER_CALL_LIMIT, PHONE_REFUSED)
 
 # Why a call or visit may not happen now, in the words of the screen and of the stored record.
 NOT_NOW: dict[str, Promise] = {
@@ -49,6 +51,7 @@ class ContactCheck:
     why_not_now: str  # "" when a call or visit may happen now, else a key of NOT_NOW
     calls: int  # call attempts to the debtor in the last 7 days (today included), over all their cases
     call_limit: int | None  # None: the settings set no limit for the phone
+    phone_refused: bool = False  # the debtor asked not to be called (strategies' channel opt-out)
 
     @property
     def call_limit_reached(self) -> bool:
@@ -102,18 +105,27 @@ def call_dates_by_debtor(day: dt.date) -> dict[int, list[dt.date]]:
 
 
 def contact_check(*, debtor_id: int, now: dt.datetime | None = None) -> ContactCheck:
-    """The window and the week's call attempts for a debtor, at `now` (default: this moment). One query."""
+    """The window, the week's call attempts and whether the debtor refuses calls, at `now` (default: this
+    moment). Two queries."""
     moment = timezone.localtime(now or timezone.now())
     window, why = contact_now(moment)
     calls = call_attempts(moment.date()).filter(case__debtor_id=debtor_id).count()
-    return ContactCheck(window=window, why_not_now=why, calls=calls, call_limit=call_limit())
+    # The opt-out's model lives in `strategies` (above this layer): found through its reverse relation.
+    refused = Debtor.objects.filter(pk=debtor_id, channel_opt_outs__channel="phone").exists()
+    return ContactCheck(
+        window=window, why_not_now=why, calls=calls, call_limit=call_limit(), phone_refused=refused
+    )
 
 
 def contacts_against_the_rules(*, since: dt.date, user: Any) -> QuerySet[Event]:
     """The calls and visits logged against the contact rules from `since`, newest first, of the cases
     the user may see (the partial index `event_contact_idx` finds the period's calls and visits)."""
     start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
-    marked = Q(details__has_key=OUTSIDE_WINDOW) | Q(details__has_key=OVER_CALL_LIMIT)
+    marked = (
+        Q(details__has_key=OUTSIDE_WINDOW)
+        | Q(details__has_key=OVER_CALL_LIMIT)
+        | Q(details__has_key=PHONE_REFUSED)
+    )
     return (
         scope_to_clients(Event.objects.all(), user=user, field="case__client_id")
         .filter(marked, kind__in=[EventKind.CALL, EventKind.VISIT], occurred_at__gte=start)
@@ -131,6 +143,8 @@ def breaches(check: ContactCheck, *, kind: str) -> dict[str, object]:
         found[OUTSIDE_WINDOW] = check.why_not_now
     if kind == EventKind.CALL and check.call_limit_reached:
         found[OVER_CALL_LIMIT] = check.calls + 1
+    if kind == EventKind.CALL and check.phone_refused:
+        found[PHONE_REFUSED] = True
     return found
 
 
@@ -148,6 +162,8 @@ def breach_text(found: dict[str, object]) -> str:
     if OVER_CALL_LIMIT in found:
         number = found[OVER_CALL_LIMIT]
         parts.append(gettext("call attempt %(number)s in 7 days, above the limit") % {"number": number})
+    if PHONE_REFUSED in found:
+        parts.append(gettext("the debtor asked not to be called"))
     return "; ".join(parts)
 
 

@@ -1749,6 +1749,15 @@ NL: dict[str, str | tuple[str, str]] = {
     "Save address": "Adres opslaan",
     "New e-mail address or phone number": "Nieuw e-mailadres of telefoonnummer",
     "entered by hand": "handmatig ingevoerd",
+    "A debtor can refuse e-mail, SMS and calls, not letters by post": "Een debiteur kan e-mail, sms en telefoon weigeren, geen brieven per post",
+    "phone calls": "telefoon",
+    "Contact channels": "Contactkanalen",
+    "%(label)s: refused by the debtor since %(day)s": "%(label)s: geweigerd door de debiteur sinds %(day)s",
+    "allowed": "toegestaan",
+    "allow again": "weer toestaan",
+    "refuse": "weigeren",
+    "the debtor asked not to be called": "de debiteur wil niet gebeld worden",
+    "The debtor asked not to be called (see Contact channels).": "De debiteur wil niet gebeld worden (zie Contactkanalen).",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("strategies/run/<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("strategies/contact-rules/", views.contact_breaches, name="contact_breaches"),
     path("strategies/move/<str:number>/", views.case_move, name="move"),
+    path("strategies/opt-out/<str:number>/", views.debtor_opt_out, name="opt_out"),
     path("strategies/compare/<int:pk>/", views.compare, name="compare"),
     path("strategies/<int:pk>/", views.strategy_detail, name="detail"),
     path("strategies/<int:pk>/edit/", views.strategy_edit, name="edit"),

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,15 +29,17 @@ from incasso.cases.contact import (
     recorded_breaches,
 )
 from incasso.cases.selectors import case_get_for_user
-from incasso.core.access import agency_supervisor_required, staff_required, supervisor_required
+from incasso.core.access import agency_supervisor_required, require_write, staff_required, supervisor_required
 from incasso.core.contact import RuleError
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import choice_label
+from incasso.core.htmx import is_fragment_request
 from incasso.strategies import selectors, services, significance
 from incasso.strategies.assignment import case_move_strategy
 from incasso.strategies.forms import MoveForm, NewVersionForm, StepForm, StrategyForm, add_domain_error
 from incasso.strategies.measures import arm_measures, unit_costs
 from incasso.strategies.models import Channel, DailyRun, RunStatus
+from incasso.strategies.opt_outs import channel_opt_out_set
 from incasso.strategies.rules import PriorityWeights
 from incasso.strategies.run_summary import RunSummary
 from incasso.strategies.selectors import work_queue_for_user
@@ -400,3 +402,25 @@ def case_move(request: HttpRequest, number: str) -> HttpResponse:
             )
             return redirect("cases:detail", case.number)
     return render(request, "strategies/move.html", {"case": case, "current": current, "form": form})
+
+
+@staff_required
+@require_POST
+def debtor_opt_out(request: HttpRequest, number: str) -> HttpResponse:
+    """Switch a channel off or on again for the case's debtor (the case screen's debtor panel)."""
+    case = case_get_for_user(user=request.user, number=number)
+    require_write(request.user)
+    try:
+        channel_opt_out_set(
+            case=case,
+            channel=request.POST.get("channel", ""),
+            opted_out=request.POST.get("opted_out") == "1",
+            actor=request.user,
+        )
+    except DomainError as exc:
+        return HttpResponseBadRequest(exc.message)
+    if is_fragment_request(request):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"  # the panel, the contact hints and the timeline all change
+        return response
+    return redirect(f"{reverse('cases:detail', args=[case.number])}#debtor")

@@ -294,6 +294,7 @@ def test_a_dialler_asks_may_i_call_and_logs_the_calls(officer, zorg_case, time_m
         "calls_this_week": 0,
         "call_limit": 3,
         "call_limit_reached": False,
+        "phone_refused": False,
     }
     for _ in range(3):
         made = http.post(

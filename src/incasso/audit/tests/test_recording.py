@@ -222,7 +222,11 @@ def test_the_case_list_and_the_api_contact_check_record_nothing(officer, zorg_ca
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_insert_is_logged_as_an_error_and_the_page_is_served(
-    officer, zorg_case, monkeypatch, caplog, debt_types
+    debt_types,
+    officer,
+    zorg_case,
+    monkeypatch,
+    caplog,  # debt_types first: zorg_case needs them
 ):
     def broken(self, *args, **kwargs):
         raise DatabaseError("disk full")

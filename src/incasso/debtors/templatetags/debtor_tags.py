@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from incasso.debtors.models import source_label as _source_label
 
@@ -11,3 +14,14 @@ register = template.Library()
 def source_label(value: str) -> str:
     """`{{ address.source|source_label }}`: "client" shows as "de opdrachtgever"."""
     return _source_label(value or "")
+
+
+OPTIONAL_CHANNELS = (("email", _("e-mail")), ("sms", _("SMS")), ("phone", _("phone calls")))
+
+
+@register.filter
+def channel_states(debtor: Any) -> list[tuple[str, str, object]]:
+    """(channel, label, since) for the channels a debtor may switch off; `since` is None while allowed.
+    Reads the opt-outs through the reverse relation (the model lives in `strategies`)."""
+    off = dict(debtor.channel_opt_outs.values_list("channel", "since"))
+    return [(code, str(label), off.get(code)) for code, label in OPTIONAL_CHANNELS]
