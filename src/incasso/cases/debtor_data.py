@@ -117,7 +117,7 @@ def debtor_contact_add(*, case: Case, kind: str, value: str, source: str, actor:
     )
     values = clean.emails if field == "email" else clean.phones
     if not values:
-        raise DomainError(_("This field is required."), field="value")
+        raise DomainError(_("Fill in the e-mail address or phone number"), field="value")
     normalised = values[0]
     noun = NOUN[ContactKind(kind)]
     same = {"value__iexact": normalised} if kind == ContactKind.EMAIL else {"value": normalised}

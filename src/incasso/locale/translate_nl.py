@@ -1758,6 +1758,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "refuse": "weigeren",
     "the debtor asked not to be called": "de debiteur wil niet gebeld worden",
     "The debtor asked not to be called (see Contact channels).": "De debiteur wil niet gebeld worden (zie Contactkanalen).",
+    "Fill in the e-mail address or phone number": "Vul het e-mailadres of telefoonnummer in",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"
