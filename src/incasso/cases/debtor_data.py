@@ -20,7 +20,14 @@ from incasso.cases.models import Case, EventKind
 from incasso.cases.timeline import event_record
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_date, record_text
-from incasso.debtors.models import Address, ContactKind, ContactPoint, Debtor, source_label
+from incasso.debtors.models import (
+    Address,
+    ContactKind,
+    ContactPoint,
+    CorrespondenceLanguage,
+    Debtor,
+    source_label,
+)
 from incasso.debtors.services import AddressInput, DebtorInput, debtor_move, debtor_validate
 
 NOUN = {ContactKind.EMAIL: "e-mailadres", ContactKind.PHONE: "telefoonnummer"}  # the timeline is Dutch
@@ -168,3 +175,22 @@ def debtor_contact_mark_invalid(
         details={"contact_point": point.pk},
     )
     return point
+
+
+@transaction.atomic
+def debtor_language_set(*, case: Case, language: str, actor: Any) -> Debtor:
+    """The language the debtor's letters, e-mails and SMS are written in from now on."""
+    debtor = _locked_debtor(case)
+    if language not in CorrespondenceLanguage.values:
+        raise DomainError(_("Choose Dutch or English"), field="language")
+    if debtor.language == language:
+        return debtor
+    debtor.language = language
+    debtor.save(update_fields=["language"])
+    _record(
+        debtor,
+        summary=f"Taal van brieven: {record_text(CorrespondenceLanguage(language).label)}",
+        actor=actor,
+        details={"language": language},
+    )
+    return debtor

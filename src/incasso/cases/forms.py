@@ -33,7 +33,7 @@ from incasso.clients.selectors import client_list_for_user
 from incasso.core.access import STAFF_ROLES, can_write
 from incasso.core.exceptions import DomainError
 from incasso.core.forms import Form, date_field
-from incasso.debtors.models import ContactKind, DataSource, DebtorKind
+from incasso.debtors.models import ContactKind, CorrespondenceLanguage, DataSource, DebtorKind
 from incasso.debtors.services import AddressInput, DebtorInput
 
 
@@ -187,6 +187,11 @@ class ContactPointForm(Form):
     source = forms.ChoiceField(label=_("Source"), choices=SOURCE_CHOICES, initial="debtor")
 
 
+class LanguageForm(Form):
+    prefix = "debtor"
+    language = forms.ChoiceField(label=_("Language of letters"), choices=CorrespondenceLanguage.choices)
+
+
 class MarkInvalidForm(Form):
     """One address or contact point (its id) is not valid any more, and why."""
 
@@ -267,6 +272,12 @@ class DebtorForm(Form):
     email = forms.CharField(label=_("E-mail"), required=False, max_length=254)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
     iban = forms.CharField(label=_("IBAN"), required=False, max_length=42)
+    language = forms.ChoiceField(
+        label=_("Language of letters"),
+        choices=CorrespondenceLanguage.choices,
+        initial=CorrespondenceLanguage.NL,
+        required=False,  # not sent (an older form, a script): Dutch
+    )
 
     def debtor_input(self) -> DebtorInput:
         d = self.cleaned_data
@@ -292,6 +303,7 @@ class DebtorForm(Form):
             phones=(d["phone"],) if d["phone"] else (),
             ibans=(d["iban"],) if d["iban"] else (),
             source="manual",
+            language=d["language"] or CorrespondenceLanguage.NL,
         )
 
 

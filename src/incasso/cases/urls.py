@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:number>/contacts/", views.contact_log, name="contact_log"),
     path("<str:number>/debtor/addresses/", views.debtor_address_add, name="debtor_address_add"),
     path("<str:number>/debtor/contact-points/", views.debtor_contact_add, name="debtor_contact_add"),
+    path("<str:number>/debtor/language/", views.debtor_language, name="debtor_language"),
     path(
         "<str:number>/debtor/<str:what>/invalid/",
         views.debtor_mark_invalid,

@@ -47,6 +47,7 @@ from incasso.cases.forms import (
     DocumentForm,
     InterestFreezeEndForm,
     InterestFreezeForm,
+    LanguageForm,
     MarkInvalidForm,
     NoteForm,
     TaskForm,
@@ -105,6 +106,7 @@ def _detail_context(request: HttpRequest, number: str, **forms: forms.Form) -> d
             "address_form": AddressForm(initial={"moved_on": today, "country": "NL"}),
             "contact_point_form": ContactPointForm(),
             "invalid_form": MarkInvalidForm(),
+            "language_form": LanguageForm(initial={"language": case_file.case.debtor.language}),
             "transition_form": TransitionForm(),
             "allowed_targets": [
                 (s, Case(state=s).get_state_display()) for s in allowed_targets(case_file.case.state)
@@ -200,6 +202,19 @@ def debtor_contact_add(request: HttpRequest, case: Case) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
     return _debtor_response(request, case, "contact_point_form", form)
+
+
+@case_action
+def debtor_language(request: HttpRequest, case: Case) -> HttpResponse:
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        try:
+            debtor_data.debtor_language_set(
+                case=case, language=form.cleaned_data["language"], actor=request.user
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    return _debtor_response(request, case, "language_form", form)
 
 
 @case_action

@@ -12,6 +12,13 @@ class DebtorKind(models.TextChoices):
     ORGANISATION = "organisation", _("organisation")
 
 
+class CorrespondenceLanguage(models.TextChoices):
+    """The language of the letters, e-mails and SMS a debtor gets (the templates exist in both)."""
+
+    NL = "nl", _("Dutch")
+    EN = "en", _("English")
+
+
 class Debtor(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=DebtorKind.choices)
     first_names = models.CharField(_("first names / initials"), max_length=100, blank=True)
@@ -23,6 +30,12 @@ class Debtor(models.Model):
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     kvk_number = models.CharField(_("KvK number"), max_length=8, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    language = models.CharField(
+        _("language of letters"),
+        max_length=2,
+        choices=CorrespondenceLanguage.choices,
+        default=CorrespondenceLanguage.NL,
+    )
     anonymised_at = models.DateTimeField(
         _("anonymised at"),
         null=True,

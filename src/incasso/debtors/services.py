@@ -18,7 +18,15 @@ from incasso.core.identifiers import (
     normalise_phone,
     normalise_postcode,
 )
-from incasso.debtors.models import Address, BankAccount, ContactKind, ContactPoint, Debtor, DebtorKind
+from incasso.debtors.models import (
+    Address,
+    BankAccount,
+    ContactKind,
+    ContactPoint,
+    CorrespondenceLanguage,
+    Debtor,
+    DebtorKind,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,7 @@ class DebtorInput:
     phones: Sequence[str] = field(default_factory=tuple)
     ibans: Sequence[str] = field(default_factory=tuple)
     source: str = ""
+    language: str = CorrespondenceLanguage.NL  # of the letters, e-mails and SMS
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,8 @@ def debtor_validate(data: DebtorInput) -> CleanDebtor:
         raise DomainError(_("A person needs a last name"), field="last_name")
     if data.kind == DebtorKind.ORGANISATION and not data.organisation_name.strip():
         raise DomainError(_("An organisation needs a name"), field="organisation_name")
+    if data.language not in CorrespondenceLanguage.values:
+        raise DomainError(_("Choose Dutch or English"), field="language")
     address = data.address
     if address is not None:
         for name in ("street", "house_number", "postcode", "city"):
@@ -108,6 +119,7 @@ def debtor_create(*, data: DebtorInput, today: dt.date) -> Debtor:
         organisation_name=data.organisation_name.strip(),
         date_of_birth=data.date_of_birth,
         kvk_number=clean.kvk_number,
+        language=data.language,
     )
     if clean.address is not None:
         Address.objects.create(debtor=debtor, valid_from=today, **clean.address.__dict__)

@@ -40,6 +40,7 @@ OPTIONAL = (
     "contractual_rate",
     "client_reference",
     "debtor_number",
+    "language",
 )
 COLUMNS = REQUIRED + OPTIONAL
 
@@ -86,6 +87,8 @@ ALIASES = {
     "referentie": "client_reference",
     "debiteurnummer": "debtor_number",
     "klantnummer": "debtor_number",
+    "taal": "language",
+    "correspondentietaal": "language",
 }
 
 VALUE_ALIASES = {
@@ -96,6 +99,7 @@ VALUE_ALIASES = {
         "bedrijf": "organisation",
     },
     "debtor_role": {"consument": "consumer", "particulier": "consumer", "zakelijk": "business"},
+    "language": {"nederlands": "nl", "dutch": "nl", "engels": "en", "english": "en"},
     "interest_basis": {
         "wettelijk": "consumer",
         "handelsrente": "commercial",
@@ -107,6 +111,7 @@ CHOICES = {
     "debtor_type": ("person", "organisation"),
     "debtor_role": ("consumer", "business"),
     "interest_basis": ("consumer", "commercial", "contractual", "none"),
+    "language": ("nl", "en"),
 }
 MAX_LENGTH = {
     "invoice_number": 50,

@@ -235,6 +235,7 @@ def _parse_row(reader: _RowReader, debt_types: Collection[str]) -> ClaimRow | No
         phones=(phone,) if phone else (),
         ibans=(iban,) if iban else (),
         source="client",
+        language=r.get("language", lambda c: parse_choice(c, "language"), default="nl"),
     )
     client_reference = r.text("client_reference")
     debtor_number = r.text("debtor_number")

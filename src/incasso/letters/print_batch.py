@@ -28,7 +28,7 @@ from incasso.letters.compose import letter_data_from_json
 from incasso.letters.models import Delivery, SentLetter
 from incasso.letters.rendering import render_letter_pdf
 from incasso.letters.selectors import NoAddress
-from incasso.letters.sending import LANGUAGE, _fail
+from incasso.letters.sending import _fail
 from incasso.letters.services import LetterAmountsChanged, letter_archive, letter_compose, letter_send_check
 from incasso.strategies.models import Channel, MessageStatus, OutgoingMessage
 
@@ -57,14 +57,19 @@ def print_batch(*, on: dt.date, out_dir: Path) -> BatchResult:
     for message_id in ids:
         with transaction.atomic():
             message = (
-                OutgoingMessage.objects.select_for_update().select_related("case__client").get(pk=message_id)
+                OutgoingMessage.objects.select_for_update()
+                .select_related("case__client", "case__debtor")
+                .get(pk=message_id)
             )
             if message.status != MessageStatus.QUEUED:
                 continue
             delivery, _ = Delivery.objects.select_for_update().get_or_create(message=message)
             try:
                 data, template, _sms, _costs = letter_compose(
-                    case=message.case, template_code=message.template_code, language=LANGUAGE, on=on
+                    case=message.case,
+                    template_code=message.template_code,
+                    language=message.case.debtor.language,
+                    on=on,
                 )
                 if delivery.prepared_data and delivery.template is not None:
                     # A letter prepared (and perhaps previewed) earlier goes out only if its amounts hold.

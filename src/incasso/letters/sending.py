@@ -47,7 +47,6 @@ from incasso.strategies.models import Channel, MessageStatus, OutgoingMessage
 
 BACKOFF = dt.timedelta(minutes=5)
 MAX_ATTEMPTS = 8  # 5 min … 10 h 40 min: about 21 hours in all
-LANGUAGE = "nl"
 
 
 @dataclass
@@ -174,7 +173,7 @@ def _prepared(message: OutgoingMessage, delivery: Delivery, on: dt.date) -> tupl
                 details={"message": message.pk, "reason": exc.message},
             )
     data, template, _sms, _costs = letter_compose(
-        case=message.case, template_code=message.template_code, language=LANGUAGE, on=on
+        case=message.case, template_code=message.template_code, language=message.case.debtor.language, on=on
     )
     letter_send_check(case=message.case, data=data, template=template, on=on)
     delivery.prepared_data = letter_data_to_json(data)

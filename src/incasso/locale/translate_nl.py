@@ -1759,6 +1759,9 @@ NL: dict[str, str | tuple[str, str]] = {
     "the debtor asked not to be called": "de debiteur wil niet gebeld worden",
     "The debtor asked not to be called (see Contact channels).": "De debiteur wil niet gebeld worden (zie Contactkanalen).",
     "Fill in the e-mail address or phone number": "Vul het e-mailadres of telefoonnummer in",
+    "language of letters": "taal van brieven",
+    "Language of letters": "Taal van brieven",
+    "Choose Dutch or English": "Kies Nederlands of Engels",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

@@ -249,3 +249,23 @@ def test_client_users_cannot_change_debtor_data_and_other_clients_cases_are_not_
     client.force_login(zara)  # an officer for Zorggroep Noord only
     assert client.post(_url(energie_case, "debtor_contact_add"), data).status_code == 404
     assert not ContactPoint.objects.exists()
+
+
+def test_the_language_of_letters_is_changed_on_the_screen_and_recorded(client, zorg_case, officer, zorg_user):
+    url = _url(zorg_case, "debtor_language")
+    client.force_login(officer)
+    page = client.get(_url(zorg_case, "detail")).content.decode()
+    assert 'name="debtor-language"' in page and '<option value="nl" selected>' in page
+    response = client.post(url, {"debtor-language": "en"}, headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    zorg_case.debtor.refresh_from_db()
+    assert zorg_case.debtor.language == "en"
+    assert Event.objects.get(case=zorg_case, kind="debtor_changed").summary == "Taal van brieven: Engels"
+    client.post(url, {"debtor-language": "en"})  # the same again: nothing more recorded
+    assert Event.objects.filter(case=zorg_case, kind="debtor_changed").count() == 1
+    refused = client.post(url, {"debtor-language": "de"}, headers={"HX-Request": "true"})
+    assert "Selecteer een geldige keuze" in refused.content.decode()
+    client.force_login(zorg_user)
+    assert client.post(url, {"debtor-language": "nl"}).status_code == 403
+    zorg_case.debtor.refresh_from_db()
+    assert zorg_case.debtor.language == "en"

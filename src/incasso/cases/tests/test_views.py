@@ -427,6 +427,20 @@ def test_staff_open_a_case_by_hand_with_debtor_and_claims(officer_client, zorg, 
     assert [c.principal for c in case.claims.all()] == [Decimal("1234.56"), Decimal("100.00")]
     assert case.debtor.addresses.get().postcode == "3511 AB"
     assert case.debtor.bank_accounts.get().iban == "NL91ABNA0417164300"
+    assert case.debtor.language == "nl"  # not chosen: Dutch
+    officer_client.post(
+        reverse("cases:create"),
+        _new_case_data(
+            zorg.pk,
+            **{
+                "client_reference": "REF-78",
+                "debtor-language": "en",
+                "claims-0-invoice_number": "INV-3",
+                "claims-1-invoice_number": "INV-4",
+            },
+        ),
+    )
+    assert Case.objects.get(client_reference="REF-78").debtor.language == "en"
 
 
 def _field_errors(response, field: str) -> list[str]:

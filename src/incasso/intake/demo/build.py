@@ -77,6 +77,9 @@ def demo_present() -> bool:
 def _case(builder: Builder, spec: ClientSpec, client: Client, staff: list[User], debt_type: DebtType) -> Case:
     rng = builder.rng
     debtor, organisation = builder.debtor(spec)
+    if not organisation and rng.random() < 0.05 and debtor.language != "en":
+        debtor.language = "en"  # an expat: letters in English
+        debtor.save(update_fields=["language"])
     claims = builder.claims(spec)
     if organisation and debt_type.default_interest_basis == InterestBasis.CONSUMER_STATUTORY:
         # as the claims import decides: a business debtor owes the commercial rate (6:119a BW)

@@ -11,7 +11,7 @@ from incasso.cases.models import Bucket, Case, CaseState, Claim, Event, EventKin
 from incasso.cases.selectors import case_balance
 from incasso.cases.services import case_transition
 from incasso.intake.services import claims_import_file
-from incasso.intake.tests.helpers import EXAMPLES, counts, csv_bytes, person_row
+from incasso.intake.tests.helpers import EXAMPLES, HEADER, counts, csv_bytes, person_row
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +160,23 @@ def test_principal_entries_equal_the_file(zorg):
     )
     assert Decimal(total).quantize(Decimal("0.01")) == example_sum() == report.principal
     assert Event.objects.filter(case__client=zorg, kind=EventKind.IMPORTED).count() == 8
+
+
+def test_a_taal_column_sets_the_language_of_the_debtors_letters_and_a_wrong_one_is_named(zorg, officer):
+    header = HEADER + ",taal"
+    good = csv_bytes(
+        person_row("EN-1", last_name="Smith") + ",English",
+        person_row("NL-1", last_name="Jansen", house="2") + ",",
+        header=header,
+    )
+    report = claims_import_file(client=zorg, data=good, file_name="taal.csv", actor=officer)
+    assert not report.errors
+    languages = dict(Case.objects.values_list("debtor__last_name", "debtor__language"))
+    assert languages == {"Smith": "en", "Jansen": "nl"}
+
+    before = counts()
+    bad = csv_bytes(person_row("DE-1", last_name="Müller", house="3") + ",Duits", header=header)
+    refused = claims_import_file(client=zorg, data=bad, file_name="taal.csv", actor=officer)
+    assert [(e.row, e.column) for e in refused.errors] == [(2, "language")]
+    assert "Duits" in str(refused.errors[0]) and "nl, en" in str(refused.errors[0])
+    assert counts() == before

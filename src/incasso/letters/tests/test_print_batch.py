@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 from decimal import Decimal
 
 import pytest
@@ -124,3 +125,15 @@ def test_a_sent_interruption_letter_interrupts_limitation_of_the_open_claims(zor
         assert event.occurred_on == add_postal_days(event.sent_on, 2)  # presumed receipt by post
     print_batch(on=LETTER_DAY, out_dir=tmp_path)  # a rerun sends nothing, records nothing twice
     assert LimitationEvent.objects.filter(claim__case=zorg_letter_case).count() == len(events)
+
+
+def test_a_letter_to_an_english_speaking_debtor_is_printed_in_english(zorg_letter_case, tmp_path):
+    debtor = zorg_letter_case.debtor
+    debtor.language = "en"
+    debtor.save(update_fields=["language"])
+    message = queue_message(zorg_letter_case, channel="letter", template_code="reminder")
+    assert print_batch(on=LETTER_DAY, out_dir=tmp_path).letters == 1
+    sent = SentLetter.objects.get(message=message)
+    assert sent.language == "en" and sent.template.language == "en"
+    text = " ".join(PdfReader(io.BytesIO(bytes(sent.pdf))).pages[0].extract_text().split())
+    assert "Payment reference" in text and "Betalingskenmerk" not in text

@@ -257,3 +257,18 @@ def test_an_emailed_arrangement_reminder_asks_for_what_is_overdue_with_the_insta
     lines = text.splitlines()
     assert "Te betalen: € 625,00" in lines and f"Betalingskenmerk: {reference}" in lines
     assert SentLetter.objects.get(message=message).data["payment_amount"] == {"$decimal": "625.00"}
+
+
+def test_an_english_speaking_debtor_gets_the_email_and_its_pdf_in_english(smtp, email_message):
+    debtor = email_message.case.debtor
+    debtor.language = "en"
+    debtor.save(update_fields=["language"])
+    assert messages_process(now=MONDAY_10).sent == 1
+    [mail] = smtp.messages
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "Payment reference:" in text and "Betalingskenmerk" not in text
+    assert "within 14 days from the day after you received this letter" in text
+    [attachment] = list(mail.iter_attachments())
+    pdf_text = " ".join(PdfReader(io.BytesIO(attachment.get_content())).pages[0].extract_text().split())
+    assert "Betalingskenmerk" not in pdf_text
+    assert SentLetter.objects.get(message=email_message).language == "en"
