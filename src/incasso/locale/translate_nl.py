@@ -1762,6 +1762,19 @@ NL: dict[str, str | tuple[str, str]] = {
     "language of letters": "taal van brieven",
     "Language of letters": "Taal van brieven",
     "Choose Dutch or English": "Kies Nederlands of Engels",
+    "Choose debt counselling, insolvency or deceased; the other holds come with their own screens": "Kies schuldhulpverlening, insolventie of overleden; de andere aanhoudingen horen bij hun eigen scherm",
+    "The end date lies in the past": "De einddatum ligt in het verleden",
+    "The case is already on hold for this reason": "Het dossier staat al aangehouden om deze reden",
+    "That hold cannot be ended here": "Die aanhouding kan hier niet worden beëindigd",
+    "Until (optional)": "Tot en met (optioneel)",
+    "Holds": "Aanhoudingen",
+    "until ended": "tot beëindiging",
+    "End hold": "Aanhouding beëindigen",
+    "Ends with its arrangement, promise or dispute, or on its end date.": "Eindigt met de regeling, betaalbelofte of betwisting, of op de einddatum.",
+    "No holds: the strategy's steps run.": "Geen aanhoudingen: de stappen van het incassotraject lopen.",
+    "Hold the automated steps": "Automatische stappen aanhouden",
+    "For a debtor in debt counselling (schuldhulpverlening), in insolvency or WSNP, or who has died: no letter, e-mail, SMS, call task or cost goes out while the hold runs.": "Voor een debiteur in de schuldhulpverlening, in insolventie of WSNP, of die is overleden: zolang de aanhouding loopt, gaat er geen brief, e-mail, sms, beltaak of kosten uit.",
+    "Place hold": "Aanhouden",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

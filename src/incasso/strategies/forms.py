@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from incasso.core.exceptions import DomainError
-from incasso.strategies.models import Step, Strategy, StrategyVersion
+from incasso.core.forms import date_field
+from incasso.strategies.models import HoldReason, Step, Strategy, StrategyVersion
 from incasso.strategies.services import (
     ACTION_FIELDS,
     MESSAGE_CHANNELS,
@@ -81,6 +82,20 @@ class NewVersionForm(forms.Form):
     copy_current = forms.BooleanField(
         label=_("copy the steps of the current version"), required=False, initial=True
     )
+
+
+class HoldForm(forms.Form):
+    """A hold placed by hand on the case screen."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[
+            (r.value, r.label)
+            for r in (HoldReason.DEBT_COUNSELLING, HoldReason.INSOLVENCY, HoldReason.DECEASED)
+        ],
+    )
+    until = date_field(_("Until (optional)"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class MoveForm(forms.Form):

@@ -16,7 +16,7 @@ from incasso.cases.models import Case
 from incasso.cases.timeline import event_record
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import record_text
-from incasso.strategies.models import Hold
+from incasso.strategies.models import Hold, HoldReason
 from incasso.strategies.services import STEP_EVENT
 
 
@@ -66,3 +66,45 @@ def hold_release(*, hold: Hold, actor: Any = None) -> Hold:
                 details={"hold": locked.pk},
             )
         return locked
+
+
+# The reasons an officer places and ends by hand on the case screen; the others belong to the screens
+# of the arrangement, the promise and the dispute, which place and end their own holds.
+MANUAL_REASONS = (HoldReason.DEBT_COUNSELLING, HoldReason.INSOLVENCY, HoldReason.DECEASED)
+
+
+def case_hold_place(
+    *, case: Case, reason: str, until: dt.date | None, note: str, actor: Any, today: dt.date | None = None
+) -> Hold:
+    """The officer holds the automated steps: the debtor is in debt counselling (schuldhulpverlening),
+    in insolvency or WSNP, or has died. `until` is optional: without it the hold runs until released."""
+    today = today or timezone.localdate()
+    if reason not in MANUAL_REASONS:
+        raise DomainError(
+            _("Choose debt counselling, insolvency or deceased; the other holds come with their own screens"),
+            field="reason",
+        )
+    if until is not None and until < today:
+        raise DomainError(_("The end date lies in the past"), field="until")
+    running = Hold.objects.filter(case=case, reason=reason, released_at__isnull=True).exclude(until__lt=today)
+    if running.exists():
+        raise DomainError(_("The case is already on hold for this reason"), field="reason")
+    return hold_place(case=case, reason=reason, starts_on=today, until=until, actor=actor, note=note.strip())
+
+
+def case_hold_release(*, case: Case, hold_id: int, actor: Any) -> Hold:
+    """End a hold placed by hand (the debtor left debt counselling, the estate was settled)."""
+    hold = Hold.objects.filter(case=case, pk=hold_id, reason__in=MANUAL_REASONS).first()
+    if hold is None:
+        raise DomainError(_("That hold cannot be ended here"), field="hold")
+    return hold_release(hold=hold, actor=actor)
+
+
+def holds_running(*, case: Case, today: dt.date | None = None) -> list[Hold]:
+    """The case's holds in force or still to come, earliest first."""
+    today = today or timezone.localdate()
+    return list(
+        Hold.objects.filter(case=case, released_at__isnull=True)
+        .exclude(until__lt=today)
+        .order_by("starts_on", "pk")
+    )

@@ -36,7 +36,15 @@ from incasso.core.formatting import choice_label
 from incasso.core.htmx import is_fragment_request
 from incasso.strategies import selectors, services, significance
 from incasso.strategies.assignment import case_move_strategy
-from incasso.strategies.forms import MoveForm, NewVersionForm, StepForm, StrategyForm, add_domain_error
+from incasso.strategies.forms import (
+    HoldForm,
+    MoveForm,
+    NewVersionForm,
+    StepForm,
+    StrategyForm,
+    add_domain_error,
+)
+from incasso.strategies.holds import case_hold_place, case_hold_release
 from incasso.strategies.measures import arm_measures, unit_costs
 from incasso.strategies.models import Channel, DailyRun, RunStatus
 from incasso.strategies.opt_outs import channel_opt_out_set
@@ -424,3 +432,42 @@ def debtor_opt_out(request: HttpRequest, number: str) -> HttpResponse:
         response["HX-Refresh"] = "true"  # the panel, the contact hints and the timeline all change
         return response
     return redirect(f"{reverse('cases:detail', args=[case.number])}#debtor")
+
+
+def _back_to_holds(request: HttpRequest, case: Any) -> HttpResponse:
+    if is_fragment_request(request):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"  # the header's next action, the panel and the timeline change
+        return response
+    return redirect(f"{reverse('cases:detail', args=[case.number])}#holds")
+
+
+@staff_required
+@require_POST
+def case_hold(request: HttpRequest, number: str) -> HttpResponse:
+    """Place a hold by hand (debt counselling, insolvency, deceased) from the case screen."""
+    case = case_get_for_user(user=request.user, number=number)
+    require_write(request.user)
+    form = HoldForm(request.POST)
+    if not form.is_valid():  # named at the top of the page it reloads (the form is a small panel)
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
+        return _back_to_holds(request, case)
+    try:
+        case_hold_place(case=case, actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back_to_holds(request, case)
+
+
+@staff_required
+@require_POST
+def case_hold_end(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, number=number)
+    require_write(request.user)
+    try:
+        case_hold_release(case=case, hold_id=pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back_to_holds(request, case)
