@@ -61,7 +61,7 @@ from incasso.cases.states import allowed_targets
 from incasso.core.access import can_write, is_supervisor, require_write, staff_required
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_date
-from incasso.core.htmx import is_fragment_request
+from incasso.core.htmx import is_fragment_request, reload_page
 from incasso.debtors.services import debtor_create, debtor_validate
 
 LIST_TEMPLATE = "cases/case_list.html"
@@ -167,14 +167,11 @@ def note_add(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 def _debtor_response(request: HttpRequest, case: Case, form_name: str, form: forms.Form) -> HttpResponse:
-    """Like `_section_response`, but a change that worked reloads the whole page (htmx: HX-Refresh; the
-    browser keeps the scroll position): the header shows the current address and the contact panel what
-    may be used, not only this section."""
-    if not form.errors and is_fragment_request(request):
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
-        return response
-    return _section_response(request, case, "debtor", form_name, form)
+    """Like `_section_response`, but a change that worked reloads the whole page: the header shows the
+    current address and the contact panel what may be used, not only this section."""
+    if form.errors:
+        return _section_response(request, case, "debtor", form_name, form)
+    return reload_page(request, f"{reverse('cases:detail', args=[case.number])}#debtor")
 
 
 @case_action

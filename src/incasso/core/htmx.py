@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 
 def is_fragment_request(request: HttpRequest) -> bool:
@@ -10,3 +11,14 @@ def is_fragment_request(request: HttpRequest) -> bool:
     browser's back button after `hx-push-url`)."""
     htmx = getattr(request, "htmx", None)
     return htmx is not None and bool(htmx) and not htmx.history_restore_request
+
+
+def reload_page(request: HttpRequest, url: str) -> HttpResponse:
+    """After a change that touches more of the page than the fragment that asked: htmx reloads the
+    page it is on (HX-Refresh; the browser keeps the scroll position), a plain form post is
+    redirected to `url` (post/redirect/get)."""
+    if is_fragment_request(request):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return redirect(url)

@@ -33,7 +33,7 @@ from incasso.core.access import agency_supervisor_required, require_write, staff
 from incasso.core.contact import RuleError
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import choice_label
-from incasso.core.htmx import is_fragment_request
+from incasso.core.htmx import reload_page
 from incasso.strategies import selectors, services, significance
 from incasso.strategies.assignment import case_move_strategy
 from incasso.strategies.forms import (
@@ -427,19 +427,12 @@ def debtor_opt_out(request: HttpRequest, number: str) -> HttpResponse:
         )
     except DomainError as exc:
         return HttpResponseBadRequest(exc.message)
-    if is_fragment_request(request):
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"  # the panel, the contact hints and the timeline all change
-        return response
-    return redirect(f"{reverse('cases:detail', args=[case.number])}#debtor")
+    # the panel, the call panel's hints and the timeline all change
+    return reload_page(request, f"{reverse('cases:detail', args=[case.number])}#debtor")
 
 
 def _back_to_holds(request: HttpRequest, case: Any) -> HttpResponse:
-    if is_fragment_request(request):
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"  # the header's next action, the panel and the timeline change
-        return response
-    return redirect(f"{reverse('cases:detail', args=[case.number])}#holds")
+    return reload_page(request, f"{reverse('cases:detail', args=[case.number])}#holds")
 
 
 @staff_required
