@@ -33,16 +33,25 @@ from incasso.debtors.services import AddressInput, DebtorInput, debtor_move, deb
 NOUN = {ContactKind.EMAIL: "e-mailadres", ContactKind.PHONE: "telefoonnummer"}  # the timeline is Dutch
 
 
-def _locked_debtor(case: Case) -> Debtor:
+def debtor_for_change(case: Case) -> Debtor:
+    """The case's debtor, locked for a change of their data; refused once the data was erased."""
     debtor = Debtor.objects.select_for_update().get(pk=case.debtor_id)
     if debtor.anonymised_at is not None:
         raise DomainError(_("This debtor's personal data was erased; nothing can be added to it."))
     return debtor
 
 
-def _record(debtor: Debtor, *, summary: str, actor: Any, details: dict[str, Any]) -> None:
+def debtor_event_record(
+    debtor: Debtor,
+    *,
+    summary: str,
+    actor: Any,
+    details: dict[str, Any],
+    kind: str = EventKind.DEBTOR_CHANGED,
+) -> None:
+    """One event on the timeline of every case of the debtor: what happened to the debtor's data."""
     for case in Case.objects.filter(debtor=debtor).order_by("pk"):
-        event_record(case=case, kind=EventKind.DEBTOR_CHANGED, summary=summary, actor=actor, details=details)
+        event_record(case=case, kind=kind, summary=summary, actor=actor, details=details)
 
 
 def _address_line(address: Address) -> str:
@@ -57,7 +66,7 @@ def debtor_address_add(
 ) -> Address:
     """The debtor lives at `address` from `moved_on`: the current address ends the day before."""
     today = today or timezone.localdate()
-    debtor = _locked_debtor(case)
+    debtor = debtor_for_change(case)
     if moved_on > today:
         raise DomainError(_("The moving date lies in the future"), field="moved_on")
     latest = (
@@ -73,7 +82,7 @@ def debtor_address_add(
             field="moved_on",
         )
     new = debtor_move(debtor=debtor, address=address, moved_on=moved_on)
-    _record(
+    debtor_event_record(
         debtor,
         summary=f"Nieuw adres vanaf {format_date(moved_on)}: {_address_line(new)}"
         + (f" (bron: {record_text(source_label(new.source))})" if new.source else ""),
@@ -86,7 +95,7 @@ def debtor_address_add(
 @transaction.atomic
 def debtor_address_mark_invalid(*, case: Case, address_id: int, reason: str, actor: Any) -> Address:
     """Post comes back ("verhuisd", "onbekend op dit adres"): no letter goes there any more."""
-    debtor = _locked_debtor(case)
+    debtor = debtor_for_change(case)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Say why the address is not valid"), field="reason")
@@ -97,7 +106,7 @@ def debtor_address_mark_invalid(*, case: Case, address_id: int, reason: str, act
         raise DomainError(_("That address is already marked invalid"), field="address")
     address.is_valid = False
     address.save(update_fields=["is_valid"])
-    _record(
+    debtor_event_record(
         debtor,
         summary=f"Adres ongeldig: {_address_line(address)} ({reason})"[:300],
         actor=actor,
@@ -109,7 +118,7 @@ def debtor_address_mark_invalid(*, case: Case, address_id: int, reason: str, act
 @transaction.atomic
 def debtor_contact_add(*, case: Case, kind: str, value: str, source: str, actor: Any) -> ContactPoint:
     """A new e-mail address or phone number; one marked invalid before becomes valid again."""
-    debtor = _locked_debtor(case)
+    debtor = debtor_for_change(case)
     if kind not in ContactKind.values:
         raise DomainError(_("Choose e-mail or phone"), field="kind")
     field = "email" if kind == ContactKind.EMAIL else "phone"
@@ -140,7 +149,7 @@ def debtor_contact_add(*, case: Case, kind: str, value: str, source: str, actor:
     else:
         point = ContactPoint.objects.create(debtor=debtor, kind=kind, value=normalised, source=source)
         summary = f"Nieuw {noun}: {normalised}"
-    _record(
+    debtor_event_record(
         debtor,
         summary=summary + (f" (bron: {record_text(source_label(source))})" if source else ""),
         actor=actor,
@@ -154,7 +163,7 @@ def debtor_contact_mark_invalid(
     *, case: Case, contact_point_id: int, reason: str, actor: Any
 ) -> ContactPoint:
     """An e-mail that bounces, a number not in use: nothing is sent there any more."""
-    debtor = _locked_debtor(case)
+    debtor = debtor_for_change(case)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Say why it is not valid"), field="reason")
@@ -168,7 +177,7 @@ def debtor_contact_mark_invalid(
     point.is_valid = False
     point.invalid_reason = reason[:200]
     point.save(update_fields=["is_valid", "invalid_reason"])
-    _record(
+    debtor_event_record(
         debtor,
         summary=f"{NOUN[ContactKind(point.kind)].capitalize()} ongeldig: {point.value} ({reason})"[:300],
         actor=actor,
@@ -180,14 +189,14 @@ def debtor_contact_mark_invalid(
 @transaction.atomic
 def debtor_language_set(*, case: Case, language: str, actor: Any) -> Debtor:
     """The language the debtor's letters, e-mails and SMS are written in from now on."""
-    debtor = _locked_debtor(case)
+    debtor = debtor_for_change(case)
     if language not in CorrespondenceLanguage.values:
         raise DomainError(_("Choose Dutch or English"), field="language")
     if debtor.language == language:
         return debtor
     debtor.language = language
     debtor.save(update_fields=["language"])
-    _record(
+    debtor_event_record(
         debtor,
         summary=f"Taal van brieven: {record_text(CorrespondenceLanguage(language).label)}",
         actor=actor,

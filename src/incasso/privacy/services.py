@@ -34,6 +34,7 @@ from django.utils.translation import override
 from incasso.arrangements.models import Arrangement, Dispute, PaymentPromise
 from incasso.audit.models import AccessLogEntry
 from incasso.cases.contact import BREACH_KEYS
+from incasso.cases.debtor_data import debtor_event_record
 from incasso.cases.models import (
     Case,
     Claim,
@@ -46,7 +47,6 @@ from incasso.cases.models import (
     Task,
     TaskKind,
 )
-from incasso.cases.timeline import event_record
 from incasso.core.exceptions import DomainError
 from incasso.debtors.models import Address, BankAccount, ContactPoint, Debtor, DebtorKind
 from incasso.legal.models import BailiffUpdate, Handover, LimitationEvent
@@ -281,14 +281,13 @@ def debtor_anonymise(
                 else _("at the debtor's request (GDPR art. 17)")
             )
             summary = _("Personal data erased: %(why)s") % {"why": why}
-        for case in cases:
-            event_record(
-                case=case,
-                kind=EventKind.PRIVACY,
-                summary=summary + (f" ({note})" if note else ""),
-                actor=by,
-                details={"erased": reason, "counts": erasure.counts},
-            )
+        debtor_event_record(
+            locked,
+            kind=EventKind.PRIVACY,
+            summary=summary + (f" ({note})" if note else ""),
+            actor=by,
+            details={"erased": reason, "counts": erasure.counts},
+        )
         paths = list(erasure.files)
         transaction.on_commit(lambda: _delete_files(paths))
     return erasure
@@ -301,14 +300,13 @@ def debtor_access_copy(*, debtor: Debtor, by: Any, agency: str, today: dt.date |
     with override(settings.LANGUAGE_CODE):
         summary = _("Copy of the personal data handed out (GDPR art. 15)")
     with transaction.atomic():
-        for case in Case.objects.filter(debtor=debtor).order_by("pk"):
-            event_record(
-                case=case,
-                kind=EventKind.PRIVACY,
-                summary=summary,
-                actor=by,
-                details={"access_copy": copy.filename, "files": len(copy.files)},
-            )
+        debtor_event_record(
+            debtor,
+            kind=EventKind.PRIVACY,
+            summary=summary,
+            actor=by,
+            details={"access_copy": copy.filename, "files": len(copy.files)},
+        )
     return copy
 
 

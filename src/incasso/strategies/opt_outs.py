@@ -15,11 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incasso.cases.models import Case, EventKind
-from incasso.cases.timeline import event_record
+from incasso.cases.debtor_data import debtor_event_record, debtor_for_change
+from incasso.cases.models import Case
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_date
-from incasso.debtors.models import Debtor
 from incasso.strategies.models import Channel, ChannelOptOut
 
 OPTIONAL_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PHONE)
@@ -41,9 +40,7 @@ def channel_opt_out_set(
         raise DomainError(
             _("A debtor can refuse e-mail, SMS and calls, not letters by post"), field="channel"
         )
-    debtor = Debtor.objects.select_for_update().get(pk=case.debtor_id)
-    if debtor.anonymised_at is not None:
-        raise DomainError(_("This debtor's personal data was erased; nothing can be added to it."))
+    debtor = debtor_for_change(case)
     existing = ChannelOptOut.objects.filter(debtor=debtor, channel=channel).first()
     if opted_out == (existing is not None):
         return existing  # already so: nothing to record (a double click, two officers at once)
@@ -55,12 +52,7 @@ def channel_opt_out_set(
         ChannelOptOut.objects.filter(pk=existing.pk).delete()  # type: ignore[union-attr]
         existing = None
         summary = f"Debiteur: {on}"
-    for each in Case.objects.filter(debtor=debtor).order_by("pk"):
-        event_record(
-            case=each,
-            kind=EventKind.DEBTOR_CHANGED,
-            summary=summary,
-            actor=actor,
-            details={"channel": channel, "opted_out": opted_out},
-        )
+    debtor_event_record(
+        debtor, summary=summary, actor=actor, details={"channel": channel, "opted_out": opted_out}
+    )
     return existing
