@@ -28,7 +28,7 @@ from incasso.debtors.models import (
     Debtor,
     source_label,
 )
-from incasso.debtors.services import AddressInput, DebtorInput, debtor_move, debtor_validate
+from incasso.debtors.services import AddressInput, contact_value_clean, debtor_move
 
 NOUN = {ContactKind.EMAIL: "e-mailadres", ContactKind.PHONE: "telefoonnummer"}  # the timeline is Dutch
 
@@ -121,20 +121,9 @@ def debtor_contact_add(*, case: Case, kind: str, value: str, source: str, actor:
     debtor = debtor_for_change(case)
     if kind not in ContactKind.values:
         raise DomainError(_("Choose e-mail or phone"), field="kind")
-    field = "email" if kind == ContactKind.EMAIL else "phone"
-    clean = debtor_validate(  # the creation's own checks of an e-mail address or phone number
-        DebtorInput(
-            kind=debtor.kind,
-            last_name="x",
-            organisation_name="x",
-            emails=(value,) if field == "email" else (),
-            phones=(value,) if field == "phone" else (),
-        )
-    )
-    values = clean.emails if field == "email" else clean.phones
-    if not values:
+    if not value.strip():
         raise DomainError(_("Fill in the e-mail address or phone number"), field="value")
-    normalised = values[0]
+    normalised = contact_value_clean(kind, value)
     noun = NOUN[ContactKind(kind)]
     same = {"value__iexact": normalised} if kind == ContactKind.EMAIL else {"value": normalised}
     point = ContactPoint.objects.filter(debtor=debtor, kind=kind, **same).first()  # Jan@ is jan@

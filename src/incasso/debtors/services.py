@@ -73,6 +73,28 @@ def _clean(value: str, normalise: object, field_name: str) -> str:
         raise DomainError(exc.messages[0], field=field_name) from None
 
 
+def address_clean(address: AddressInput, *, source: str = "") -> AddressInput:
+    """An address checked and normalised (the postcode by country); raise DomainError naming the field."""
+    for name in ("street", "house_number", "postcode", "city"):
+        if not getattr(address, name).strip():
+            raise DomainError(_("Address is incomplete"), field=name)
+    return AddressInput(
+        street=address.street.strip(),
+        house_number=address.house_number.strip(),
+        postcode=_clean(address.postcode, lambda v: normalise_postcode(v, address.country), "postcode"),
+        city=address.city.strip(),
+        country=address.country.upper(),
+        source=address.source or source,
+    )
+
+
+def contact_value_clean(kind: str, value: str) -> str:
+    """An e-mail address or phone number checked and normalised; raise DomainError naming the field."""
+    if kind == ContactKind.EMAIL:
+        return _clean(value, normalise_email, "email")
+    return _clean(value, normalise_phone, "phone")
+
+
 def debtor_validate(data: DebtorInput) -> CleanDebtor:
     """Check and normalise every field; raise DomainError naming the first bad field."""
     if data.kind not in DebtorKind.values:
@@ -85,25 +107,12 @@ def debtor_validate(data: DebtorInput) -> CleanDebtor:
         raise DomainError(_("An organisation needs a name"), field="organisation_name")
     if data.language not in CorrespondenceLanguage.values:
         raise DomainError(_("Choose Dutch or English"), field="language")
-    address = data.address
-    if address is not None:
-        for name in ("street", "house_number", "postcode", "city"):
-            if not getattr(address, name).strip():
-                raise DomainError(_("Address is incomplete"), field=name)
-        address = AddressInput(
-            street=address.street.strip(),
-            house_number=address.house_number.strip(),
-            postcode=_clean(address.postcode, lambda v: normalise_postcode(v, address.country), "postcode"),
-            city=address.city.strip(),
-            country=address.country.upper(),
-            source=address.source or data.source,
-        )
     return CleanDebtor(
         data=data,
         kvk_number=_clean(data.kvk_number, normalise_kvk, "kvk_number") if data.kvk_number else "",
-        address=address,
-        emails=tuple(_clean(v, normalise_email, "email") for v in data.emails if v.strip()),
-        phones=tuple(_clean(v, normalise_phone, "phone") for v in data.phones if v.strip()),
+        address=address_clean(data.address, source=data.source) if data.address is not None else None,
+        emails=tuple(contact_value_clean(ContactKind.EMAIL, v) for v in data.emails if v.strip()),
+        phones=tuple(contact_value_clean(ContactKind.PHONE, v) for v in data.phones if v.strip()),
         ibans=tuple(_clean(v, normalise_iban, "iban") for v in data.ibans if v.strip()),
     )
 
@@ -134,14 +143,11 @@ def debtor_create(*, data: DebtorInput, today: dt.date) -> Debtor:
 @transaction.atomic
 def debtor_move(*, debtor: Debtor, address: AddressInput, moved_on: dt.date) -> Address:
     """Close the current address the day before `moved_on` and add the new one: history is kept."""
-    clean = debtor_validate(
-        DebtorInput(kind=debtor.kind, last_name="x", organisation_name="x", address=address)
-    )
-    assert clean.address is not None
+    clean = address_clean(address)
     Address.objects.filter(debtor=debtor, valid_until__isnull=True).update(
         valid_until=moved_on - dt.timedelta(days=1)
     )
-    return Address.objects.create(debtor=debtor, valid_from=moved_on, **clean.address.__dict__)
+    return Address.objects.create(debtor=debtor, valid_from=moved_on, **clean.__dict__)
 
 
 def contact_point_mark_invalid(*, contact_point: ContactPoint, reason: str) -> ContactPoint:
