@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,8 +87,7 @@ def case_hold_place(
         )
     if until is not None and until < today:
         raise DomainError(_("The end date lies in the past"), field="until")
-    running = Hold.objects.filter(case=case, reason=reason, released_at__isnull=True).exclude(until__lt=today)
-    if running.exists():
+    if _running(case, today).filter(reason=reason).exists():
         raise DomainError(_("The case is already on hold for this reason"), field="reason")
     return hold_place(case=case, reason=reason, starts_on=today, until=until, actor=actor, note=note.strip())
 
@@ -100,11 +100,11 @@ def case_hold_release(*, case: Case, hold_id: int, actor: Any) -> Hold:
     return hold_release(hold=hold, actor=actor)
 
 
+def _running(case: Case, today: dt.date) -> QuerySet[Hold]:
+    """The case's holds not released and not past their end date: in force or still to come."""
+    return Hold.objects.filter(case=case, released_at__isnull=True).exclude(until__lt=today)
+
+
 def holds_running(*, case: Case, today: dt.date | None = None) -> list[Hold]:
     """The case's holds in force or still to come, earliest first."""
-    today = today or timezone.localdate()
-    return list(
-        Hold.objects.filter(case=case, released_at__isnull=True)
-        .exclude(until__lt=today)
-        .order_by("starts_on", "pk")
-    )
+    return list(_running(case, today or timezone.localdate()).order_by("starts_on", "pk"))
