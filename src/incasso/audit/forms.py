@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from incasso.core.forms import Form, date_field
+from incasso.core.forms import PeriodForm, date_field
 
 
 class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -18,7 +17,7 @@ class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.get_username()} ({name})" if name else str(obj.get_username())
 
 
-class AccessLogFilterForm(Form):
+class AccessLogFilterForm(PeriodForm):
     case = forms.CharField(
         label=_("Case number"),
         required=False,
@@ -34,11 +33,3 @@ class AccessLogFilterForm(Form):
     )
     start = date_field(_("From"), required=False)
     end = date_field(_("To"), required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start: dt.date | None = data.get("start")
-        end: dt.date | None = data.get("end")
-        if start and end and start > end:
-            self.add_error("end", _("The period ends before it starts."))
-        return data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -35,3 +36,16 @@ class DateInput(forms.DateInput):
 
 def date_field(label: Any, *, required: bool = True) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput(), input_formats=DATE_FORMATS)
+
+
+class PeriodForm(Form):
+    """A form with a `start` and an `end` date (each declared by the subclass, required or not): an end
+    before the start is named on the end."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start: dt.date | None = data.get("start")
+        end: dt.date | None = data.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The period ends before it starts."))
+        return data

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incasso.clients.models import Client
-from incasso.core.forms import Form, date_field
+from incasso.core.forms import PeriodForm, date_field
 
 
-class ReportForm(Form):
+class ReportForm(PeriodForm):
     """Dates as a Dutch officer types them (24-11-2026) or as the links carry them (2026-11-24)."""
 
     client = forms.ChoiceField(label=_("Client"), required=False)
@@ -30,11 +30,8 @@ class ReportForm(Form):
         field.choices = ([("", _("All clients"))] if self.several_clients else []) + choices
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start: dt.date | None = data.get("start")
+        data = super().clean()  # PeriodForm: the end not before the start
         end: dt.date | None = data.get("end")
-        if start and end and start > end:
-            self.add_error("end", _("The period ends before it starts."))
         if end and end > timezone.localdate():
             self.add_error("end", _("A report cannot look past today."))
         return data
