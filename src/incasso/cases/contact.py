@@ -11,6 +11,7 @@ them is still recorded (it happened, and the record must be complete) and marked
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,16 +105,31 @@ def call_dates_by_debtor(day: dt.date) -> dict[int, list[dt.date]]:
     return dates
 
 
-def contact_check(*, debtor_id: int, now: dt.datetime | None = None) -> ContactCheck:
+def refused_channels(debtor_id: int) -> dict[str, dt.date]:
+    """The channels the debtor refused, with the day since. The opt-out's model lives in `strategies`
+    (above this layer): read through its reverse relation."""
+    return dict(
+        Debtor.objects.filter(pk=debtor_id, channel_opt_outs__isnull=False).values_list(
+            "channel_opt_outs__channel", "channel_opt_outs__since"
+        )
+    )
+
+
+def contact_check(
+    *, debtor_id: int, now: dt.datetime | None = None, refused: Mapping[str, dt.date] | None = None
+) -> ContactCheck:
     """The window, the week's call attempts and whether the debtor refuses calls, at `now` (default: this
-    moment). Two queries."""
+    moment). Two queries; one when the caller read the debtor's `refused_channels` already."""
     moment = timezone.localtime(now or timezone.now())
     window, why = contact_now(moment)
     calls = call_attempts(moment.date()).filter(case__debtor_id=debtor_id).count()
-    # The opt-out's model lives in `strategies` (above this layer): found through its reverse relation.
-    refused = Debtor.objects.filter(pk=debtor_id, channel_opt_outs__channel="phone").exists()
+    refused = refused_channels(debtor_id) if refused is None else refused
     return ContactCheck(
-        window=window, why_not_now=why, calls=calls, call_limit=call_limit(), phone_refused=refused
+        window=window,
+        why_not_now=why,
+        calls=calls,
+        call_limit=call_limit(),
+        phone_refused="phone" in refused,
     )
 
 

@@ -34,7 +34,7 @@ from incasso.audit.services import access_record
 from incasso.calculations import CalculationError
 from incasso.calculations.sheet import group_by_four, render_statement
 from incasso.cases import debtor_data, selectors, services, timeline
-from incasso.cases.contact import contact_check
+from incasso.cases.contact import contact_check, refused_channels
 from incasso.cases.forms import (
     AddressForm,
     CalculationDateForm,
@@ -86,7 +86,9 @@ def _detail_context(request: HttpRequest, number: str, **forms: forms.Form) -> d
     case_file = selectors.case_file_for_user(user=request.user, number=number)
     writable = can_write(request.user)
     today = timezone.localdate()
+    refused = refused_channels(case_file.case.debtor_id)  # the debtor panel and the call panel
     context: dict[str, Any] = {
+        "refused_channels": refused,
         "file": case_file,
         "case": case_file.case,
         "payment_reference": group_by_four(case_file.case.payment_reference),
@@ -101,7 +103,7 @@ def _detail_context(request: HttpRequest, number: str, **forms: forms.Form) -> d
             "note_form": NoteForm(),
             "task_form": TaskForm(initial={"due_on": timezone.localdate()}),
             "contact_form": ContactForm(open_tasks=[t for t in case_file.tasks if not t.is_done]),
-            "contact_check": contact_check(debtor_id=case_file.case.debtor_id),
+            "contact_check": contact_check(debtor_id=case_file.case.debtor_id, refused=refused),
             "document_form": DocumentForm(),
             "address_form": AddressForm(initial={"moved_on": today, "country": "NL"}),
             "contact_point_form": ContactPointForm(),

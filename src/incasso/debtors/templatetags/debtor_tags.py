@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -20,8 +21,7 @@ OPTIONAL_CHANNELS = (("email", _("e-mail")), ("sms", _("SMS")), ("phone", _("pho
 
 
 @register.filter
-def channel_states(debtor: Any) -> list[tuple[str, str, object]]:
-    """(channel, label, since) for the channels a debtor may switch off; `since` is None while allowed.
-    Reads the opt-outs through the reverse relation (the model lives in `strategies`)."""
-    off = dict(debtor.channel_opt_outs.values_list("channel", "since"))
-    return [(code, str(label), off.get(code)) for code, label in OPTIONAL_CHANNELS]
+def channel_states(refused: Mapping[str, Any]) -> list[tuple[str, str, object]]:
+    """`{{ refused_channels|channel_states }}`: (channel, label, since) for the channels a debtor may
+    switch off; `since` is None while allowed (`refused`: channel -> since, as the case screen read it)."""
+    return [(code, str(label), refused.get(code)) for code, label in OPTIONAL_CHANNELS]
