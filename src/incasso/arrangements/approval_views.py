@@ -37,7 +37,11 @@ def approvals(request: HttpRequest) -> HttpResponse:
     queue = list(selectors.approval_queue(user=request.user))
     for item in queue:
         _describe_proposal(item)
-    return render(request, "arrangements/approvals.html", {"queue": queue})
+    return render(
+        request,
+        "arrangements/approvals.html",
+        {"queue": queue, "settlements": selectors.settlement_queue(user=request.user)},
+    )
 
 
 def _describe_proposal(item: Arrangement) -> None:

@@ -1,4 +1,4 @@
-"""Forms for the arrangement wizard, approvals, promises and disputes. Parsing only: the rules are in
+"""Forms for the arrangement wizard, approvals, promises, disputes and settlement offers. Parsing only: the rules are in
 `schedule.py` and the services."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from incasso.arrangements.affordability import Household
-from incasso.arrangements.models import DisputeReason, DisputeResolution, Frequency
+from incasso.arrangements.models import DisputeReason, DisputeResolution, Frequency, SettlementKind
 from incasso.cases.forms import AmountField
-from incasso.core.forms import date_field
+from incasso.core.forms import Form, date_field
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -151,3 +151,44 @@ class DisputeResolveForm(forms.Form):
         if resolution and resolution not in self.NEEDS_AMOUNT and amount is not None:
             self.add_error("amount", _("Only a write-off or a credit note takes an amount."))
         return data
+
+
+class SettlementForm(Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of settlement"),
+        choices=SettlementKind.choices,
+        initial=SettlementKind.LUMP_SUM,
+        widget=forms.RadioSelect,
+    )
+    amount = AmountField(
+        label=_("Amount"),
+        min_value=Decimal("0.01"),
+        decimal_places=2,
+        help_text=_("To pay at once, or the agreed value of the goods."),
+    )
+    deadline = date_field(_("Pay or return by"))
+    goods_description = forms.CharField(
+        label=_("Goods"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
+    )
+    return_instructions = forms.CharField(
+        label=_("How the goods come back"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+    )
+    settles_in_full = forms.BooleanField(
+        label=_("With the goods back, the rest is written off too (finale kwijting)"), required=False
+    )
+    motivation = forms.CharField(
+        label=_("Motivation"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class GoodsReceivedForm(Form):
+    received_on = date_field(_("Received on"))
+    value = AmountField(label=_("Value credited"), min_value=Decimal("0.01"), decimal_places=2)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class WithdrawForm(Form):
+    reason = forms.CharField(label=_("Why"), max_length=300)

@@ -37,6 +37,15 @@ class ArrangementPolicy(models.Model):
     interest_frozen = models.BooleanField(_("interest frozen during arrangement"), default=True)
     grace_days = models.PositiveIntegerField(_("grace period after a due date (days)"), default=7)
     misses_to_break = models.PositiveIntegerField(_("missed instalments before broken"), default=2)
+    # Settlement offers (finale kwijting, return of goods): what the client lets go at most.
+    settlement_max_discount_percent = models.DecimalField(
+        _("settlement: at most written off (percent of the balance)"),
+        max_digits=5,
+        decimal_places=2,
+        default=20,
+    )
+    settlement_max_days = models.PositiveIntegerField(_("settlement: longest term (days)"), default=30)
+    goods_return_allowed = models.BooleanField(_("takes goods back"), default=True)
 
     class Meta:
         verbose_name = _("arrangement policy")
@@ -46,6 +55,11 @@ class ArrangementPolicy(models.Model):
             models.CheckConstraint(
                 condition=Q(down_payment_percent__gte=0) & Q(down_payment_percent__lt=100),
                 name="policy_down_payment_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(settlement_max_discount_percent__gte=0)
+                & Q(settlement_max_discount_percent__lt=100),
+                name="policy_settlement_discount_range",
             ),
         ]
 
@@ -274,3 +288,72 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} – {self.get_reason_display()}"
+
+
+class SettlementKind(models.TextChoices):
+    LUMP_SUM = "lump_sum", _("settlement (finale kwijting)")
+    GOODS_RETURN = "goods_return", _("return of goods")
+
+
+class SettlementStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for approval")
+    ACTIVE = "active", _("offer running")
+    REJECTED = "rejected", _("rejected")
+    COMPLETED = "completed", _("kept")
+    LAPSED = "lapsed", _("lapsed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class Settlement(models.Model):
+    """A settlement offer: a lump sum by a date with the rest written off (finale kwijting), or goods
+    returned and credited at an agreed value. `balance` and `principal` are what was owed on the day of
+    the offer; the outcome (`credited`, `written_off`) is kept when it ends. See `settlements.py`."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="settlements")
+    kind = models.CharField(_("kind"), max_length=12, choices=SettlementKind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=SettlementStatus.choices)
+    balance = money_field(verbose_name=_("owed at the offer"))
+    principal = money_field(verbose_name=_("principal at the offer"))
+    amount = money_field(verbose_name=_("amount to pay or agreed value"))
+    deadline = models.DateField(_("pay or return by"))
+    settles_in_full = models.BooleanField(_("the rest is written off"), default=True)
+    goods_description = models.TextField(_("goods"), blank=True)
+    return_instructions = models.TextField(_("how the goods come back"), blank=True)
+    motivation = models.TextField(_("motivation"), blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("proposed at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    hold = models.ForeignKey(
+        "strategies.Hold", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_note = models.CharField(_("note at the end"), max_length=300, blank=True)
+    credited = money_field(verbose_name=_("credited for the goods"), null=True, blank=True)
+    written_off = money_field(verbose_name=_("written off"), null=True, blank=True)
+    # The agreement document, stored once and never changed, and the signed copy if one came back.
+    agreement_pdf = models.BinaryField(_("agreement (PDF)"), null=True, blank=True, editable=False)
+    agreement_sha256 = models.CharField(_("agreement SHA-256"), max_length=64, blank=True)
+    signed_upload = models.BinaryField(_("signed copy"), null=True, blank=True, editable=False)
+    signed_upload_sha256 = models.CharField(_("signed copy SHA-256"), max_length=64, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("settlement offer")
+        verbose_name_plural = _("settlement offers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status__in=["pending", "active"]),
+                name="one_open_settlement_per_case",
+            ),
+            models.CheckConstraint(condition=Q(balance__gt=0), name="settlement_balance_positive"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="settlement_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} ({self.get_kind_display()}, {self.get_status_display()})"

@@ -1,4 +1,4 @@
-"""Reads for arrangements, promises and disputes. Anything per case goes through
+"""Reads for arrangements, promises, disputes and settlement offers. Anything per case goes through
 `case_get_for_user`, so it is scoped like the case itself (404 outside the user's scope)."""
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from incasso.arrangements.models import (
     ArrangementStatus,
     Dispute,
     Instalment,
+    Settlement,
+    SettlementStatus,
 )
 from incasso.calculations.errors import PaymentReferenceError
 from incasso.calculations.payment_reference import normalise
@@ -129,4 +131,39 @@ def disputes_open_too_long(*, user: Any, today: dt.date, days: int) -> QuerySet[
         scope_to_clients(open_disputes, user=user, field="case__client_id")
         .select_related("case", "case__client", "opened_by")
         .order_by("opened_at", "pk")
+    )
+
+
+def settlement_get_for_user(*, user: Any, pk: int) -> Settlement:
+    """A settlement offer whose case the user may see; 404 otherwise."""
+    mine = scope_to_clients(Settlement.objects.all(), user=user, field="case__client_id")
+    settlement = (
+        mine.select_related("case", "case__client", "case__debtor", "proposed_by", "decided_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if settlement is None:
+        raise Http404("No such settlement offer")
+    return settlement
+
+
+def settlement_queue(*, user: Any) -> QuerySet[Settlement]:
+    """Settlement offers beyond an officer's authority, for the supervisor who decides."""
+    if not is_approver(user):
+        return Settlement.objects.none()
+    pending = Settlement.objects.filter(status=SettlementStatus.PENDING)
+    return (
+        scope_to_clients(pending, user=user, field="case__client_id")
+        .select_related("case", "case__debtor", "proposed_by")
+        .order_by("proposed_at", "pk")
+    )
+
+
+def settlements_running(*, user: Any, limit: int = 300) -> list[Settlement]:
+    """Running and pending offers of the user's clients, the nearest date first."""
+    running = Settlement.objects.filter(status__in=(SettlementStatus.PENDING, SettlementStatus.ACTIVE))
+    return list(
+        scope_to_clients(running, user=user, field="case__client_id")
+        .select_related("case", "case__debtor")
+        .order_by("deadline", "pk")[:limit]
     )

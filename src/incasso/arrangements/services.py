@@ -231,25 +231,32 @@ def _freeze_source(arrangement: Arrangement) -> str:
     return f"arrangement:{arrangement.pk}"
 
 
-def agreement_data(arrangement: Arrangement, *, made_on: dt.date) -> AgreementData:
-    case = arrangement.case
+def agreement_parties(case: Case) -> dict[str, Any]:
+    """Who an agreement is between, as the documents print it (shared by the settlement offers)."""
     debtor = case.debtor
     address = debtor_current_address(debtor=debtor)
     lines: tuple[str, ...] = ()
     if address is not None:
         lines = (f"{address.street} {address.house_number}", f"{address.postcode}  {address.city.upper()}")
     agency = getattr(settings, "INCASSO_AGENCY", {})
+    return {
+        "agency_name": agency.get("name") or "Incasso",
+        "agency_address": agency.get("address", ""),
+        "agency_iban": agency.get("iban") or case.client.remittance_iban or "",
+        "creditor_name": case.client.name,
+        "debtor_name": debtor.display_name,
+        "debtor_address": lines,
+    }
+
+
+def agreement_data(arrangement: Arrangement, *, made_on: dt.date) -> AgreementData:
+    case = arrangement.case
     policy = policy_for_client(case.client_id)
     return AgreementData(
         document_id=f"R{arrangement.pk}",
         case_number=case.number,
         made_on=made_on,
-        agency_name=agency.get("name") or "Incasso",
-        agency_address=agency.get("address", ""),
-        agency_iban=agency.get("iban") or case.client.remittance_iban or "",
-        creditor_name=case.client.name,
-        debtor_name=debtor.display_name,
-        debtor_address=lines,
+        **agreement_parties(case),
         balance=arrangement.balance,
         frequency_label=str(Frequency(arrangement.frequency).label),
         interest_frozen=arrangement.interest_frozen,

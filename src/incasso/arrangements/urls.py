@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incasso.arrangements import approval_views, views
+from incasso.arrangements import approval_views, settlement_views, views
 
 app_name = "arrangements"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("promise/<str:number>/", views.promise_new, name="promise"),
     path("dispute/<str:number>/", views.dispute_new, name="dispute"),
     path("disputes/", approval_views.disputes_overdue, name="disputes"),
+    path("settlement/<str:number>/", settlement_views.settlement_new, name="settlement_new"),
+    path("settlements/<int:pk>/", settlement_views.settlement_detail, name="settlement"),
+    path("settlements/<int:pk>/agreement.pdf", settlement_views.settlement_pdf, name="settlement_pdf"),
 ]

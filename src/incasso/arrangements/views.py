@@ -309,6 +309,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "disputes": disputes,
             "pending_count": selectors.approval_queue(user=request.user).count(),
+            "settlements": selectors.settlements_running(user=request.user),
             "is_approver": selectors.is_approver(request.user),
             "overdue_days": int(getattr(settings, "INCASSO_DISPUTE_OVERDUE_DAYS", 30)),
             "today": today,
@@ -383,5 +384,6 @@ def case_panel(request: HttpRequest, number: str) -> HttpResponse:
         "arrangements": case.arrangements.order_by("-id")[:5],
         "promises": case.payment_promises.order_by("-due_on", "-id")[:5],
         "disputes": case.disputes.order_by("-opened_at", "-id")[:5],
+        "settlements": case.settlements.order_by("-proposed_at", "-id")[:5],
     }
     return render(request, "arrangements/_case_panel.html", context)

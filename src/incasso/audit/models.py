@@ -34,6 +34,8 @@ class AccessKind(models.TextChoices):
     AGREEMENT_PDF = "agreement_pdf", _("arrangement agreement (PDF)")
     ARRANGEMENT = "arrangement", _("payment arrangement")
     DISPUTE = "dispute", _("dispute")
+    SETTLEMENT = "settlement", _("settlement offer")
+    SETTLEMENT_PDF = "settlement_pdf", _("settlement agreement (PDF)")
     DOCUMENT = "document", _("document download")
     SUMMONS = "summons", _("summons draft download")
     LEGAL_PACKAGE = "legal_package", _("hand-over package download")

@@ -37,6 +37,7 @@ from incasso.cases.models import (
     EventKind,
     LedgerEntry,
 )
+from incasso.cases.position import booking_date_for, case_position
 from incasso.cases.selectors import case_balance
 from incasso.cases.services import case_transition
 from incasso.cases.timeline import (
@@ -51,7 +52,6 @@ from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money
 from incasso.payments.direct_debit import direct_debit_returned
 from incasso.payments.models import BankTransaction, MatchRule, TransactionStatus
-from incasso.payments.position import booking_date_for, case_position
 from incasso.payments.selectors import transaction_entries
 
 ZERO = Decimal("0.00")

@@ -35,6 +35,7 @@ from incasso.cases.models import (
     EventKind,
     LedgerEntry,
 )
+from incasso.cases.position import ledger_rows_for, position_from_rows
 from incasso.cases.statement import interest_free_periods_for
 from incasso.cases.states import check_transition
 from incasso.cases.timeline import (
@@ -56,7 +57,6 @@ from incasso.payments.booking import (
     payment_event,
 )
 from incasso.payments.models import BankTransaction, MatchRule, TransactionStatus
-from incasso.payments.position import ledger_rows_for, position_from_rows
 from incasso.rates.selectors import rate_tables
 
 ZERO = Decimal("0.00")

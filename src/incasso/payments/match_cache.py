@@ -18,11 +18,11 @@ from django.db.models.functions import Upper
 from incasso.arrangements.models import ArrangementStatus, Instalment, InstalmentStatus
 from incasso.calculations import is_valid_payment_reference
 from incasso.cases.models import Case, CaseState, Claim
+from incasso.cases.position import CasePosition, case_position, ledger_rows_for, position_from_rows
 from incasso.cases.statement import Periods, interest_free_periods_for
 from incasso.core.bulk import id_in, instances, text_in
 from incasso.debtors.models import BankAccount
 from incasso.payments.models import BankTransaction, TransactionStatus
-from incasso.payments.position import CasePosition, case_position, ledger_rows_for, position_from_rows
 from incasso.rates.selectors import rate_tables
 
 # A case number stands on its own: not glued to letters or digits ("EN2024-000006" is an invoice number).

@@ -24,6 +24,7 @@ from rapidfuzz import fuzz
 from incasso.arrangements.models import Instalment
 from incasso.calculations import is_valid_payment_reference
 from incasso.cases.models import Case, CaseState, Claim
+from incasso.cases.position import case_position
 from incasso.debtors.models import BankAccount
 from incasso.payments.match_cache import (
     CASE_NUMBER_RE,
@@ -37,7 +38,6 @@ from incasso.payments.match_cache import (
     open_instalment_of_amount,
 )
 from incasso.payments.models import BankTransaction, MatchRule, TransactionStatus
-from incasso.payments.position import case_position
 
 NAME_THRESHOLD = 90
 NAME_LATER = "name_later"  # `match_transaction` with a cache: only the name rule is left (asked in bulk)

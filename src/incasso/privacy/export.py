@@ -21,7 +21,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from incasso.arrangements.models import Arrangement, Dispute, Instalment, PaymentPromise
+from incasso.arrangements.models import Arrangement, Dispute, Instalment, PaymentPromise, Settlement
 from incasso.cases.models import Case, Claim, Document, Event, InterestFreeze, LedgerEntry, Note, Task
 from incasso.debtors.models import Debtor
 from incasso.legal.models import BailiffUpdate, Handover, LimitationEvent
@@ -138,6 +138,14 @@ def debtor_export(debtor: Debtor, *, agency: str, years: int, today: dt.date | N
                 files[f"regelingen/{case.number}-{arrangement.pk}-getekend"] = bytes(
                     arrangement.signed_upload
                 )
+        settlements = list(Settlement.objects.filter(case_id=c).order_by("pk"))
+        for settlement in settlements:
+            if settlement.agreement_pdf:
+                files[f"regelingen/{case.number}-S{settlement.pk}-schikking.pdf"] = bytes(
+                    settlement.agreement_pdf
+                )
+            if settlement.signed_upload:
+                files[f"regelingen/{case.number}-S{settlement.pk}-getekend"] = bytes(settlement.signed_upload)
         case_rows.append(
             {
                 **_row(case),
@@ -165,6 +173,7 @@ def debtor_export(debtor: Debtor, *, agency: str, years: int, today: dt.date | N
                     }
                     for arrangement in arrangements
                 ],
+                "settlements": _rows(settlements),
                 "payment_promises": _rows(PaymentPromise.objects.filter(case_id=c).order_by("pk")),
                 "disputes": _rows(Dispute.objects.filter(case_id=c).order_by("pk")),
                 "holds": _rows(Hold.objects.filter(case_id=c).order_by("pk")),

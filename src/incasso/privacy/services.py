@@ -2,7 +2,8 @@
 
 What is erased: the debtor's name, date of birth and KvK number; every address, e-mail address,
 phone number, bank account and channel opt-out; the text of notes, tasks, dispute descriptions,
-promises, arrangement motivations and income figures, hold and legal notes; the letters as sent
+promises, arrangement motivations and income figures, settlement offers (goods, how they come back,
+motivation, the agreement and signed copy), hold and legal notes; the letters as sent
 (PDF, e-mail/SMS text, letter data, recipient); uploaded documents and hand-over packages (the
 files are deleted from disk once the transaction commits); the counterparty name, IBAN and
 description of the bank transactions booked to the cases; the names and IBANs of direct-debit
@@ -31,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from incasso.arrangements.models import Arrangement, Dispute, PaymentPromise
+from incasso.arrangements.models import Arrangement, Dispute, PaymentPromise, Settlement
 from incasso.audit.models import AccessLogEntry
 from incasso.cases.contact import BREACH_KEYS
 from incasso.cases.debtor_data import debtor_event_record
@@ -67,6 +68,7 @@ KEPT_DETAILS = frozenset(
         "action",
         "amount",
         "arrangement",
+        "settlement",
         "assignment",
         "bucket",
         "claims",
@@ -208,6 +210,15 @@ def _erase_cases(case_ids: list[int], erasure: Erasure) -> None:
             accepted_ip=None,
             decision_note="",
         ),
+    )
+    Settlement.objects.filter(in_cases).update(
+        goods_description="",
+        return_instructions="",
+        motivation="",
+        decision_note="",
+        end_note="",
+        agreement_pdf=None,
+        signed_upload=None,
     )
     PaymentPromise.objects.filter(in_cases).update(note="")
     Dispute.objects.filter(in_cases).update(description=ERASED, resolution_note="")

@@ -203,6 +203,7 @@ class HoldReason(models.TextChoices):
     DEBT_COUNSELLING = "debt_counselling", _("debt counselling")
     INSOLVENCY = "insolvency", _("insolvency")
     DECEASED = "deceased", _("deceased")
+    SETTLEMENT = "settlement", _("settlement offer")
 
 
 class Hold(models.Model):

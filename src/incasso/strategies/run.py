@@ -381,7 +381,7 @@ def daily_follow_ups(summary: RunSummary) -> RunSummary:
 
     Outside the run's chunk transactions (each hook has its own), and each safe to rerun for the same
     date. A failing hook is logged and reported in the summary; it does not stop the others. The results
-    are added to the summary (keys `arrangements`, `promises`, `messages_task`, `access_log`) and the
+    are added to the summary (keys `arrangements`, `promises`, `settlements`, `messages_task`, `access_log`) and the
     DailyRun row.
     """
     if summary.dry_run:
@@ -390,11 +390,13 @@ def daily_follow_ups(summary: RunSummary) -> RunSummary:
     # itself imports strategies.services.
     from incasso.arrangements.monitoring import arrangements_monitor
     from incasso.arrangements.promises import promises_evaluate
+    from incasso.arrangements.settlements import settlements_monitor
     from incasso.letters.tasks import process_messages
 
     hooks: list[tuple[str, Callable[[], Any]]] = [
         ("arrangements", partial(arrangements_monitor, run_date=summary.run_date)),
         ("promises", partial(promises_evaluate, run_date=summary.run_date)),
+        ("settlements", partial(settlements_monitor, run_date=summary.run_date)),
         ("messages_task", lambda: str(process_messages.enqueue().id)),
         ("access_log", lambda: access_log_prune(now=timezone.now()).as_dict()),
     ]

@@ -1,4 +1,5 @@
-"""Render the arrangement agreement to PDF with typst: pure, no Django.
+"""Render the agreements to PDF with typst: pure, no Django. One layout (`agreement.typ`) serves the
+payment arrangement (a schedule of instalments) and the settlement offers (a few lines of figures).
 
 Reuses the letters' fonts (Liberation Sans, `incasso/letters/rendering/fonts`) and approach: one JSON
 payload through `sys_inputs`, system fonts ignored, the creation date fixed to the agreement date, so
@@ -64,6 +65,9 @@ def agreement_context(data: AgreementData) -> dict[str, Any]:
     )
     return {
         "title": f"Betalingsregeling {data.case_number}",
+        "heading": "Betalingsregeling",
+        "default_heading": "Als u een termijn niet betaalt",
+        "facts": [],
         "document_id": data.document_id,
         "case_number": data.case_number,
         "made_on": format_date(data.made_on),
@@ -101,6 +105,125 @@ def agreement_context(data: AgreementData) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class SettlementData:
+    document_id: str
+    kind: str  # "lump_sum" or "goods_return"
+    case_number: str
+    payment_reference: str
+    made_on: dt.date
+    agency_name: str
+    agency_address: str
+    agency_iban: str
+    creditor_name: str
+    debtor_name: str
+    debtor_address: tuple[str, ...]
+    balance: Decimal
+    amount: Decimal  # the lump sum, or the goods' agreed value
+    forgiven: Decimal
+    rest_owed: Decimal
+    deadline: dt.date
+    settles_in_full: bool
+    goods_description: str = ""
+    return_instructions: str = ""
+
+
+def settlement_context(data: SettlementData) -> dict[str, Any]:
+    """The settlement offer in plain Dutch (B1): what the debtor does, by when, and what then happens."""
+
+    def money(value: Decimal) -> str:
+        return format_money(value, "nl")
+
+    def fact(label: str, value: str, *, strong: bool = False) -> dict[str, Any]:
+        return {"label": label, "value": value, "strong": strong}
+
+    reference = group_by_four(data.payment_reference)
+    deadline = format_date(data.deadline)
+    pay = (
+        f"Betaal op rekening {data.agency_iban} ten name van {data.agency_name}, met betalingskenmerk "
+        f"{reference}. Zo verwerken wij uw betaling direct."
+    )
+    full_release = (
+        f"Daarmee is de schuld helemaal afgedaan: de schuldeiser ziet af van de rest ({money(data.forgiven)}) "
+        "en verleent u finale kwijting."
+    )
+    if data.kind == "lump_sum":
+        heading = "Finale kwijting"
+        intro = [
+            f"U betaalt {money(data.amount)} in plaats van het volledige bedrag van {money(data.balance)} "
+            f"in dossier {data.case_number}. Betaalt u dit bedrag uiterlijk op {deadline}, dan is de schuld "
+            f"afgedaan: de schuldeiser ziet af van de rest ({money(data.forgiven)}) en verleent u finale kwijting.",
+        ]
+        facts = [
+            fact(f"Openstaand bedrag op {format_date(data.made_on)}", money(data.balance)),
+            fact("De schuldeiser ziet af van", money(data.forgiven)),
+            fact(f"U betaalt in één keer, uiterlijk op {deadline}", money(data.amount), strong=True),
+            fact("Betalingskenmerk", reference),
+        ]
+        terms = [
+            pay,
+            "Met uw betaling op tijd neemt u dit voorstel aan. Ondertekenen mag, maar hoeft niet.",
+            "Tot die datum nemen wij geen verdere incassomaatregelen en rekenen wij geen extra kosten.",
+        ]
+        default_heading = "Als u niet op tijd betaalt"
+        default_terms = [
+            f"Is het hele bedrag niet uiterlijk op {deadline} betaald, dan vervalt dit voorstel. Dan blijft "
+            "het hele openstaande bedrag verschuldigd, met rente en kosten volgens de wet. Wat u al betaald "
+            "hebt, trekken wij daarvan af.",
+        ]
+    else:
+        heading = "Teruggave van goederen"
+        intro = [
+            f"U geeft deze goederen terug aan {data.creditor_name}: {data.goods_description.strip()}",
+            f"Zodra de goederen in goede staat terug zijn, trekt de schuldeiser de afgesproken waarde van "
+            f"{money(data.amount)} af van het openstaande bedrag van {money(data.balance)} in dossier "
+            f"{data.case_number}. "
+            + (
+                full_release
+                if data.settles_in_full
+                else f"Daarna blijft {money(data.rest_owed)} over; dat betaalt u nog wel."
+            ),
+        ]
+        facts = [
+            fact(f"Openstaand bedrag op {format_date(data.made_on)}", money(data.balance)),
+            fact("Afgesproken waarde van de goederen", money(data.amount)),
+            fact("Goederen terug uiterlijk op", deadline, strong=True),
+            fact("Na de teruggave nog te betalen", money(data.rest_owed), strong=True),
+        ]
+        terms = []
+        if data.return_instructions.strip():
+            terms.append(f"Zo komen de goederen terug: {data.return_instructions.strip()}")
+        if not data.settles_in_full:
+            terms.append(pay.replace("Betaal op", "Betaal de rest op", 1))
+        terms += [
+            "Tot die datum nemen wij geen verdere incassomaatregelen en rekenen wij geen extra kosten.",
+            "Zijn de goederen beschadigd of niet compleet, dan kan de schuldeiser een lagere waarde "
+            "aftrekken. Dat laten wij u dan weten, met de reden.",
+        ]
+        default_heading = "Als de goederen niet op tijd terug zijn"
+        default_terms = [
+            f"Zijn de goederen niet uiterlijk op {deadline} terug, dan vervalt deze afspraak. Dan blijft het "
+            "hele openstaande bedrag verschuldigd, met rente en kosten volgens de wet.",
+        ]
+    return {
+        "title": f"{heading} {data.case_number}",
+        "heading": heading,
+        "document_id": data.document_id,
+        "case_number": data.case_number,
+        "made_on": format_date(data.made_on),
+        "agency": {"name": data.agency_name, "address": data.agency_address},
+        "creditor": {"name": data.creditor_name},
+        "debtor": {"name": data.debtor_name, "address": list(data.debtor_address)},
+        "intro": intro,
+        "rows": [],
+        "total": "",
+        "facts": facts,
+        "terms": terms,
+        "default_heading": default_heading,
+        "default_terms": default_terms,
+    }
+
+
 class _Holder(threading.local):
     compiler: typst.Compiler | None = None
 
@@ -114,13 +237,22 @@ def _compiler() -> typst.Compiler:
     return _holder.compiler
 
 
-def render_agreement_pdf(data: AgreementData) -> bytes:
-    """The agreement as PDF: identical bytes for identical data."""
-    payload = json.dumps(agreement_context(data), ensure_ascii=False, separators=(",", ":"))
+def _render(context: dict[str, Any], made_on: dt.date) -> bytes:
+    payload = json.dumps(context, ensure_ascii=False, separators=(",", ":"))
     result = _compiler().compile(
         format="pdf",
         sys_inputs={"data": payload},
-        timestamp=dt.datetime.combine(data.made_on, dt.time(0, 0), tzinfo=dt.UTC),
+        timestamp=dt.datetime.combine(made_on, dt.time(0, 0), tzinfo=dt.UTC),
     )
     assert isinstance(result, bytes)
     return result
+
+
+def render_agreement_pdf(data: AgreementData) -> bytes:
+    """The arrangement's agreement as PDF: identical bytes for identical data."""
+    return _render(agreement_context(data), data.made_on)
+
+
+def render_settlement_pdf(data: SettlementData) -> bytes:
+    """The settlement offer as PDF: identical bytes for identical data."""
+    return _render(settlement_context(data), data.made_on)

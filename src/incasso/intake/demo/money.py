@@ -13,13 +13,13 @@ from incasso.arrangements.services import arrangement_propose, policy_for_client
 from incasso.bankfiles.samples import Line, camt
 from incasso.calculations import CalculationError
 from incasso.cases.models import Case, CaseState, Claim
+from incasso.cases.position import case_amount_due
 from incasso.cases.selectors import case_balance
 from incasso.core.exceptions import DomainError
 from incasso.intake.demo.people import Builder
 from incasso.intake.demo.specs import CENT, DEMO_ACCOUNT
 from incasso.payments.booking import transaction_book
 from incasso.payments.models import BankTransaction, MatchRule
-from incasso.payments.position import case_amount_due
 from incasso.payments.services import statement_import
 
 

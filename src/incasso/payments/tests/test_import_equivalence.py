@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from incasso.bankfiles import parse_statement_bytes
 from incasso.cases.models import Case
+from incasso.cases.position import case_amount_due
 from incasso.payments import services
 from incasso.payments.booking import transaction_book, transaction_return
 from incasso.payments.matching import match_transaction
 from incasso.payments.models import BankStatementImport, BankTransaction, TransactionStatus
-from incasso.payments.position import case_amount_due
 from incasso.payments.services import statement_import
 from incasso.payments.tests.builders import Line, camt
 from incasso.payments.tests.factories import worked_case

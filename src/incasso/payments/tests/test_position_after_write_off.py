@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from incasso.arrangements.disputes import dispute_open, dispute_resolve
+from incasso.cases.position import case_amount_due, case_position
 from incasso.cases.statement import case_statement
-from incasso.payments.position import case_amount_due, case_position
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,9 @@ many cases at once from rows already read (`ledger_rows_for`, `position_from_row
 booking and by matching). Both ways replay the case with the calculation core through the same code
 (`_position`), so the one-payment and the chunked booking see the same position.
 
-The facts come from `cases.statement`, the one bridge to the core; nothing here writes.
+The facts come from `cases.statement`, the one bridge to the core; nothing here writes. It lives with
+the cases because both the payments (booking, matching) and the settlements (the write-off of what is
+left) read it.
 """
 
 from __future__ import annotations
