@@ -43,6 +43,7 @@ from incasso.core.access import can_write, staff_required
 from incasso.core.exceptions import DomainError
 
 FORM = "arrangements/settlement_form.html"
+SETTLEMENT_OPEN = (SettlementStatus.PENDING, SettlementStatus.ACTIVE)
 
 
 def _field(form: Any, exc: DomainError) -> str | None:
@@ -110,6 +111,7 @@ def settlement_new(request: HttpRequest, number: str) -> HttpResponse:
         "balance": balance,
         "limits": settlement_limits(case.client_id),
         "authority": officer_max_discount(request.user),
+        "open_settlement": case.settlements.filter(status__in=SETTLEMENT_OPEN).first(),
         "form": form,
         **preview,
     }
@@ -181,7 +183,10 @@ def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     writer = can_write(request.user)
     forms: dict[str, Any] = {
         "receive_form": GoodsReceivedForm(
-            initial={"received_on": timezone.localdate(), "value": settlement.amount}
+            initial={
+                "received_on": timezone.localdate(),
+                "value": f"{settlement.amount:.2f}".replace(".", ","),
+            }
         ),
         "withdraw_form": WithdrawForm(),
         "upload_form": SignedUploadForm(),

@@ -1876,6 +1876,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "written off (finale kwijting)": "afgeboekt (finale kwijting)",
     "written off": "afgeboekt",
     "offer running": "voorstel loopt",
+    "No automated letter or cost until %(date)s (the date plus the client's grace period). If the goods are not back by then, the daily run lets the offer lapse.": "Geen automatische brief of kosten tot %(date)s (de datum plus de coulancetermijn van de opdrachtgever). Zijn de goederen dan niet terug, dan laat de dagelijkse run het voorstel vervallen.",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

@@ -174,7 +174,7 @@ def settlement_context(data: SettlementData) -> dict[str, Any]:
     else:
         heading = "Teruggave van goederen"
         intro = [
-            f"U geeft deze goederen terug aan {data.creditor_name}: {data.goods_description.strip()}",
+            f"U geeft deze goederen terug aan {data.creditor_name}: {data.goods_description.strip().rstrip('.')}.",
             f"Zodra de goederen in goede staat terug zijn, trekt de schuldeiser de afgesproken waarde van "
             f"{money(data.amount)} af van het openstaande bedrag van {money(data.balance)} in dossier "
             f"{data.case_number}. "

@@ -41,7 +41,7 @@ from incasso.debtors.services import (
     debtor_create,
     debtor_move,
 )
-from incasso.intake.demo.money import _arrangement, _pay, _todays_statement
+from incasso.intake.demo.money import _arrangement, _pay, _todays_statement, settlements_demo
 from incasso.intake.demo.people import Builder
 from incasso.intake.demo.specs import (
     CLIENTS,
@@ -420,6 +420,7 @@ def demo_build(*, cases: int = 300, seed: int = 2026, today: dt.date) -> DemoRes
     # champion/challenger report have something to show.
     strategies_seed_defaults(challenger_share=20)
     strategies_assign_unassigned(closed_too=True)
+    settlements_demo(builder, officer)
     _letterhead()
     _todays_statement(builder)
     return DemoResult(

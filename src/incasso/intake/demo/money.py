@@ -8,8 +8,10 @@ import datetime as dt
 from decimal import Decimal
 
 from incasso.accounts.models import User
+from incasso.arrangements.models import Arrangement
 from incasso.arrangements.schedule import propose_schedules
 from incasso.arrangements.services import arrangement_propose, policy_for_client
+from incasso.arrangements.settlements import settlement_propose
 from incasso.bankfiles.samples import Line, camt
 from incasso.calculations import CalculationError
 from incasso.cases.models import Case, CaseState, Claim
@@ -77,6 +79,58 @@ def _arrangement(builder: Builder, case: Case, officer: User) -> None:
             motivation="Debiteur kan niet in één keer betalen; inkomen en vaste lasten besproken.",
             today=builder.today,
         )
+
+
+def settlements_demo(builder: Builder, officer: User) -> int:
+    """A few settlement offers through the real service, so the screens have something to show: two
+    lump sums (one within the officer's authority, one that waits for the supervisor) and a return of
+    goods. Made on open amicable cases without an arrangement, after the strategies assigned them."""
+    with_arrangement = Arrangement.objects.values_list("case_id", flat=True)
+    candidates = list(
+        Case.objects.filter(state="amicable", opened_on__lt=builder.today - dt.timedelta(days=30))
+        .exclude(pk__in=with_arrangement)
+        .order_by("number")[:40]
+    )
+    offers = (
+        ("lump_sum", Decimal("0.92"), True, "", ""),
+        (
+            "lump_sum",
+            Decimal("0.85"),
+            True,
+            "",
+            "Debiteur kan een eenmalig bedrag van familie lenen; meer is er niet.",
+        ),
+        (
+            "goods_return",
+            Decimal("0.40"),
+            False,
+            "Eettafel en vier stoelen, onbeschadigd, in de originele verpakking",
+            "",
+        ),
+    )
+    made = 0
+    # every 13th candidate: spread over the clients, and the demo's random draws stay untouched
+    for case, (kind, share, in_full, goods, motivation) in zip(candidates[::13], offers, strict=False):
+        owed = case_amount_due(case=case, as_of=builder.today)
+        principal = case_balance(case=case).principal
+        amount = (owed * share).quantize(CENT) if kind == "lump_sum" else (principal * share).quantize(CENT)
+        with contextlib.suppress(DomainError, CalculationError):
+            settlement_propose(
+                case=case,
+                kind=kind,
+                amount=amount,
+                deadline=builder.today + dt.timedelta(days=14 if kind == "lump_sum" else 21),
+                officer=officer,
+                settles_in_full=in_full,
+                goods_description=goods,
+                return_instructions="De opdrachtgever haalt de goederen op; de debiteur maakt een afspraak."
+                if goods
+                else "",
+                motivation=motivation,
+                today=builder.today,
+            )
+            made += 1
+    return made
 
 
 def _todays_statement(builder: Builder) -> None:

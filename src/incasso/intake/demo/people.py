@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -89,9 +90,9 @@ class Builder:
         if prefix:
             last = last[len(prefix) + 1 :]
         first = self.fake.first_name()
-        email = (
-            f"{first}.{last}".lower().replace(" ", "").replace("'", "") + "@" + self.fake.free_email_domain()
-        )
+        # only letters, digits and single inner dots: "Ömer d'Hondt-Çelik" -> "omer.dhondtcelik"
+        local = re.sub(r"[^a-z0-9.]", "", self._ascii(f"{first}.{last}").lower())
+        email = f"{re.sub(r'[.]+', '.', local).strip('.') or 'debiteur'}@{self.fake.free_email_domain()}"
         born = self.day_between(dt.date(1940, 1, 1), dt.date(2005, 12, 31))
         return DebtorInput(
             kind="person",
@@ -100,7 +101,7 @@ class Builder:
             last_name=last[:1].upper() + last[1:],
             date_of_birth=born,
             address=self.address(),
-            emails=(self._ascii(email),) if self.rng.random() < 0.8 else (),
+            emails=(email,) if self.rng.random() < 0.8 else (),
             phones=(self.phone(),) if self.rng.random() < 0.75 else (),
             ibans=(self.iban(),) if self.rng.random() < 0.6 else (),
             source="client",

@@ -26,6 +26,7 @@ PERSONAL = {
     "dispute": "nooit behandeld op de poli dermatologie",
     "document": "verwijsbrief-kwakernaak.pdf",
     "income": "1873.45",
+    "goods": "traplift met serienummer KW-7781",
 }
 
 
@@ -75,6 +76,18 @@ def full_file(zorg_letter_case, officer, tmp_path, settings) -> File:  # noqa: F
     )
     access_record(user=officer, case=case, kind=AccessKind.DOCUMENT, detail=document.original_name)
     dispute_open(case=case, reason="not_received", description=PERSONAL["dispute"], officer=officer)
+    from incasso.arrangements.settlements import settlement_propose
+
+    settlement_propose(
+        case=case,
+        kind="goods_return",
+        amount=Decimal("100.00"),
+        deadline=timezone.localdate() + dt.timedelta(days=10),
+        officer=officer,
+        settles_in_full=False,
+        goods_description=PERSONAL["goods"],
+        return_instructions=f"ophalen aan de {PERSONAL['street']}",
+    )
     record = BankStatementImport.objects.create(
         file_name="t.xml", sha256="1" * 64, format="camt.053", imported_at=timezone.now(), entries_read=1
     )
