@@ -1877,6 +1877,15 @@ NL: dict[str, str | tuple[str, str]] = {
     "written off": "afgeboekt",
     "offer running": "voorstel loopt",
     "No automated letter or cost until %(date)s (the date plus the client's grace period). If the goods are not back by then, the daily run lets the offer lapse.": "Geen automatische brief of kosten tot %(date)s (de datum plus de coulancetermijn van de opdrachtgever). Zijn de goederen dan niet terug, dan laat de dagelijkse run het voorstel vervallen.",
+    "Our offer: pay less, once": "Ons voorstel: in één keer minder betalen",
+    "Pay <strong>%(amount)s</strong> in one go, at the latest on <strong>%(date)s</strong>. Then your debt is settled: the creditor lets go of the rest (%(forgiven)s).": "Betaal <strong>%(amount)s</strong> in één keer, uiterlijk op <strong>%(date)s</strong>. Dan is uw schuld afgedaan: de schuldeiser ziet af van de rest (%(forgiven)s).",
+    "Still to pay for this offer: %(amount)s.": "Nog te betalen voor dit voorstel: %(amount)s.",
+    "Not paid in full on time? Then the offer lapses and the whole amount above is owed again.": "Niet op tijd helemaal betaald? Dan vervalt het voorstel en is het hele bedrag hierboven weer verschuldigd.",
+    "Our agreement: you return goods": "Onze afspraak: u geeft goederen terug",
+    "You return: %(goods)s. At the latest on <strong>%(date)s</strong>. Once the goods are back in good condition, we take %(amount)s off what you owe.": "U geeft terug: %(goods)s. Uiterlijk op <strong>%(date)s</strong>. Zodra de goederen in goede staat terug zijn, halen wij %(amount)s af van wat u moet betalen.",
+    "Then your debt is settled.": "Dan is uw schuld afgedaan.",
+    "You pay the rest.": "De rest betaalt u nog wel.",
+    "Amount of the offer": "Bedrag van het voorstel",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

@@ -12,8 +12,15 @@ import hmac
 from dataclasses import dataclass
 from decimal import Decimal
 
-from incasso.arrangements.models import ArrangementStatus, InstalmentStatus
+from incasso.arrangements.models import (
+    ArrangementStatus,
+    InstalmentStatus,
+    Settlement,
+    SettlementKind,
+    SettlementStatus,
+)
 from incasso.arrangements.selectors import arrangement_for_case, instalments_with_paid
+from incasso.arrangements.settlements import settlement_paid
 from incasso.calculations.errors import CalculationError
 from incasso.calculations.sheet import group_by_four
 from incasso.cases.models import Case, CaseState
@@ -128,6 +135,20 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class RunningSettlement:
+    """A settlement offer that runs: a lump sum to pay by a date (the rest then let go), or goods to
+    return by a date."""
+
+    kind: str
+    amount: Decimal  # the lump sum, or the goods' agreed value
+    to_pay: Decimal  # what is still to pay of the lump sum (0 for goods)
+    deadline: dt.date
+    forgiven: Decimal
+    goods: str
+    settles_in_full: bool
+
+
+@dataclass(frozen=True)
 class PortalOverview:
     case_number: str
     debtor_name: str
@@ -138,6 +159,7 @@ class PortalOverview:
     pay_to: PayTo | None
     arrangement: RunningArrangement | None
     contact: Contact | None
+    settlement: RunningSettlement | None = None
 
 
 def case_owed_today(*, case: Case, today: dt.date) -> Owed | None:
@@ -176,6 +198,25 @@ def _running_arrangement(case: Case) -> RunningArrangement | None:
     )
 
 
+def _running_settlement(case: Case) -> RunningSettlement | None:
+    settlement = Settlement.objects.filter(case=case, status=SettlementStatus.ACTIVE).first()
+    if settlement is None:
+        return None
+    paid, _last = settlement_paid(settlement)
+    lump = settlement.kind == SettlementKind.LUMP_SUM
+    return RunningSettlement(
+        kind=settlement.kind,
+        amount=settlement.amount,
+        to_pay=max(settlement.amount - paid, ZERO) if lump else ZERO,
+        deadline=settlement.deadline,
+        forgiven=max(settlement.balance - settlement.amount, ZERO)
+        if lump or settlement.settles_in_full
+        else ZERO,
+        goods=settlement.goods_description,
+        settles_in_full=settlement.settles_in_full,
+    )
+
+
 def _qr_data_uri(*, name: str, iban: str, amount: Decimal, reference: str) -> str:
     """The letters' EPC code (`letters.rendering.epc.epc_qr`) as an SVG data URI, or '' when the
     payment cannot be encoded (nothing to pay, a reference banks would refuse)."""
@@ -188,11 +229,20 @@ def _qr_data_uri(*, name: str, iban: str, amount: Decimal, reference: str) -> st
     return str(qr.svg_data_uri(scale=4, border=4, dark="#000", light="#fff"))
 
 
-def _pay_to(case: Case, head: Letterhead, owed: Owed | None, arrangement: RunningArrangement | None) -> PayTo:
+def _pay_to(
+    case: Case,
+    head: Letterhead,
+    owed: Owed | None,
+    arrangement: RunningArrangement | None,
+    settlement: RunningSettlement | None = None,
+) -> PayTo:
     """With a running arrangement the code asks for the next open instalment under its own reference
-    (which is how the bank line finds the instalment); otherwise for the whole amount owed today."""
+    (which is how the bank line finds the instalment); with a running lump-sum settlement for what is
+    still to pay of it; otherwise for the whole amount owed today."""
     iban = head.iban.replace(" ", "").upper()
     amount, reference = (owed.total if owed else ZERO), case.payment_reference
+    if settlement is not None and settlement.kind == SettlementKind.LUMP_SUM and settlement.to_pay > 0:
+        amount = settlement.to_pay
     if arrangement is not None:
         line = next((i for i in arrangement.instalments if i.status != InstalmentStatus.PAID), None)
         if line is not None:
@@ -209,6 +259,7 @@ def _pay_to(case: Case, head: Letterhead, owed: Owed | None, arrangement: Runnin
 def portal_overview(*, case: Case, today: dt.date) -> PortalOverview:
     owed = case_owed_today(case=case, today=today)
     arrangement = _running_arrangement(case)
+    settlement = _running_settlement(case)
     closed = case.state == CaseState.CLOSED
     try:  # where to pay and whom to ask, as the letters print them
         head: Letterhead | None = letterhead_for_client(client=case.client)
@@ -229,7 +280,8 @@ def portal_overview(*, case: Case, today: dt.date) -> PortalOverview:
             for c in case.claims.order_by("invoice_date", "id")
         ),
         owed=owed,
-        pay_to=None if closed or head is None else _pay_to(case, head, owed, arrangement),
+        pay_to=None if closed or head is None else _pay_to(case, head, owed, arrangement, settlement),
         arrangement=arrangement,
+        settlement=None if closed else settlement,
         contact=None if head is None else Contact(phone=head.phone, email=head.email),
     )

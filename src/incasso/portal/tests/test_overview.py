@@ -94,3 +94,25 @@ def test_the_login_page_renders_in_both_languages(client):
     assert "Bekijk uw dossier" in client.get("/portaal/").content.decode()
     client.cookies["django_language"] = "en"
     assert "View your case" in client.get("/portaal/").content.decode()
+
+
+def test_a_running_settlement_offer_is_shown_and_the_code_asks_for_its_amount(debtor, debtor_case, officer):
+    from decimal import Decimal
+
+    from incasso.arrangements.settlements import settlement_propose
+
+    settlement_propose(
+        case=debtor_case,
+        kind="lump_sum",
+        amount=Decimal("1200.00"),
+        deadline=TODAY + dt.timedelta(days=14),
+        officer=officer,
+        today=TODAY,
+    )
+    response = debtor.get("/portaal/dossier/")
+    page = response.content.decode()
+    assert "Ons voorstel: in één keer minder betalen" in page
+    assert "Betaal <strong>€ 1.200,00</strong> in één keer, uiterlijk op <strong>24-03-2026</strong>" in page
+    pay_to = response.context["overview"].pay_to
+    assert pay_to.amount == Decimal("1200.00")
+    assert pay_to.reference.replace(" ", "") == debtor_case.payment_reference
