@@ -90,7 +90,9 @@ class Builder:
             last = last[len(prefix) + 1 :]
         first = self.fake.first_name()
         email = (
-            f"{first}.{last}".lower().replace(" ", "").replace("'", "") + "@" + self.fake.free_email_domain()
+            f"{first}.{last}".lower().replace(" ", "").replace("'", "").replace(",", "")
+            + "@"
+            + self.fake.free_email_domain()
         )
         born = self.day_between(dt.date(1940, 1, 1), dt.date(2005, 12, 31))
         return DebtorInput(
