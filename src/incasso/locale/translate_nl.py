@@ -499,6 +499,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "Remittances to clients": "Afdrachten aan opdrachtgevers",
     "System": "Systeem",
     "Django admin: users, clients, debt types": "Django-beheer: gebruikers, opdrachtgevers, soorten vorderingen",
+    "Django admin: users, clients with their arrangement limits, legal policy and contract, officers' arrangement authority, debt types": "Django-beheer: gebruikers, opdrachtgevers met hun grenzen voor regelingen, juridisch beleid en contract, bevoegdheid van medewerkers voor regelingen, soorten vorderingen",
     "for supervisors and administrators": "voor teamleiders en beheerders",
     # legal
     "This date lies in the future.": "Deze datum ligt in de toekomst.",
