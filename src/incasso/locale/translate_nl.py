@@ -1813,6 +1813,18 @@ NL: dict[str, str | tuple[str, str]] = {
     "Record a signed mandate": "Getekende machtiging vastleggen",
     "Record mandate": "Machtiging vastleggen",
     "The IBAN is checked and the bank's BIC derived from it. The signature date cannot be in the future.": "De IBAN wordt gecontroleerd en de BIC van de bank daaruit afgeleid. De datum van ondertekening kan niet in de toekomst liggen.",
+    # promises to pay in the portfolio report
+    "Promises to pay made": "Betaalbeloften gedaan",
+    "Promises to pay kept": "Betaalbeloften nagekomen",
+    "Promises to pay broken": "Betaalbeloften verbroken",
+    "Promises kept (%)": "Betaalbeloften nagekomen (%)",
+    "Promises to pay": "Betaalbeloften",
+    "Made in the period": "Gedaan in de periode",
+    "Kept in the period": "Nagekomen in de periode",
+    "Keep rate": "Nakomingspercentage",
+    "Promises kept": "Beloften nagekomen",
+    "%(kept)s kept, %(broken)s broken": "%(kept)s nagekomen, %(broken)s verbroken",
+    "Made: promises recorded in the period. Kept or broken: promises the daily run decided in the period, kept when the payments from the day of the promise up to the day after the promised date reach the amount, broken otherwise. Keep rate: kept ÷ (kept + broken); promises still waiting for their date are not counted.": "Gedaan: beloften vastgelegd in de periode. Nagekomen of verbroken: beloften waarover de dagelijkse verwerking in de periode besliste; nagekomen als de betalingen vanaf de dag van de belofte tot en met de dag na de beloofde datum het bedrag halen, anders verbroken. Nakomingspercentage: nagekomen ÷ (nagekomen + verbroken); beloften waarvan de datum nog niet voorbij is, tellen niet mee.",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"
