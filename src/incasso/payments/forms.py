@@ -70,5 +70,5 @@ class MandateRevokeForm(Form):
     reason = forms.CharField(
         label=_("Why"),
         max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. debtor withdrew the mandate")}),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. debtor withdrew the mandate"), "size": 45}),
     )
