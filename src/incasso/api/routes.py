@@ -407,6 +407,10 @@ def _figures(f: Figures) -> dict[str, Any]:
         "arrangements_active": f.arrangements_active,
         "arrangements_completed": f.arrangements_completed,
         "arrangements_broken": f.arrangements_broken,
+        "promises_made": f.promises_made,
+        "promises_kept": f.promises_kept,
+        "promises_broken": f.promises_broken,
+        "promise_keep_rate": f.promise_keep_rate,
     }
 
 

@@ -228,6 +228,10 @@ class FiguresOut(Schema):
     arrangements_active: int
     arrangements_completed: int
     arrangements_broken: int
+    promises_made: int = Field(description="Promises to pay made in the period")
+    promises_kept: int = Field(description="Promises to pay kept, decided in the period")
+    promises_broken: int = Field(description="Promises to pay broken, decided in the period")
+    promise_keep_rate: Decimal | None = Field(description="kept ÷ (kept + broken), in %, one decimal")
 
 
 class ClientFiguresOut(FiguresOut):

@@ -289,6 +289,7 @@ class EventKind(models.TextChoices):
     STEP = "step", _("strategy step")
     PORTAL = "portal", _("debtor portal")
     PRIVACY = "privacy", _("privacy (GDPR)")
+    MANDATE = "mandate", _("direct-debit mandate")
 
 
 class ContactOutcome(models.TextChoices):

@@ -8,6 +8,7 @@ class ClientContactInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
+# config/admin.py registers this page again with the workflow apps' client settings as inlines
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "code", "kvk_number", "vat_deductible", "is_active"]

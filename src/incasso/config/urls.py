@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from incasso.api.routes import api
+from incasso.config import admin as client_admin  # noqa: F401  the client's page with its settings
 from incasso.config.views import management
 
 urlpatterns = [

@@ -8,6 +8,9 @@
 * Exactly once: a line's natural key (reference, sequence type) and its end-to-end id
   (`<reference>-<sequence>`) are unique; an item already collected is skipped, not collected twice.
 * The file is validated against the ISO schema (`payments/xsd/`) before anything is stored.
+* An officer records a signed mandate on the case screen (`mandate_record`: signature date not in the
+  future, the mandate reference typed from the form or generated as `<case number>-M<n>`) and revokes
+  it there (`mandate_revoke`, with the reason); each is an event on the case's timeline.
 * A return (R-transaction) of a collected debit marks its line returned; for reasons that mean the
   mandate can no longer be used (MD01 no mandate, AC04 account closed, AC06 account blocked, ...)
   the mandate is deactivated. A returned FRST makes the next collection a FRST again.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,11 +28,14 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from sepaxml import SepaDD
 
 from incasso.calculations.money import to_cents
-from incasso.cases.models import Case
+from incasso.cases.models import Case, CaseState, EventKind
+from incasso.cases.timeline import event_record
 from incasso.core.exceptions import DomainError
+from incasso.core.formatting import format_date, record_text
 from incasso.payments.models import DirectDebitCollection, DirectDebitLine, Mandate, SequenceType
 from incasso.payments.sepa import (
     DIRECT_DEBIT_SCHEMAS,
@@ -40,6 +47,9 @@ from incasso.payments.sepa import (
 
 # Reason codes after which the mandate cannot be used again (EPC SDD rulebook return reasons).
 MANDATE_ENDING_REASONS = frozenset({"MD01", "AC04", "AC06", "AC01", "MD07", "AC13", "MD02"})
+# The characters the EPC allows in a mandate reference (Max35Text, SEPA character set), no spaces.
+MANDATE_ID_PATTERN = re.compile(r"[A-Za-z0-9+?/:().,'-]{1,35}")
+REVOKE_REASON_MAX = 100  # Mandate.deactivated_reason
 
 
 @dataclass(frozen=True)
@@ -68,9 +78,11 @@ def mandate_create(
     """Record a signed mandate; a wrong IBAN is refused (DomainError), nothing saved."""
     checked = iban_check(debtor_iban, field="debtor_iban", who=debtor_name)
     if not mandate_id.strip():
-        raise DomainError("A mandate needs an id", field="mandate_id")
+        raise DomainError(_("A mandate needs a mandate reference"), field="mandate_id")
     if Mandate.objects.filter(mandate_id=mandate_id.strip()).exists():
-        raise DomainError(f"Mandate {mandate_id} exists already", field="mandate_id")
+        raise DomainError(
+            _("Mandate reference %(id)s is in use already") % {"id": mandate_id.strip()}, field="mandate_id"
+        )
     return Mandate.objects.create(
         mandate_id=mandate_id.strip(),
         signed_on=signed_on,
@@ -79,6 +91,118 @@ def mandate_create(
         debtor_bic=debtor_bic or checked.bic,
         case=case,
     )
+
+
+def iban_masked(iban: str) -> str:
+    """`NL91…4300`: enough to tell two accounts apart on the timeline, not the whole number."""
+    return f"{iban[:4]}…{iban[-4:]}" if len(iban) > 8 else iban
+
+
+def _mandate_id_next(case: Case) -> str:
+    """`<case number>-M<n>`, n one more than the case's mandates (or the first number still free)."""
+    n = Mandate.objects.filter(case=case).count() + 1
+    while Mandate.objects.filter(mandate_id=f"{case.number}-M{n}").exists():
+        n += 1
+    return f"{case.number}-M{n}"
+
+
+def mandate_record(
+    *,
+    case: Case,
+    debtor_name: str,
+    debtor_iban: str,
+    signed_on: dt.date,
+    actor: Any,
+    today: dt.date,
+    mandate_id: str = "",
+) -> Mandate:
+    """An officer records the mandate the debtor signed for this case.
+
+    Refused, with nothing written (DomainError on the field): a closed case, no name, an IBAN schwifty
+    refuses, a signature date after `today`, a mandate reference with characters SEPA does not allow or
+    one in use already. Without a reference one is made: `<case number>-M<n>`. The BIC is derived from
+    the IBAN. One event on the case's timeline."""
+    name = " ".join(debtor_name.split())
+    typed_id = mandate_id.strip()
+    if not name:
+        raise DomainError(_("Give the name of the account holder who signed"), field="debtor_name")
+    checked = iban_check(debtor_iban, field="debtor_iban")
+    if signed_on > today:
+        raise DomainError(
+            _("The signature date cannot be in the future: record a mandate once it is signed"),
+            field="signed_on",
+        )
+    if typed_id and not MANDATE_ID_PATTERN.fullmatch(typed_id):
+        raise DomainError(
+            _(
+                "A mandate reference has at most 35 letters, digits and the characters + ? / - : ( ) . , ' "
+                "and no spaces"
+            ),
+            field="mandate_id",
+        )
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.state == CaseState.CLOSED:
+            raise DomainError(_("This case is closed; it takes no new mandate"))
+        mandate = mandate_create(
+            mandate_id=typed_id or _mandate_id_next(locked),
+            signed_on=signed_on,
+            debtor_name=name,
+            debtor_iban=checked.iban,
+            case=locked,
+        )
+        event_record(
+            case=locked,
+            kind=EventKind.MANDATE,
+            summary=record_text(
+                _("Direct-debit mandate %(id)s recorded: %(name)s, %(iban)s, signed %(date)s")
+                % {
+                    "id": mandate.mandate_id,
+                    "name": mandate.debtor_name,
+                    "iban": iban_masked(mandate.debtor_iban),
+                    "date": format_date(signed_on),
+                }
+            ),
+            actor=actor,
+            details={"mandate": mandate.mandate_id, "action": "recorded"},
+        )
+    return mandate
+
+
+def mandate_revoke(*, mandate: Mandate, reason: str, actor: Any) -> Mandate:
+    """End a mandate by hand (the debtor withdrew it, a new account, the arrangement ended): it is
+    not collected on again. Refused (DomainError): no reason, a reason over 100 characters, a mandate
+    that has ended already. One event on the case's timeline."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise DomainError(_("Say why the mandate is revoked"), field="reason")
+    if len(reason) > REVOKE_REASON_MAX:
+        raise DomainError(
+            _("The reason is too long (at most %(max)d characters)") % {"max": REVOKE_REASON_MAX},
+            field="reason",
+        )
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=mandate.case_id)  # case before mandate
+        locked = Mandate.objects.select_for_update().get(pk=mandate.pk)
+        if not locked.active:
+            raise DomainError(
+                _("Mandate %(id)s has ended already (%(why)s)")
+                % {"id": locked.mandate_id, "why": locked.deactivated_reason or "—"}
+            )
+        locked.active = False
+        locked.deactivated_reason = reason
+        locked.save(update_fields=["active", "deactivated_reason"])
+        event_record(
+            case=case,
+            kind=EventKind.MANDATE,
+            summary=record_text(
+                _("Direct-debit mandate %(id)s revoked: %(reason)s")
+                % {"id": locked.mandate_id, "reason": reason}
+            ),
+            actor=actor,
+            details={"mandate": locked.mandate_id, "action": "revoked"},
+        )
+    return locked
 
 
 def end_to_end_id(reference: str, sequence: str) -> str:

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from incasso.clients.selectors import client_list_for_user
-from incasso.core.forms import date_field
+from incasso.core.forms import Form, date_field
 
 
 class QueueSearchForm(forms.Form):
@@ -45,3 +45,30 @@ class RemittanceForm(forms.Form):
         self.fields["client"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (code, f"{name} ({code})") for code, name in clients
         ]
+
+
+class MandateForm(Form):
+    """A signed SEPA mandate as the officer copies it from the form; the service checks the IBAN
+    (schwifty), the signature date and the reference."""
+
+    debtor_name = forms.CharField(label=_("Account holder"), max_length=70)
+    debtor_iban = forms.CharField(
+        label=_("IBAN"),
+        max_length=42,  # 34 characters and the spaces of the printed groups
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "mono"}),
+    )
+    signed_on = date_field(_("Signed on"))
+    mandate_id = forms.CharField(
+        label=_("Mandate reference (optional)"),
+        max_length=35,
+        required=False,
+        help_text=_("as printed on the signed form; empty: the case number with -M1, -M2, …"),
+    )
+
+
+class MandateRevokeForm(Form):
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. debtor withdrew the mandate"), "size": 45}),
+    )

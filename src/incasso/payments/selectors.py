@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Case as DbCase
-from django.db.models import F, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, F, Q, QuerySet, Sum, Value, When
 
 from incasso.arrangements.models import ArrangementStatus, Instalment, InstalmentStatus
 from incasso.cases.models import Case as CaseModel
@@ -22,6 +22,24 @@ from incasso.payments.direct_debit import DebitItem
 from incasso.payments.models import BankTransaction, DirectDebitLine, Mandate, Remittance, TransactionStatus
 
 QUEUE_STATUSES = (TransactionStatus.UNMATCHED, TransactionStatus.SUGGESTED)
+
+
+def mandates_for_case(*, case: CaseModel) -> list[Mandate]:
+    """The case's direct-debit mandates, the active ones first, newest signed first; each with
+    `collected` (debits in a file) and `returned` (of those, returned by the bank)."""
+    return list(
+        Mandate.objects.filter(case=case)
+        .annotate(
+            collected=Count("debits"),
+            returned=Count("debits", filter=Q(debits__returned=True)),
+        )
+        .order_by("-active", "-signed_on", "-id")
+    )
+
+
+def mandate_get_for_case(*, case: CaseModel, mandate_pk: int) -> Mandate | None:
+    """One mandate of this case (the case is already in the user's scope), or None."""
+    return Mandate.objects.filter(case=case, pk=mandate_pk).first()
 
 
 def transaction_entries(txn: BankTransaction) -> QuerySet[LedgerEntry]:

@@ -13,8 +13,15 @@ from pathlib import Path
 
 import xmlschema
 from django.conf import settings
+from django.utils.translation import gettext as _
 from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
+from schwifty.exceptions import (
+    InvalidChecksumDigits,
+    InvalidCountryCode,
+    InvalidLength,
+    InvalidStructure,
+    SchwiftyException,
+)
 
 from incasso.core.exceptions import DomainError
 
@@ -34,13 +41,29 @@ def iban_check(value: str, *, field: str = "iban", who: str = "") -> CheckedIban
     text = (value or "").replace(" ", "").upper()
     label = f"{who}: " if who else ""
     if not text:
-        raise DomainError(f"{label}no IBAN", field=field)
+        raise DomainError(label + _("no IBAN"), field=field)
     try:
         iban = IBAN(text)
     except SchwiftyException as exc:
-        raise DomainError(f"{label}IBAN {text} is not valid ({exc})", field=field) from None
+        why = _iban_problem(exc)
+        raise DomainError(
+            label + _("IBAN %(iban)s is not valid (%(why)s)") % {"iban": text, "why": why}, field=field
+        ) from None
     bic = iban.bic
     return CheckedIban(iban.compact, str(bic.compact) if bic else "")
+
+
+def _iban_problem(exc: SchwiftyException) -> str:
+    """Why schwifty refused an IBAN, in the user's language (schwifty itself speaks English)."""
+    if isinstance(exc, InvalidChecksumDigits):
+        return _("the check digits do not match: a typing error?")
+    if isinstance(exc, InvalidLength):
+        return _("wrong length for its country")
+    if isinstance(exc, InvalidCountryCode):
+        return _("unknown country code")
+    if isinstance(exc, InvalidStructure):
+        return _("characters that do not belong in an IBAN")
+    return str(exc)
 
 
 @dataclass(frozen=True)

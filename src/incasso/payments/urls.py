@@ -13,4 +13,7 @@ urlpatterns = [
     path(
         "remittances/<int:remittance_id>/<str:kind>/", views.remittance_download, name="remittance_download"
     ),
+    path("mandates/<str:number>/", views.case_mandates, name="case_mandates"),
+    path("mandates/<str:number>/new/", views.mandate_add, name="mandate_add"),
+    path("mandates/<str:number>/<int:mandate_pk>/revoke/", views.mandate_revoke_view, name="mandate_revoke"),
 ]

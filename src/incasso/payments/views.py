@@ -1,5 +1,6 @@
 """Betalingen: the manual queue, matching a transaction to a case by hand, uploading a statement,
-remittances to clients (afdracht) with their downloads.
+remittances to clients (afdracht) with their downloads; the case screen's panel of direct-debit
+mandates (record one, revoke one).
 
 Agency staff only (`staff_required`: anonymous → login, client users → 403). Reads go through
 selectors, writes through services; a DomainError goes back onto the form. Staff restricted to some
@@ -10,18 +11,28 @@ remittances and clients; they cannot import a statement, which books on every cl
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from incasso.bankfiles import StatementFileError
-from incasso.core.access import require_agency_wide, staff_required
+from incasso.cases.models import Case
+from incasso.cases.selectors import case_get_for_user
+from incasso.core.access import require_agency_wide, require_write, staff_required
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money
+from incasso.core.htmx import is_fragment_request, reload_page
+from incasso.debtors.selectors import debtor_iban_latest
 from incasso.payments import selectors, services
+from incasso.payments.direct_debit import mandate_record, mandate_revoke
 from incasso.payments.forms import (
+    MandateForm,
+    MandateRevokeForm,
     MatchForm,
     QueueSearchForm,
     RemittanceForm,
@@ -224,3 +235,84 @@ def remittance_download(request: HttpRequest, remittance_id: int, kind: str) -> 
         f'attachment; filename="{remittance.client.code}-{remittance.pk}-{name}"'
     )
     return response
+
+
+# --- Direct-debit mandates on the case screen --------------------------------------------------------
+
+MANDATES_PANEL = "payments/_case_mandates.html"
+
+
+def _mandates_context(
+    case: Case, *, form: MandateForm | None = None, revoke: tuple[int, MandateRevokeForm] | None = None
+) -> dict[str, object]:
+    """The panel: the case's mandates and, for an open case, the form to record one (filled with the
+    debtor's name and last known IBAN). `revoke` is a revoke form with its errors, for one mandate."""
+    initial = {
+        "debtor_name": case.debtor.display_name,
+        "debtor_iban": debtor_iban_latest(debtor_id=case.debtor_id),
+        "signed_on": timezone.localdate(),
+    }
+    return {
+        "case": case,
+        "mandates": selectors.mandates_for_case(case=case),
+        "mandate_form": form or MandateForm(initial=initial, prefix="mandate"),
+        "revoke_form": revoke[1] if revoke else MandateRevokeForm(prefix="revoke"),
+        "revoke_failed": revoke,
+    }
+
+
+def _mandates_response(request: HttpRequest, case: Case, context: dict[str, object]) -> HttpResponse:
+    """A refused form: htmx gets the panel with the errors in place; a plain post the panel on a page
+    of its own (400), as the case screen loads the panel with htmx."""
+    if is_fragment_request(request):
+        return render(request, MANDATES_PANEL, context)
+    return render(request, "payments/case_mandates.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET"])
+def case_mandates(request: HttpRequest, number: str) -> HttpResponse:
+    """The case's mandates: a panel the case screen loads (htmx) for agency staff. A case outside the
+    user's scope is 404 (as every case URL), a client user on its own client's case 403."""
+    case = case_get_for_user(user=request.user, number=number)
+    require_write(request.user)
+    return render(request, MANDATES_PANEL, _mandates_context(case))
+
+
+@login_required
+@require_POST
+def mandate_add(request: HttpRequest, number: str) -> HttpResponse:
+    case = case_get_for_user(user=request.user, number=number)  # 404 outside the scope, then 403
+    require_write(request.user)
+    form = MandateForm(request.POST, prefix="mandate")
+    if form.is_valid():
+        try:
+            mandate = mandate_record(
+                case=case, actor=request.user, today=timezone.localdate(), **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    if form.errors:
+        return _mandates_response(request, case, _mandates_context(case, form=form))
+    messages.success(request, _("Mandate %(id)s recorded.") % {"id": mandate.mandate_id})
+    return reload_page(request, f"{reverse('cases:detail', args=[case.number])}#mandates")
+
+
+@login_required
+@require_POST
+def mandate_revoke_view(request: HttpRequest, number: str, mandate_pk: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, number=number)
+    require_write(request.user)
+    mandate = selectors.mandate_get_for_case(case=case, mandate_pk=mandate_pk)
+    if mandate is None:
+        raise Http404("No such mandate on this case")
+    form = MandateRevokeForm(request.POST, prefix="revoke")
+    if form.is_valid():
+        try:
+            mandate_revoke(mandate=mandate, reason=form.cleaned_data["reason"], actor=request.user)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    if form.errors:
+        return _mandates_response(request, case, _mandates_context(case, revoke=(mandate.pk, form)))
+    messages.success(request, _("Mandate %(id)s revoked.") % {"id": mandate.mandate_id})
+    return reload_page(request, f"{reverse('cases:detail', args=[case.number])}#mandates")

@@ -10,7 +10,9 @@ same rows). Every figure comes from the append-only ledger and the cases' own da
 * recovered: of the principal handed over with the period's cases, the share paid so far;
 * closed: cases closed in the period by reason; days from opening to paid in full;
 * open: cases open at the period's end, with their booked balance on that day (interest that runs
-  but is not yet booked is not in it: the case's calculation sheet has it to the day).
+  but is not yet booked is not in it: the case's calculation sheet has it to the day);
+* promises to pay: made in the period (made on), kept or broken in the period (the day the daily run
+  decided, `evaluated_on`), and the keep rate: kept ÷ (kept + broken).
 
 Who sees what: `report_clients` narrows to the user's clients (`core.access.client_scope`); the
 screen's filter and the API pick one client among those, so a client outside the scope is refused.
@@ -27,7 +29,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from incasso.arrangements.models import Arrangement, ArrangementStatus
+from incasso.arrangements.models import Arrangement, ArrangementStatus, PaymentPromise, PromiseStatus
 from incasso.cases.models import Bucket, Case, CaseState, ClosingReason, EntryKind, LedgerEntry
 from incasso.clients.models import Client
 from incasso.core.access import client_scope
@@ -67,6 +69,9 @@ class Figures:
     arrangements_active: int = 0
     arrangements_completed: int = 0
     arrangements_broken: int = 0
+    promises_made: int = 0
+    promises_kept: int = 0
+    promises_broken: int = 0
 
     def add(self, other: Figures) -> None:
         self.received += other.received
@@ -78,6 +83,9 @@ class Figures:
         self.arrangements_active += other.arrangements_active
         self.arrangements_completed += other.arrangements_completed
         self.arrangements_broken += other.arrangements_broken
+        self.promises_made += other.promises_made
+        self.promises_kept += other.promises_kept
+        self.promises_broken += other.promises_broken
         for bucket in BUCKETS:
             self.collected[bucket] += other.collected[bucket]
             self.open_balance[bucket] += other.open_balance[bucket]
@@ -106,6 +114,11 @@ class Figures:
         """Closed paid in full or settled ÷ all closed, in %."""
         won = self.closed[ClosingReason.PAID] + self.closed[ClosingReason.SETTLED]
         return figures.share(won, self.closed_total)
+
+    @property
+    def promise_keep_rate(self) -> Decimal | None:
+        """Promises kept ÷ promises decided (kept or broken) in the period, in %."""
+        return figures.share(self.promises_kept, self.promises_kept + self.promises_broken)
 
     @property
     def days_to_payment_mean(self) -> Decimal | None:
@@ -155,7 +168,7 @@ class Report:
 
 
 def portfolio_report(*, clients: QuerySet[Client], start: dt.date, end: dt.date) -> Report:
-    """The report for `clients` over `start`..`end` (both included); 14 queries, whatever the size."""
+    """The report for `clients` over `start`..`end` (both included); 15 queries, whatever the size."""
     client_list = list(clients)
     ids = [c.pk for c in client_list]
     cases = Case.objects.filter(client_id__in=ids)
@@ -168,6 +181,7 @@ def portfolio_report(*, clients: QuerySet[Client], start: dt.date, end: dt.date)
     open_entries = entries.filter(case__in=open_at_end, value_on__lte=end)
     ages = _open(per, open_at_end=open_at_end, entries=open_entries, end=end)
     _arrangements(per, ids=ids, start=start, end=end)
+    _promises(per, ids=ids, start=start, end=end)
 
     rows = tuple(ClientRow(client=c, figures=per[c.pk]) for c in client_list if c.pk in per)
     total = Figures()
@@ -263,6 +277,25 @@ def _arrangements(per: dict[int, Figures], *, ids: list[int], start: dt.date, en
         f.arrangements_active = row["active"]
         f.arrangements_completed = row["completed"]
         f.arrangements_broken = row["broken"]
+
+
+def _promises(per: dict[int, Figures], *, ids: list[int], start: dt.date, end: dt.date) -> None:
+    """Made in the period; kept or broken in the period (decided by the daily run on `evaluated_on`)."""
+    made = Q(made_on__range=(start, end))
+    decided = Q(evaluated_on__range=(start, end))
+    for row in (
+        PaymentPromise.objects.filter(made | decided, case__client_id__in=ids)
+        .values("case__client_id")
+        .annotate(
+            made=Count("id", filter=made),
+            kept=Count("id", filter=decided & Q(status=PromiseStatus.KEPT)),
+            broken=Count("id", filter=decided & Q(status=PromiseStatus.BROKEN)),
+        )
+    ):
+        f = per[row["case__client_id"]]
+        f.promises_made = row["made"]
+        f.promises_kept = row["kept"]
+        f.promises_broken = row["broken"]
 
 
 def _months(*, cases: QuerySet[Case], entries: QuerySet[LedgerEntry], end: dt.date) -> tuple[Month, ...]:

@@ -120,6 +120,10 @@ def csv_rows(report: selectors.Report) -> list[list[str]]:
         _("Arrangements running"),
         _("Arrangements completed"),
         _("Arrangements broken"),
+        _("Promises to pay made"),
+        _("Promises to pay kept"),
+        _("Promises to pay broken"),
+        _("Promises kept (%)"),
     ]
 
     def line(name: str, code: str, f: selectors.Figures) -> list[str]:
@@ -141,6 +145,10 @@ def csv_rows(report: selectors.Report) -> list[list[str]]:
             str(f.arrangements_active),
             str(f.arrangements_completed),
             str(f.arrangements_broken),
+            str(f.promises_made),
+            str(f.promises_kept),
+            str(f.promises_broken),
+            _percent(f.promise_keep_rate),
         ]
 
     rows = [header] + [line(r.client.name, r.client.code, r.figures) for r in report.rows]

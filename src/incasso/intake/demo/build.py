@@ -230,7 +230,7 @@ def _date_history(builder: Builder, case: Case) -> None:
     today; anything else happened on the day of the event before it. Notes get their event's date."""
     events = list(Event._base_manager.filter(case=case).order_by("pk"))
     values = dict(LedgerEntry.objects.filter(case=case).values_list("pk", "value_on"))
-    today_keys = {"arrangement", "hold", "interest_freeze", "task"}
+    today_keys = {"arrangement", "hold", "interest_freeze", "mandate", "task"}
     day = case.opened_on
     changed = []
     for n, event in enumerate(events):

@@ -1,5 +1,6 @@
 """Money in the demo: payments booked as the statement import books them, arrangements proposed through
-the service, and this morning's statement read by the real importer."""
+the service (the first few paid by direct debit, with a signed mandate), and this morning's statement
+read by the real importer."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 from incasso.accounts.models import User
-from incasso.arrangements.models import Arrangement
+from incasso.arrangements.models import Arrangement, ArrangementStatus
 from incasso.arrangements.schedule import propose_schedules
 from incasso.arrangements.services import arrangement_propose, policy_for_client
 from incasso.arrangements.settlements import settlement_propose
@@ -19,9 +20,10 @@ from incasso.cases.position import case_amount_due
 from incasso.cases.selectors import case_balance
 from incasso.core.exceptions import DomainError
 from incasso.intake.demo.people import Builder
-from incasso.intake.demo.specs import CENT, DEMO_ACCOUNT
+from incasso.intake.demo.specs import CENT, DEMO_ACCOUNT, DEMO_MANDATES
 from incasso.payments.booking import transaction_book
-from incasso.payments.models import BankTransaction, MatchRule
+from incasso.payments.direct_debit import mandate_record
+from incasso.payments.models import BankTransaction, Mandate, MatchRule
 from incasso.payments.services import statement_import
 
 
@@ -63,22 +65,35 @@ def _pay(
 
 def _arrangement(builder: Builder, case: Case, officer: User) -> None:
     """Propose a real payment arrangement through the service: the officer's authority decides
-    whether it runs at once or waits in the supervisor's approval queue."""
+    whether it runs at once or waits in the supervisor's approval queue. The first `DEMO_MANDATES`
+    debtors with a known IBAN pay by direct debit: their arrangement starts today (its first
+    instalment is due today, so `incasso payments direct-debit --date <today>` has something to
+    collect) and, once it runs, the debtor's signed mandate is recorded on the case."""
     balance = case_balance(case=case).total
     months = builder.rng.choice((3, 6, 6, 12))
     policy = policy_for_client(case.client_id)
-    proposals = propose_schedules(
-        balance=balance, start_on=builder.today + dt.timedelta(days=7), months=(months,), limits=policy.limits
-    )
+    iban = case.debtor.bank_accounts.order_by("id").values_list("iban", flat=True).first()
+    by_direct_debit = bool(iban) and Mandate.objects.count() < DEMO_MANDATES
+    start_on = builder.today if by_direct_debit else builder.today + dt.timedelta(days=7)
+    proposals = propose_schedules(balance=balance, start_on=start_on, months=(months,), limits=policy.limits)
     # beyond the client's limits the service refuses: the case simply stays in amicable collection
     with contextlib.suppress(DomainError, CalculationError):
-        arrangement_propose(
+        arrangement = arrangement_propose(
             case=case,
             schedule=proposals[0],
             officer=officer,
             motivation="Debiteur kan niet in één keer betalen; inkomen en vaste lasten besproken.",
             today=builder.today,
         )
+        if by_direct_debit and iban and arrangement.status == ArrangementStatus.ACTIVE:
+            mandate_record(
+                case=case,
+                debtor_name=case.debtor.display_name,
+                debtor_iban=iban,
+                signed_on=builder.today,
+                actor=officer,
+                today=builder.today,
+            )
 
 
 def settlements_demo(builder: Builder, officer: User) -> int:

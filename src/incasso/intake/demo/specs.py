@@ -11,6 +11,7 @@ from incasso.cases.models import TaskKind
 DEMO_PASSWORD = "incasso-demo"
 SOURCE = "demo"
 DEMO_ACCOUNT = "NL20INGB0001234567"  # the agency's (fictitious) collection account on the demo statement
+DEMO_MANDATES = 4  # arrangements paid by SEPA direct debit, each with a signed mandate
 CENT = Decimal("0.01")
 VAT_PERCENT = Decimal(21)
 BANKS = ("ABNA", "INGB", "RABO", "SNSB", "ASNB", "TRIO", "KNAB", "BUNQ", "RBRB")

@@ -60,6 +60,15 @@ def test_demo_builds_a_consistent_portfolio_once():
             days.add(day)
     assert len(days) > 20
     assert Debtor.objects.filter(language="en").exists()  # a few expats get English letters
+    # a few arrangements are paid by direct debit: a mandate each, and today's run has instalments to collect
+    from incasso.payments.models import Mandate
+    from incasso.payments.selectors import instalments_due_for_direct_debit
+
+    mandates = Mandate.objects.filter(active=True)
+    assert 1 <= mandates.count() <= 4
+    assert all(m.case.arrangements.filter(status="active").exists() for m in mandates)
+    due = instalments_due_for_direct_debit(run_date=today)
+    assert {item.mandate for item in due} == set(mandates)
     contacts = Event.objects.filter(kind__in=["call", "visit"])
     assert contacts.count() >= 10
     assert not contacts.filter(details__has_key="outside_contact_window").exists()

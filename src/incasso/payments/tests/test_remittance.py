@@ -142,7 +142,7 @@ def test_wrong_client_iban_is_refused_and_nothing_is_saved() -> None:
     case = worked_case()
     _pay(("400.00", case.payment_reference, dt.date(2024, 5, 10)))
     ClientContract.objects.create(client=case.client, remittance_iban="NL91ABNA0417164301")
-    with pytest.raises(DomainError, match="not valid"):
+    with pytest.raises(DomainError, match="is niet geldig"):
         remittance_prepare(client=case.client, period_from=MAY[0], period_to=MAY[1], actor=None)
     assert not Remittance.objects.exists() and not RemittanceLine.objects.exists()
 

@@ -113,6 +113,16 @@ def full_file(zorg_letter_case, officer, tmp_path, settings) -> File:  # noqa: F
         source="bank",
         reason=f"Betaling {PERSONAL['payer']}",
     )
+    from incasso.payments.direct_debit import mandate_record
+
+    mandate_record(
+        case=case,
+        debtor_name=PERSONAL["payer"],
+        debtor_iban=PERSONAL["iban"],
+        signed_on=dt.date(2026, 3, 1),
+        actor=officer,
+        today=max(timezone.localdate(), dt.date(2026, 3, 1)),
+    )
     return File(case=case, debtor=debtor, document_path=document.file.path, principal=Decimal("1250.00"))
 
 

@@ -88,6 +88,8 @@ def test_the_access_copy_holds_every_record_the_letter_and_the_document_and_is_r
     assert any(PERSONAL["note"] in n["text"] for n in case["notes"])
     assert case["disputes"][0]["description"] == PERSONAL["dispute"]
     assert case["payments_received"][0]["counterparty_name"] == PERSONAL["payer"]
+    (mandate,) = case["mandates"]  # the direct-debit mandate recorded on the case screen
+    assert (mandate["debtor_name"], mandate["debtor_iban"]) == (PERSONAL["payer"], PERSONAL["iban"])
     assert data["retention"]["state"] == "open"
     readme = archive.read("LEESMIJ.txt").decode()
     assert "artikel 15" in readme and "Autoriteit Persoonsgegevens" in readme

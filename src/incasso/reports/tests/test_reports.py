@@ -61,7 +61,7 @@ def portfolio(zorg, energie, officer):
 
 
 def test_every_figure_of_the_period(portfolio, django_assert_max_num_queries):
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         report = portfolio_report(clients=Client.objects.order_by("name"), start=START, end=END)
     t = report.total
     assert (t.received, t.received_principal) == (3, D("2300.00"))  # A, B, D
@@ -77,6 +77,82 @@ def test_every_figure_of_the_period(portfolio, django_assert_max_num_queries):
         ("ENERGIE", 1, D("0.00")),
         ("ZORG", 2, D("800.00")),
     ]
+
+
+def _promise(case, officer, *, made_on, status="open", evaluated_on=None):
+    from incasso.arrangements.models import PaymentPromise
+
+    return PaymentPromise.objects.create(
+        case=case,
+        amount=D("100.00"),
+        made_on=made_on,
+        due_on=made_on + dt.timedelta(days=14),
+        officer=officer,
+        status=status,
+        evaluated_on=evaluated_on,
+    )
+
+
+@pytest.fixture
+def promises(portfolio, officer):
+    """Zorg: made in March and kept in March; made in April, broken in May; made in December 2025 and
+    kept in January (decided in the period, made before it); made in October and still open.
+    Energie: made in June 2025 and broken in July 2025 (outside the period: counts nothing)."""
+    a, c, d = portfolio["a"], portfolio["c"], portfolio["d"]
+    _promise(a, officer, made_on=dt.date(2026, 3, 1), status="kept", evaluated_on=dt.date(2026, 3, 16))
+    _promise(a, officer, made_on=dt.date(2026, 4, 1), status="broken", evaluated_on=dt.date(2026, 5, 2))
+    _promise(c, officer, made_on=dt.date(2025, 12, 20), status="kept", evaluated_on=dt.date(2026, 1, 4))
+    _promise(c, officer, made_on=dt.date(2026, 10, 25))
+    _promise(d, officer, made_on=dt.date(2025, 6, 1), status="broken", evaluated_on=dt.date(2025, 7, 1))
+
+
+def test_promises_made_kept_and_broken_in_the_period_and_the_keep_rate(promises):
+    report = portfolio_report(clients=Client.objects.order_by("name"), start=START, end=END)
+    t = report.total
+    assert (t.promises_made, t.promises_kept, t.promises_broken) == (3, 2, 1)
+    assert t.promise_keep_rate == D("66.7")  # 2 of the 3 decided
+    energie, zorg = (r.figures for r in report.rows)
+    assert (zorg.promises_made, zorg.promises_kept, zorg.promises_broken) == (3, 2, 1)
+    assert (energie.promises_made, energie.promises_broken, energie.promise_keep_rate) == (0, 0, None)
+    march = portfolio_report(
+        clients=Client.objects.all(), start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31)
+    )
+    assert (march.total.promises_made, march.total.promises_kept, march.total.promise_keep_rate) == (
+        1,
+        1,
+        D("100.0"),
+    )
+
+
+def test_the_page_the_csv_and_the_api_show_the_promises(client, promises, officer):
+    client.force_login(officer)
+    period = {"start": "2026-01-01", "end": "2026-10-31"}
+    html = client.get(reverse("reports:index"), period).content.decode()
+    assert "Betaalbeloften" in html and "Nakomingspercentage" in html and "66,7 %" in html
+    assert "beloften waarover de dagelijkse verwerking in de periode besliste" in html  # the definition
+    response = client.get(reverse("reports:export_csv"), period)
+    header, _energie, zorg, total = list(
+        csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+    )
+    line = dict(zip(header, total, strict=True))
+    assert (
+        line["Betaalbeloften gedaan"],
+        line["Betaalbeloften nagekomen"],
+        line["Betaalbeloften verbroken"],
+    ) == (
+        "3",
+        "2",
+        "1",
+    )
+    assert line["Betaalbeloften nagekomen (%)"] == "66,7"
+    assert dict(zip(header, zorg, strict=True))["Betaalbeloften gedaan"] == "3"
+    from incasso.api.services import api_token_create
+
+    _, token = api_token_create(user=officer, name="BI")
+    body = client.get(
+        "/api/v1/reports/portfolio", period, headers={"Authorization": f"Bearer {token}"}
+    ).json()
+    assert (body["total"]["promises_made"], body["total"]["promise_keep_rate"]) == (3, "66.7")
 
 
 def test_months_ages_and_states(portfolio):
