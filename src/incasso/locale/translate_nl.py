@@ -1775,6 +1775,12 @@ NL: dict[str, str | tuple[str, str]] = {
     "Hold the automated steps": "Automatische stappen aanhouden",
     "For a debtor in debt counselling (schuldhulpverlening), in insolvency or WSNP, or who has died: no letter, e-mail, SMS, call task or cost goes out while the hold runs.": "Voor een debiteur in de schuldhulpverlening, in insolventie of WSNP, of die is overleden: zolang de aanhouding loopt, gaat er geen brief, e-mail, sms, beltaak of kosten uit.",
     "Place hold": "Aanhouden",
+    # letters outside the daily run: by hand and on events (letters.queueing)
+    "the case is closed": "het dossier is gesloten",
+    "the letter cannot be made": "de brief kan niet worden opgemaakt",
+    "Unknown channel '%(channel)s'": "Onbekend kanaal '%(channel)s'",
+    "A letter outside the daily run needs a reason key": "Een brief buiten de dagelijkse verwerking heeft een reden (sleutel) nodig",
+    "the template has no SMS text": "het sjabloon heeft geen sms-tekst",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

@@ -69,6 +69,7 @@ KEPT_DETAILS = frozenset(
         "arrangement",
         "assignment",
         "bucket",
+        "channel",
         "claims",
         "closing_reason",
         "document",
@@ -90,6 +91,7 @@ KEPT_DETAILS = frozenset(
         "paid",
         "principal",
         "promise",
+        "reason_key",  # why a letter was queued outside the daily run ("dispute:5", "manual:<date>")
         "resolution",
         "reversal",
         "sent_letter",
@@ -98,6 +100,7 @@ KEPT_DETAILS = frozenset(
         "status",
         "step_execution",
         "task",
+        "template",
         "to",
         "update",
         "version",
