@@ -20,6 +20,7 @@ could not be made, a task to send it by hand later.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +37,7 @@ from incasso.core.exceptions import DomainError
 from incasso.core.formatting import choice_label, record_text
 from incasso.letters.compose import letter_data_to_json
 from incasso.letters.models import Delivery, LetterTemplate, TemplateCode
-from incasso.letters.rendering import LetterData
+from incasso.letters.rendering import LetterData, render_letter_png
 from incasso.letters.services import letter_compose
 from incasso.strategies.message_guards import message_check
 from incasso.strategies.models import Channel, OutgoingMessage, SkipReason
@@ -183,6 +184,7 @@ class _Check:
     task: TaskValues | None = None
     data: LetterData | None = None
     template: LetterTemplate | None = None
+    sms: str = ""
 
 
 def _check(case: Case, *, template_code: str, channel: str, on: dt.date, now: dt.datetime) -> _Check:
@@ -200,7 +202,29 @@ def _check(case: Case, *, template_code: str, channel: str, on: dt.date, now: dt
         return _Check(NOT_COMPOSED, getattr(exc, "message", str(exc)))
     if channel == Channel.SMS and not sms:
         return _Check(NOT_COMPOSED, gettext("the template has no SMS text"))
-    return _Check(data=data, template=template)
+    return _Check(data=data, template=template, sms=sms)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The case screen's preview of a letter by hand: page 1 as a PNG (base64), or the SMS text; or,
+    when the guards would refuse it, only their reason."""
+
+    refusal: str = ""
+    subject: str = ""
+    png: str = ""
+    sms: str = ""
+
+
+def letter_preview(*, case: Case, template_code: str, channel: str, on: dt.date, now: dt.datetime) -> Preview:
+    """What `message_queue` would queue now, and whether it may: reads, renders, writes nothing."""
+    check = _check(case, template_code=template_code, channel=channel, on=on, now=now)
+    if check.refused or check.data is None:
+        return Preview(refusal=reason_text(check.refused, check.detail))
+    if channel == Channel.SMS:
+        return Preview(subject=check.data.subject, sms=check.sms)
+    png = base64.b64encode(render_letter_png(check.data, ppi=80)).decode("ascii")
+    return Preview(subject=check.data.subject, png=png)
 
 
 def _label(code: str) -> str:
