@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -268,7 +269,7 @@ def case_letter_send(request: HttpRequest, number: str) -> HttpResponse:
     except DomainError as exc:
         form.add_error(None, exc.message)
         return _messages_panel(request, case, form, status=422)
-    label = choice_label(TemplateCode, code)
+    label = capfirst(choice_label(TemplateCode, code))
     if queued.created:
         done = _("%(letter)s queued: it goes out with the next post or e-mail/SMS round.") % {"letter": label}
     else:
