@@ -325,12 +325,13 @@ UPDATE bench_schedule s SET due_on = %(d)s::date + 7, step_id = due.step_id FROM
 
 def floor_minimal_model(run_date: dt.date) -> float:
     """The writes of the leaner model above for the due cases, foreign keys checked, rolled back. The
-    message's `step_execution_id` is NOT NULL in the app: the measurement drops that constraint inside
-    its own (rolled back) transaction, as the model would point the message at the event instead."""
+    app requires a message without a step execution to carry a reason key (`message_step_or_reason`):
+    the measurement drops that constraint inside its own (rolled back) transaction, as the model would
+    point the message at the event instead."""
     from django.db import transaction
 
     with transaction.atomic():
-        _sql("ALTER TABLE strategies_outgoingmessage ALTER COLUMN step_execution_id DROP NOT NULL")
+        _sql("ALTER TABLE strategies_outgoingmessage DROP CONSTRAINT message_step_or_reason")
         _sql("SET CONSTRAINTS ALL IMMEDIATE")
         start = time.perf_counter()
         rows = _sql(MINIMAL_MODEL, {"d": run_date})

@@ -25,8 +25,10 @@ from incasso.cases.timeline import event_record, task_create
 from incasso.core.access import STAFF_ROLES
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money, record_text
+from incasso.letters.models import TemplateCode
+from incasso.letters.queueing import message_queue
 from incasso.strategies.holds import hold_place, hold_release
-from incasso.strategies.models import HoldReason
+from incasso.strategies.models import Channel, HoldReason
 
 
 def _require_staff(user: Any) -> None:
@@ -76,6 +78,14 @@ def dispute_open(
         summary=f"Betwisting geopend: {record_text(DisputeReason(reason).label)}",
         actor=officer,
         details={"dispute": dispute.pk, "description": dispute.description[:500]},
+    )
+    message_queue(  # the acknowledgement by post, in this transaction (a refusal is recorded, not raised)
+        case=locked,
+        template_code=TemplateCode.DISPUTE_ACKNOWLEDGEMENT,
+        channel=Channel.LETTER,
+        actor=officer,
+        reason=f"dispute:{dispute.pk}",
+        on=today or timezone.localdate(),
     )
     return dispute
 

@@ -1,7 +1,8 @@
 """The daily arrangement monitor: reminders for missed instalments, broken and completed plans.
 
 `arrangements_monitor(run_date=...)` looks at every active arrangement, one short transaction each
-(case locked first), and applies `monitor_rules.decide`. It is safe to rerun for the same date:
+(case locked first), and applies `monitor_rules.decide`. The reminder for a missed instalment and the
+letter when the arrangement breaks are queued by post in that transaction (`letters.queueing`). It is safe to rerun for the same date:
 statuses and `reminded_on` remember what was done.
 """
 
@@ -27,6 +28,9 @@ from incasso.cases.models import Case, CaseState, EventKind, TaskKind
 from incasso.cases.services import case_transition
 from incasso.cases.timeline import event_record, task_create
 from incasso.core.formatting import format_money
+from incasso.letters.models import TemplateCode
+from incasso.letters.queueing import message_queue
+from incasso.strategies.models import Channel
 
 ZERO = Decimal("0.00")
 
@@ -117,16 +121,17 @@ def _monitor_one(pk: int, run_date: dt.date, counts: dict[str, int]) -> None:
 
 
 def _remind(case: Case, arrangement: Arrangement, row: Instalment, run_date: dt.date) -> None:
-    # OutgoingMessage needs a StepExecution (strategies); until it can stand alone, a task for the
-    # officer to send the arrangement_reminder is the reminder. See docs/arrangements.md.
+    """The arrangement reminder by post for a missed instalment, once per instalment (`reminded_on`,
+    and the message's reason key). Refused by the guards, it is a line on the timeline and a task."""
     row.reminded_on = run_date
     row.save(update_fields=["reminded_on"])
-    task_create(
+    message_queue(
         case=case,
-        title=f"Herinnering regeling sturen (arrangement_reminder): termijn {row.number}, "
-        f"{row.amount}, kenmerk {row.payment_reference}",
-        due_on=run_date,
-        kind=TaskKind.CALL,
+        template_code=TemplateCode.ARRANGEMENT_REMINDER,
+        channel=Channel.LETTER,
+        actor=None,
+        reason=f"instalment:{row.pk}",
+        on=run_date,
     )
 
 
@@ -140,6 +145,14 @@ def _break(case: Case, arrangement: Arrangement, run_date: dt.date) -> None:
     )
     if case.state == CaseState.ARRANGEMENT:
         case_transition(case=case, to=CaseState.AMICABLE, actor=None, reason="regeling vervallen")
+    message_queue(
+        case=case,
+        template_code=TemplateCode.BROKEN_ARRANGEMENT,
+        channel=Channel.LETTER,
+        actor=None,
+        reason=f"arrangement:{arrangement.pk}",
+        on=run_date,
+    )
     task_create(
         case=case,
         title="Betalingsregeling vervallen: incasso hervat, debiteur benaderen",

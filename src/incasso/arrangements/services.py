@@ -41,8 +41,10 @@ from incasso.core.access import STAFF_ROLES, SUPERVISOR_ROLES
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money, record_text
 from incasso.debtors.selectors import debtor_current_address
+from incasso.letters.models import TemplateCode
+from incasso.letters.queueing import message_queue
 from incasso.strategies.holds import hold_place, hold_release
-from incasso.strategies.models import HoldReason
+from incasso.strategies.models import Channel, HoldReason
 
 # Instalment references: check digit + "9" + 14 digits of sequence. Case references are generated
 # from year * 1_000_000 + n (11 digits, so their 15-digit body starts with zeros): never a collision.
@@ -224,6 +226,16 @@ def _activate(arrangement: Arrangement, case: Case, *, actor: Any, today: dt.dat
         summary="Overeenkomst betalingsregeling opgemaakt",
         actor=actor,
         details={"arrangement": arrangement.pk, "sha256": arrangement.agreement_sha256},
+    )
+    # The debtor gets the confirmation by post, in this transaction: refused by the guards (no valid
+    # address, the week's letter already sent), it is a line and a task instead, never a failed arrangement.
+    message_queue(
+        case=case,
+        template_code=TemplateCode.ARRANGEMENT_CONFIRMATION,
+        channel=Channel.LETTER,
+        actor=actor,
+        reason=f"arrangement:{arrangement.pk}",
+        on=today,
     )
 
 

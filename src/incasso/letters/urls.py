@@ -13,4 +13,5 @@ urlpatterns = [
     path("letterheads/<int:pk>/", views.letterhead_edit, name="letterhead_edit"),
     path("sent/<str:number>/<int:pk>.pdf", views.sent_letter_pdf, name="sent_pdf"),
     path("case/<str:number>/", views.case_messages_panel, name="case_messages"),
+    path("case/<str:number>/send/", views.case_letter_send, name="case_send"),
 ]

@@ -19,16 +19,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from incasso.audit.models import AccessKind
 from incasso.audit.services import access_record
 from incasso.cases.selectors import case_get_for_user
-from incasso.core.access import require_agency_wide
+from incasso.core.access import can_write, require_agency_wide, require_write
 from incasso.core.exceptions import DomainError
+from incasso.core.formatting import choice_label
+from incasso.letters.forms import SendLetterForm
 from incasso.letters.models import Language, Letterhead, LetterTemplate, SentLetter, TemplateCode
 from incasso.letters.plain_language import template_findings
+from incasso.letters.queueing import letter_preview, manual_key, message_queue
 from incasso.letters.rendering import render_letter_png
 from incasso.letters.sandbox import CLAIM_FIELDS, FIELDS, INSTALMENT_FIELDS
 from incasso.letters.selectors import messages_for_case, template_active, template_list, template_versions
@@ -209,10 +213,65 @@ def sent_letter_pdf(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     return response
 
 
+def _messages_panel(
+    request: HttpRequest, case: Any, form: SendLetterForm | None = None, status: int = 200, **extra: Any
+) -> HttpResponse:
+    writable = can_write(request.user)
+    if writable and form is None:
+        form = SendLetterForm(language=case.debtor.language)
+    context = {
+        "case": case,
+        "messages": messages_for_case(case=case),
+        "can_write": writable,
+        "send_form": form,
+    }
+    return render(request, "letters/_case_messages.html", {**context, **extra}, status=status)
+
+
 @login_required
 def case_messages_panel(request: HttpRequest, number: str) -> HttpResponse:
-    """The case's letters, e-mails and SMS with their status: a panel the case screen loads (htmx)."""
+    """The case's letters, e-mails and SMS with their status: a panel the case screen loads (htmx);
+    for staff with the "send a letter" form."""
     case = case_get_for_user(user=request.user, number=number)
-    return render(
-        request, "letters/_case_messages.html", {"case": case, "messages": messages_for_case(case=case)}
-    )
+    return _messages_panel(request, case)
+
+
+@login_required
+@require_POST
+def case_letter_send(request: HttpRequest, number: str) -> HttpResponse:
+    """Send a letter by hand (staff): "preview" shows the letter as it would go and what the guards
+    say, writing nothing; "send" queues it (`message_queue`, once per letter, case and day) for the
+    print batch or the e-mail/SMS sender. A refusal names the guard's reason and writes nothing."""
+    case = case_get_for_user(user=request.user, number=number)
+    require_write(request.user)
+    form = SendLetterForm(request.POST, language=case.debtor.language)
+    if not form.is_valid():
+        return _messages_panel(request, case, form, status=422)
+    code, channel = form.cleaned_data["template_code"], form.cleaned_data["channel"]
+    now = timezone.now()
+    today = timezone.localdate(now)
+    if request.POST.get("action") != "send":
+        return _messages_panel(
+            request,
+            case,
+            form,
+            preview=letter_preview(case=case, template_code=code, channel=channel, on=today, now=now),
+        )
+    try:
+        queued = message_queue(
+            case=case,
+            template_code=code,
+            channel=channel,
+            actor=request.user,
+            reason=manual_key(today),
+            refuse=True,
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return _messages_panel(request, case, form, status=422)
+    label = capfirst(choice_label(TemplateCode, code))
+    if queued.created:
+        done = _("%(letter)s queued: it goes out with the next post or e-mail/SMS round.") % {"letter": label}
+    else:
+        done = _("%(letter)s was already queued today; nothing was added.") % {"letter": label}
+    return _messages_panel(request, case, done=done)

@@ -1936,6 +1936,23 @@ NL: dict[str, str | tuple[str, str]] = {
     "Promises kept": "Beloften nagekomen",
     "%(kept)s kept, %(broken)s broken": "%(kept)s nagekomen, %(broken)s verbroken",
     "Made: promises recorded in the period. Kept or broken: promises the daily run decided in the period, kept when the payments from the day of the promise up to the day after the promised date reach the amount, broken otherwise. Keep rate: kept ÷ (kept + broken); promises still waiting for their date are not counted.": "Gedaan: beloften vastgelegd in de periode. Nagekomen of verbroken: beloften waarover de dagelijkse verwerking in de periode besliste; nagekomen als de betalingen vanaf de dag van de belofte tot en met de dag na de beloofde datum het bedrag halen, anders verbroken. Nakomingspercentage: nagekomen ÷ (nagekomen + verbroken); beloften waarvan de datum nog niet voorbij is, tellen niet mee.",
+    # letters outside the daily run: by hand and on events (letters.queueing)
+    "the case is closed": "het dossier is gesloten",
+    "the letter cannot be made": "de brief kan niet worden opgemaakt",
+    "Unknown channel '%(channel)s'": "Onbekend kanaal '%(channel)s'",
+    "A letter outside the daily run needs a reason key": "Een brief buiten de dagelijkse verwerking heeft een reden (sleutel) nodig",
+    "the template has no SMS text": "het sjabloon heeft geen sms-tekst",
+    # the case screen's "send a letter" (letters.views.case_letter_send)
+    "This letter has no SMS text: send it by post or e-mail.": "Deze brief heeft geen sms-tekst: stuur hem per post of e-mail.",
+    "%(letter)s queued: it goes out with the next post or e-mail/SMS round.": "%(letter)s klaargezet: gaat mee met de volgende post of e-mail/sms-ronde.",
+    "%(letter)s was already queued today; nothing was added.": "%(letter)s was vandaag al klaargezet; er is niets toegevoegd.",
+    "Send a letter": "Brief versturen",
+    "By hand, outside the strategy: the same rules as the daily run (refused channels, a valid address or number, the contact limit per 7 days). A letter goes with the next print batch; an e-mail or SMS within the contact hours.": "Met de hand, buiten de strategie: dezelfde regels als de dagelijkse verwerking (geweigerde kanalen, een geldig adres of nummer, het maximum aantal contacten per 7 dagen). Een brief gaat mee met de volgende printbatch; een e-mail of sms binnen de contacturen.",
+    "This letter cannot be sent: %(why)s.": "Deze brief kan niet worden verstuurd: %(why)s.",
+    "Page 1 of the letter": "Pagina 1 van de brief",
+    "Preview": "Voorbeeld",
+    "Send this letter": "Deze brief versturen",
+    "on an event": "bij een gebeurtenis",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

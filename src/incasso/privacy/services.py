@@ -71,6 +71,7 @@ KEPT_DETAILS = frozenset(
         "settlement",
         "assignment",
         "bucket",
+        "channel",
         "claims",
         "closing_reason",
         "document",
@@ -92,6 +93,7 @@ KEPT_DETAILS = frozenset(
         "paid",
         "principal",
         "promise",
+        "reason_key",  # why a letter was queued outside the daily run ("dispute:5", "manual:<date>")
         "resolution",
         "reversal",
         "sent_letter",
@@ -100,6 +102,7 @@ KEPT_DETAILS = frozenset(
         "status",
         "step_execution",
         "task",
+        "template",
         "to",
         "update",
         "version",

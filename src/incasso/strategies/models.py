@@ -369,7 +369,13 @@ class MessageStatus(models.TextChoices):
 
 
 class OutgoingMessage(models.Model):
-    """A message a step asked for. Rendering and sending belong to the letters app."""
+    """A message a step asked for, or one queued outside the run (by hand on the case screen, or on an
+    event such as an arrangement made or a dispute opened: `letters.queueing.message_queue`). Rendering
+    and sending belong to the letters app.
+
+    Exactly once: a step's message per (case, template, step execution); any other per (case, template,
+    reason key), e.g. ("arrangement_reminder", "instalment:81") or ("summons", "manual:2026-11-24").
+    """
 
     # No single-column indexes on case, debtor or template: the unique key (case, template, execution)
     # and the index (debtor, channel, queued_on) start with case and debtor, and nothing looks a
@@ -383,7 +389,11 @@ class OutgoingMessage(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED
     )
-    step_execution = models.ForeignKey(StepExecution, on_delete=models.PROTECT, related_name="messages")
+    step_execution = models.ForeignKey(
+        StepExecution, on_delete=models.PROTECT, related_name="messages", null=True, blank=True
+    )
+    # Why a message without a step execution was queued: its exactly-once key ("" for a step's message).
+    reason_key = models.CharField(_("reason"), max_length=60, blank=True, default="", db_default="")
     queued_on = models.DateField(_("queued on"))
     sent_on = models.DateField(_("sent on"), null=True, blank=True)
     delivered_on = models.DateField(_("proven delivery on"), null=True, blank=True)
@@ -396,7 +406,16 @@ class OutgoingMessage(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "template_code", "step_execution"], name="message_once_per_execution"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["case", "template_code", "reason_key"],
+                condition=Q(step_execution__isnull=True),
+                name="message_once_per_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(step_execution__isnull=False) | ~Q(reason_key=""),
+                name="message_step_or_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["debtor", "channel", "queued_on"]),

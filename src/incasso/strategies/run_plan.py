@@ -149,7 +149,9 @@ def _check_condition(case: DueCase, step: Step, facts: ChunkFacts) -> None:
         raise _Deferred(SkipReason.CONDITION, None, advance=True)
 
 
-def _check_guards(case: DueCase, step: Step, ctx: RunContext, facts: ChunkFacts, plan: CasePlan) -> None:
+def _check_guards(
+    case: DueCase, step: Step, ctx: RunContext, facts: ChunkFacts, plan: CasePlan, *, window: bool = True
+) -> None:
     tomorrow = ctx.run_date + ONE_DAY
     if step.action == StepAction.ADD_COLLECTION_COSTS and case.pk in facts.costs_charged:
         # Extrajudicial costs are owed once (6:96 BW): charged by hand, at intake or by an earlier
@@ -182,8 +184,10 @@ def _check_guards(case: DueCase, step: Step, ctx: RunContext, facts: ChunkFacts,
             )
         raise _Deferred(SkipReason.INVALID_CONTACT, ctx.run_date + dt.timedelta(days=FIND_CONTACT_RETRY_DAYS))
     # A message goes out now; a call task is the day's work, and the officer's screens show the window.
-    if step.action == StepAction.SEND_MESSAGE and outside_contact_window(
-        ctx.now, channel=channel, window=ctx.window
+    if (
+        window
+        and step.action == StepAction.SEND_MESSAGE
+        and outside_contact_window(ctx.now, channel=channel, window=ctx.window)
     ):
         raise _Deferred(SkipReason.CONTACT_WINDOW, tomorrow)
     limit = ctx.limits.get(channel)
@@ -191,6 +195,21 @@ def _check_guards(case: DueCase, step: Step, ctx: RunContext, facts: ChunkFacts,
         previous = facts.recent.get((case.debtor_id, channel), [])
         if contact_limit_reached(previous, on=ctx.run_date, limit=limit):
             raise _Deferred(SkipReason.CONTACT_LIMIT, tomorrow)
+
+
+def message_guard(
+    case: DueCase, step: Step, ctx: RunContext, facts: ChunkFacts
+) -> tuple[str, TaskValues | None]:
+    """The run's guards for a message queued outside the run (`strategies.message_guards`): the same
+    opt-out, valid-contact (with the find-contact task the run would plan) and frequency checks as a
+    message step, except the contact window: the message is queued, and the sender keeps the window.
+    Returns ("", None) when the message may be queued, else (the skip reason, the task to make or None)."""
+    plan = CasePlan(case, Outcome.EXECUTED)
+    try:
+        _check_guards(case, step, ctx, facts, plan, window=False)
+    except _Deferred as deferred:
+        return deferred.reason, plan.task
+    return "", None
 
 
 CONTACT_LABEL = {

@@ -322,7 +322,9 @@ def arm_facts(*, strategy: Strategy, user: Any = None) -> list[CaseFacts]:
     )
     messages: dict[int, dict[str, int]] = {}
     for case_id, channel, n in (
-        OutgoingMessage.objects.filter(case_id__in=ids)
+        # The strategy's own messages: a letter sent by hand or on an event (no step execution) is not
+        # what the arm did, and would count against whichever arm had more arrangements or disputes.
+        OutgoingMessage.objects.filter(case_id__in=ids, step_execution__isnull=False)
         .exclude(status__in=["cancelled", "failed"])
         .values_list("case_id", "channel")
         .annotate(n=Count("pk"))

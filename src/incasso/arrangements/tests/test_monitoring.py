@@ -17,7 +17,7 @@ from incasso.arrangements.promises import promise_record, promise_stats, promise
 from incasso.arrangements.services import arrangement_propose
 from incasso.arrangements.tests.conftest import TODAY, plan
 from incasso.cases.ledger import ledger_book
-from incasso.cases.models import Task
+from incasso.cases.models import Event, Task
 from incasso.cases.selectors import case_balance
 from incasso.strategies.models import Hold
 
@@ -61,7 +61,12 @@ def test_a_miss_gets_a_reminder_after_grace_and_two_misses_break_it(zorg_case, o
     assert arrangements_monitor(run_date=dt.date(2026, 4, 10))["reminders"] == 0  # rerun: once
     first.refresh_from_db()
     assert first.status == InstalmentStatus.MISSED and first.reminded_on == dt.date(2026, 4, 9)
-    assert Task.objects.filter(case=zorg_case, title__contains="arrangement_reminder").count() == 1
+    # the reminder letter is queued (or its refusal recorded) once, not an officer task to send it
+    assert not Task.objects.filter(case=zorg_case, title__contains="arrangement_reminder").exists()
+    reminder = Event.objects.filter(
+        case=zorg_case, kind="letter", details__reason_key=f"instalment:{first.pk}"
+    )
+    assert reminder.count() == 1
     counts = arrangements_monitor(run_date=dt.date(2026, 5, 9))
     arrangement.refresh_from_db()
     zorg_case.refresh_from_db()
