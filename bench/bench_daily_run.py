@@ -94,8 +94,8 @@ def setup(db: str, cases: int, debtors: int) -> None:
         _timed(
             "debtors",
             """INSERT INTO debtors_debtor (kind, first_names, name_prefix, last_name, organisation_name,
-                 date_of_birth, kvk_number, created_at)
-               SELECT 'person', 'Jan', '', 'Bench ' || g, '', NULL, '', now() FROM generate_series(1, %s) g""",
+                 date_of_birth, kvk_number, language, created_at)
+               SELECT 'person', 'Jan', '', 'Bench ' || g, '', NULL, '', 'nl', now() FROM generate_series(1, %s) g""",
             [debtors],
         )
         _timed(
