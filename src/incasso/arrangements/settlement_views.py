@@ -25,19 +25,21 @@ from incasso.arrangements.models import Settlement, SettlementKind, SettlementSt
 from incasso.arrangements.services import policy_for_client
 from incasso.arrangements.settlements import (
     goods_received,
+    offer_on,
     officer_max_discount,
     settlement_accept_signed,
     settlement_decide,
     settlement_limits,
-    settlement_offer,
     settlement_paid,
     settlement_propose,
+    settlement_terms,
     settlement_withdraw,
 )
 from incasso.audit.models import AccessKind
 from incasso.audit.services import access_record
 from incasso.calculations.errors import CalculationError
 from incasso.cases.models import Event
+from incasso.cases.position import CasePosition, case_position
 from incasso.cases.selectors import case_get_for_user
 from incasso.core.access import can_write, staff_required
 from incasso.core.exceptions import DomainError
@@ -50,25 +52,21 @@ def _field(form: Any, exc: DomainError) -> str | None:
     return exc.field if exc.field in form.fields else None
 
 
-def _preview(form: SettlementForm, case: Any, today: dt.date, user: Any) -> dict[str, Any]:
-    if not form.is_valid():
-        return {}
+def _preview(
+    form: SettlementForm, position: CasePosition, today: dt.date, user: Any, limits: rules.SettlementLimits
+) -> dict[str, Any]:
     data = form.cleaned_data
-    try:
-        offer = settlement_offer(
-            case=case,
-            kind=data["kind"],
-            amount=data["amount"],
-            deadline=data["deadline"],
-            settles_in_full=data["settles_in_full"],
-            today=today,
-        )
-    except CalculationError as exc:
-        return {"problems": [str(exc)]}
+    offer = offer_on(
+        position,
+        kind=data["kind"],
+        amount=data["amount"],
+        deadline=data["deadline"],
+        settles_in_full=data["settles_in_full"],
+    )
     beyond = rules.authority_exceeded(offer, max_discount_percent=officer_max_discount(user))
     return {
         "offer": offer,
-        "problems": rules.offer_problems(offer, today=today, limits=settlement_limits(case.client_id)),
+        "problems": rules.offer_problems(offer, today=today, limits=limits),
         "beyond": beyond,
         "needs_approval": bool(beyond),
     }
@@ -79,20 +77,21 @@ def _preview(form: SettlementForm, case: Any, today: dt.date, user: Any) -> dict
 def settlement_new(request: HttpRequest, number: str) -> HttpResponse:
     case = case_get_for_user(user=request.user, number=number)
     today = timezone.localdate()
-    try:
-        balance = settlement_offer(
-            case=case,
-            kind=SettlementKind.LUMP_SUM,
-            amount=Decimal("0.01"),
-            deadline=today,
-            settles_in_full=True,
-            today=today,
-        ).balance
-    except CalculationError:
-        balance = None
+    limits = settlement_limits(case.client_id)
+    problem = ""
+    try:  # what the case owes today, once for the page and its preview
+        position: CasePosition | None = case_position(case=case, as_of=today)
+    except CalculationError as exc:
+        position, problem = None, str(exc)
     data = request.POST if request.method == "POST" else (request.GET if "amount" in request.GET else None)
     form = SettlementForm(data, initial={"deadline": today + dt.timedelta(days=14)})
-    preview = _preview(form, case, today, request.user) if data is not None else {}
+    preview: dict[str, Any] = {}
+    if data is not None and form.is_valid():
+        preview = (
+            _preview(form, position, today, request.user, limits)
+            if position is not None
+            else {"problems": [problem]}
+        )
     if request.method == "POST" and form.is_valid():
         try:
             settlement = settlement_propose(case=case, officer=request.user, today=today, **form.cleaned_data)
@@ -108,8 +107,8 @@ def settlement_new(request: HttpRequest, number: str) -> HttpResponse:
             return redirect("arrangements:settlement", settlement.pk)
     context = {
         "case": case,
-        "balance": balance,
-        "limits": settlement_limits(case.client_id),
+        "balance": position.total if position else None,
+        "limits": limits,
         "authority": officer_max_discount(request.user),
         "open_settlement": case.settlements.filter(status__in=SETTLEMENT_OPEN).first(),
         "form": form,
@@ -117,17 +116,6 @@ def settlement_new(request: HttpRequest, number: str) -> HttpResponse:
     }
     template = f"{FORM}#preview" if getattr(request, "htmx", False) and request.method == "GET" else FORM
     return render(request, template, context)
-
-
-def _offer(settlement: Settlement) -> rules.Offer:
-    return rules.Offer(
-        kind=rules.Kind(settlement.kind),
-        balance=settlement.balance,
-        principal=settlement.principal,
-        amount=settlement.amount,
-        deadline=settlement.deadline,
-        settles_in_full=settlement.settles_in_full,
-    )
 
 
 def _post(request: HttpRequest, settlement: Settlement, forms: dict[str, Any]) -> HttpResponse | None:
@@ -202,7 +190,7 @@ def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     running = settlement.status == SettlementStatus.ACTIVE
     paid, _last = settlement_paid(settlement)
     grace = policy_for_client(case.client_id).grace_days
-    offer = _offer(settlement)
+    offer = settlement_terms(settlement)
     pending = settlement.status == SettlementStatus.PENDING
     return render(
         request,

@@ -40,7 +40,7 @@ from incasso.arrangements.services import agreement_parties, policy_for_client
 from incasso.calculations.money import from_cents
 from incasso.cases.ledger import ledger_book
 from incasso.cases.models import Bucket, Case, CaseState, Claim, EntryKind, EventKind, LedgerEntry, TaskKind
-from incasso.cases.position import booking_date_for, case_position
+from incasso.cases.position import CasePosition, booking_date_for, case_position
 from incasso.cases.services import case_transition
 from incasso.cases.timeline import event_record, task_create
 from incasso.core.access import STAFF_ROLES, SUPERVISOR_ROLES
@@ -73,11 +73,10 @@ def officer_max_discount(user: Any) -> Decimal | None:
     return Decimal(str(getattr(settings, "INCASSO_SETTLEMENT_OFFICER_MAX_DISCOUNT_PERCENT", "10")))
 
 
-def settlement_offer(
-    *, case: Case, kind: str, amount: Decimal, deadline: dt.date, settles_in_full: bool, today: dt.date
+def offer_on(
+    position: CasePosition, *, kind: str, amount: Decimal, deadline: dt.date, settles_in_full: bool
 ) -> rules.Offer:
-    """The offer as the rules see it: the balance today, running interest included."""
-    position = case_position(case=case, as_of=today)
+    """The offer as the rules see it, on a case's position of the day (running interest included)."""
     return rules.Offer(
         kind=rules.Kind(kind),
         balance=position.total,
@@ -85,6 +84,31 @@ def settlement_offer(
         amount=amount,
         deadline=deadline,
         settles_in_full=True if kind == SettlementKind.LUMP_SUM else settles_in_full,
+    )
+
+
+def settlement_offer(
+    *, case: Case, kind: str, amount: Decimal, deadline: dt.date, settles_in_full: bool, today: dt.date
+) -> rules.Offer:
+    """The offer on the case as it stands `today`."""
+    return offer_on(
+        case_position(case=case, as_of=today),
+        kind=kind,
+        amount=amount,
+        deadline=deadline,
+        settles_in_full=settles_in_full,
+    )
+
+
+def settlement_terms(settlement: Settlement) -> rules.Offer:
+    """A stored offer as the rules see it: the figures of the day it was made."""
+    return rules.Offer(
+        kind=rules.Kind(settlement.kind),
+        balance=settlement.balance,
+        principal=settlement.principal,
+        amount=settlement.amount,
+        deadline=settlement.deadline,
+        settles_in_full=settlement.settles_in_full,
     )
 
 
@@ -217,14 +241,7 @@ def _activate(settlement: Settlement, case: Case, *, actor: Any, today: dt.date)
 
 def settlement_data(settlement: Settlement, *, made_on: dt.date) -> SettlementData:
     case = settlement.case
-    offer = rules.Offer(
-        kind=rules.Kind(settlement.kind),
-        balance=settlement.balance,
-        principal=settlement.principal,
-        amount=settlement.amount,
-        deadline=settlement.deadline,
-        settles_in_full=settlement.settles_in_full,
-    )
+    offer = settlement_terms(settlement)
     return SettlementData(
         document_id=f"S{settlement.pk}",
         kind=settlement.kind,

@@ -20,7 +20,7 @@ from incasso.arrangements.models import (
     SettlementStatus,
 )
 from incasso.arrangements.selectors import arrangement_for_case, instalments_with_paid
-from incasso.arrangements.settlements import settlement_paid
+from incasso.arrangements.settlements import settlement_paid, settlement_terms
 from incasso.calculations.errors import CalculationError
 from incasso.calculations.sheet import group_by_four
 from incasso.cases.models import Case, CaseState
@@ -209,9 +209,7 @@ def _running_settlement(case: Case) -> RunningSettlement | None:
         amount=settlement.amount,
         to_pay=max(settlement.amount - paid, ZERO) if lump else ZERO,
         deadline=settlement.deadline,
-        forgiven=max(settlement.balance - settlement.amount, ZERO)
-        if lump or settlement.settles_in_full
-        else ZERO,
+        forgiven=settlement_terms(settlement).forgiven,
         goods=settlement.goods_description,
         settles_in_full=settlement.settles_in_full,
     )

@@ -35,7 +35,9 @@ class AgreementRow:
 
 
 @dataclass(frozen=True)
-class AgreementData:
+class AgreementHead:
+    """What every agreement names first: the document, the case, the day, and the parties."""
+
     document_id: str
     case_number: str
     made_on: dt.date
@@ -45,6 +47,25 @@ class AgreementData:
     creditor_name: str
     debtor_name: str
     debtor_address: tuple[str, ...]
+
+
+def _head(data: AgreementHead) -> dict[str, Any]:
+    return {
+        "document_id": data.document_id,
+        "case_number": data.case_number,
+        "made_on": format_date(data.made_on),
+        "agency": {"name": data.agency_name, "address": data.agency_address},
+        "creditor": {"name": data.creditor_name},
+        "debtor": {"name": data.debtor_name, "address": list(data.debtor_address)},
+    }
+
+
+def _money(value: Decimal) -> str:
+    return format_money(value, "nl")
+
+
+@dataclass(frozen=True)
+class AgreementData(AgreementHead):
     balance: Decimal
     frequency_label: str
     interest_frozen: bool
@@ -54,9 +75,6 @@ class AgreementData:
 
 
 def agreement_context(data: AgreementData) -> dict[str, Any]:
-    def money(value: Decimal) -> str:
-        return format_money(value, "nl")
-
     total = sum((r.amount for r in data.rows), Decimal("0.00"))
     interest = (
         "Zolang u zich aan deze regeling houdt, berekenen wij geen verdere rente."
@@ -68,14 +86,9 @@ def agreement_context(data: AgreementData) -> dict[str, Any]:
         "heading": "Betalingsregeling",
         "default_heading": "Als u een termijn niet betaalt",
         "facts": [],
-        "document_id": data.document_id,
-        "case_number": data.case_number,
-        "made_on": format_date(data.made_on),
-        "agency": {"name": data.agency_name, "address": data.agency_address},
-        "creditor": {"name": data.creditor_name},
-        "debtor": {"name": data.debtor_name, "address": list(data.debtor_address)},
+        **_head(data),
         "intro": [
-            f"Partijen komen overeen dat de schuldenaar het openstaande bedrag van {money(data.balance)} "
+            f"Partijen komen overeen dat de schuldenaar het openstaande bedrag van {_money(data.balance)} "
             f"in dossier {data.case_number} betaalt in {len(data.rows)} termijnen "
             f"({data.frequency_label}), volgens het schema hieronder.",
         ],
@@ -84,11 +97,11 @@ def agreement_context(data: AgreementData) -> dict[str, Any]:
                 "number": str(r.number),
                 "due_on": format_date(r.due_on),
                 "reference": group_by_four(r.payment_reference),
-                "amount": money(r.amount),
+                "amount": _money(r.amount),
             }
             for r in data.rows
         ],
-        "total": money(total),
+        "total": _money(total),
         "terms": [
             f"Betaal elke termijn op rekening {data.agency_iban} ten name van {data.agency_name}, "
             "met het betalingskenmerk van die termijn. Zo verwerken wij uw betaling direct.",
@@ -106,18 +119,9 @@ def agreement_context(data: AgreementData) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class SettlementData:
-    document_id: str
+class SettlementData(AgreementHead):
     kind: str  # "lump_sum" or "goods_return"
-    case_number: str
     payment_reference: str
-    made_on: dt.date
-    agency_name: str
-    agency_address: str
-    agency_iban: str
-    creditor_name: str
-    debtor_name: str
-    debtor_address: tuple[str, ...]
     balance: Decimal
     amount: Decimal  # the lump sum, or the goods' agreed value
     forgiven: Decimal
@@ -131,9 +135,6 @@ class SettlementData:
 def settlement_context(data: SettlementData) -> dict[str, Any]:
     """The settlement offer in plain Dutch (B1): what the debtor does, by when, and what then happens."""
 
-    def money(value: Decimal) -> str:
-        return format_money(value, "nl")
-
     def fact(label: str, value: str, *, strong: bool = False) -> dict[str, Any]:
         return {"label": label, "value": value, "strong": strong}
 
@@ -144,20 +145,20 @@ def settlement_context(data: SettlementData) -> dict[str, Any]:
         f"{reference}. Zo verwerken wij uw betaling direct."
     )
     full_release = (
-        f"Daarmee is de schuld helemaal afgedaan: de schuldeiser ziet af van de rest ({money(data.forgiven)}) "
+        f"Daarmee is de schuld helemaal afgedaan: de schuldeiser ziet af van de rest ({_money(data.forgiven)}) "
         "en verleent u finale kwijting."
     )
     if data.kind == "lump_sum":
         heading = "Finale kwijting"
         intro = [
-            f"U betaalt {money(data.amount)} in plaats van het volledige bedrag van {money(data.balance)} "
+            f"U betaalt {_money(data.amount)} in plaats van het volledige bedrag van {_money(data.balance)} "
             f"in dossier {data.case_number}. Betaalt u dit bedrag uiterlijk op {deadline}, dan is de schuld "
-            f"afgedaan: de schuldeiser ziet af van de rest ({money(data.forgiven)}) en verleent u finale kwijting.",
+            f"afgedaan: de schuldeiser ziet af van de rest ({_money(data.forgiven)}) en verleent u finale kwijting.",
         ]
         facts = [
-            fact(f"Openstaand bedrag op {format_date(data.made_on)}", money(data.balance)),
-            fact("De schuldeiser ziet af van", money(data.forgiven)),
-            fact(f"U betaalt in één keer, uiterlijk op {deadline}", money(data.amount), strong=True),
+            fact(f"Openstaand bedrag op {format_date(data.made_on)}", _money(data.balance)),
+            fact("De schuldeiser ziet af van", _money(data.forgiven)),
+            fact(f"U betaalt in één keer, uiterlijk op {deadline}", _money(data.amount), strong=True),
             fact("Betalingskenmerk", reference),
         ]
         terms = [
@@ -176,19 +177,19 @@ def settlement_context(data: SettlementData) -> dict[str, Any]:
         intro = [
             f"U geeft deze goederen terug aan {data.creditor_name}: {data.goods_description.strip().rstrip('.')}.",
             f"Zodra de goederen in goede staat terug zijn, trekt de schuldeiser de afgesproken waarde van "
-            f"{money(data.amount)} af van het openstaande bedrag van {money(data.balance)} in dossier "
+            f"{_money(data.amount)} af van het openstaande bedrag van {_money(data.balance)} in dossier "
             f"{data.case_number}. "
             + (
                 full_release
                 if data.settles_in_full
-                else f"Daarna blijft {money(data.rest_owed)} over; dat betaalt u nog wel."
+                else f"Daarna blijft {_money(data.rest_owed)} over; dat betaalt u nog wel."
             ),
         ]
         facts = [
-            fact(f"Openstaand bedrag op {format_date(data.made_on)}", money(data.balance)),
-            fact("Afgesproken waarde van de goederen", money(data.amount)),
+            fact(f"Openstaand bedrag op {format_date(data.made_on)}", _money(data.balance)),
+            fact("Afgesproken waarde van de goederen", _money(data.amount)),
             fact("Goederen terug uiterlijk op", deadline, strong=True),
-            fact("Na de teruggave nog te betalen", money(data.rest_owed), strong=True),
+            fact("Na de teruggave nog te betalen", _money(data.rest_owed), strong=True),
         ]
         terms = []
         if data.return_instructions.strip():
@@ -208,12 +209,7 @@ def settlement_context(data: SettlementData) -> dict[str, Any]:
     return {
         "title": f"{heading} {data.case_number}",
         "heading": heading,
-        "document_id": data.document_id,
-        "case_number": data.case_number,
-        "made_on": format_date(data.made_on),
-        "agency": {"name": data.agency_name, "address": data.agency_address},
-        "creditor": {"name": data.creditor_name},
-        "debtor": {"name": data.debtor_name, "address": list(data.debtor_address)},
+        **_head(data),
         "intro": intro,
         "rows": [],
         "total": "",
