@@ -129,23 +129,16 @@ def debtor_export(debtor: Debtor, *, agency: str, years: int, today: dt.date | N
                         fh.read()
                     )
         arrangements = list(Arrangement.objects.filter(case_id=c).order_by("pk"))
-        for arrangement in arrangements:
-            if arrangement.agreement_pdf:
-                files[f"regelingen/{case.number}-{arrangement.pk}-regeling.pdf"] = bytes(
-                    arrangement.agreement_pdf
-                )
-            if arrangement.signed_upload:
-                files[f"regelingen/{case.number}-{arrangement.pk}-getekend"] = bytes(
-                    arrangement.signed_upload
-                )
         settlements = list(Settlement.objects.filter(case_id=c).order_by("pk"))
-        for settlement in settlements:
-            if settlement.agreement_pdf:
-                files[f"regelingen/{case.number}-S{settlement.pk}-schikking.pdf"] = bytes(
-                    settlement.agreement_pdf
-                )
-            if settlement.signed_upload:
-                files[f"regelingen/{case.number}-S{settlement.pk}-getekend"] = bytes(settlement.signed_upload)
+        agreed: list[tuple[str, str, Arrangement | Settlement]] = [
+            *((f"{a.pk}", "regeling", a) for a in arrangements),
+            *((f"S{s.pk}", "schikking", s) for s in settlements),
+        ]
+        for name, kind, item in agreed:  # the agreements as made, and the signed copies that came back
+            if item.agreement_pdf:
+                files[f"regelingen/{case.number}-{name}-{kind}.pdf"] = bytes(item.agreement_pdf)
+            if item.signed_upload:
+                files[f"regelingen/{case.number}-{name}-getekend"] = bytes(item.signed_upload)
         case_rows.append(
             {
                 **_row(case),
