@@ -97,15 +97,12 @@ class AcceptanceMethod(models.TextChoices):
     ONLINE = "online", _("accepted online")
 
 
-class Arrangement(models.Model):
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="arrangements")
-    status = models.CharField(_("status"), max_length=10, choices=ArrangementStatus.choices)
-    frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency.choices)
-    balance = money_field(verbose_name=_("balance at the start"))
-    down_payment = money_field(verbose_name=_("down payment"), default=0)
-    interest_frozen = models.BooleanField(_("interest frozen"))
+class Agreement(models.Model):
+    """What a payment arrangement and a settlement offer share: proposed by an officer, decided by a
+    supervisor beyond the officer's authority, held while it runs, its agreement document stored once
+    and never changed, and the signed copy if one came back."""
+
     motivation = models.TextField(_("motivation"), blank=True)
-    affordability = models.JSONField(_("affordability basis"), default=dict, blank=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(_("proposed at"))
     decided_by = models.ForeignKey(
@@ -117,21 +114,33 @@ class Arrangement(models.Model):
         "strategies.Hold", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    # The agreement document, stored once and never changed.
     agreement_pdf = models.BinaryField(_("agreement (PDF)"), null=True, blank=True, editable=False)
     agreement_sha256 = models.CharField(_("agreement SHA-256"), max_length=64, blank=True)
-    # Acceptance evidence.
+    signed_upload = models.BinaryField(_("signed copy"), null=True, blank=True, editable=False)
+    signed_upload_sha256 = models.CharField(_("signed copy SHA-256"), max_length=64, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-proposed_at", "-id"]
+
+
+class Arrangement(Agreement):
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="arrangements")
+    status = models.CharField(_("status"), max_length=10, choices=ArrangementStatus.choices)
+    frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency.choices)
+    balance = money_field(verbose_name=_("balance at the start"))
+    down_payment = money_field(verbose_name=_("down payment"), default=0)
+    interest_frozen = models.BooleanField(_("interest frozen"))
+    affordability = models.JSONField(_("affordability basis"), default=dict, blank=True)
+    # Acceptance evidence besides the signed copy (Agreement): online, or the method named.
     acceptance_method = models.CharField(
         _("accepted by"), max_length=14, choices=AcceptanceMethod.choices, blank=True
     )
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_document_sha256 = models.CharField(_("accepted document SHA-256"), max_length=64, blank=True)
-    signed_upload_sha256 = models.CharField(_("signed copy SHA-256"), max_length=64, blank=True)
-    signed_upload = models.BinaryField(_("signed copy"), null=True, blank=True, editable=False)
     accepted_ip = models.GenericIPAddressField(_("accepted from IP"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-proposed_at", "-id"]
+    class Meta(Agreement.Meta):
         verbose_name = _("arrangement")
         verbose_name_plural = _("arrangements")
         constraints = [
@@ -304,7 +313,7 @@ class SettlementStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
-class Settlement(models.Model):
+class Settlement(Agreement):
     """A settlement offer: a lump sum by a date with the rest written off (finale kwijting), or goods
     returned and credited at an agreed value. `balance` and `principal` are what was owed on the day of
     the offer; the outcome (`credited`, `written_off`) is kept when it ends. See `settlements.py`."""
@@ -319,30 +328,11 @@ class Settlement(models.Model):
     settles_in_full = models.BooleanField(_("the rest is written off"), default=True)
     goods_description = models.TextField(_("goods"), blank=True)
     return_instructions = models.TextField(_("how the goods come back"), blank=True)
-    motivation = models.TextField(_("motivation"), blank=True)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    proposed_at = models.DateTimeField(_("proposed at"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
-    hold = models.ForeignKey(
-        "strategies.Hold", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_note = models.CharField(_("note at the end"), max_length=300, blank=True)
     credited = money_field(verbose_name=_("credited for the goods"), null=True, blank=True)
     written_off = money_field(verbose_name=_("written off"), null=True, blank=True)
-    # The agreement document, stored once and never changed, and the signed copy if one came back.
-    agreement_pdf = models.BinaryField(_("agreement (PDF)"), null=True, blank=True, editable=False)
-    agreement_sha256 = models.CharField(_("agreement SHA-256"), max_length=64, blank=True)
-    signed_upload = models.BinaryField(_("signed copy"), null=True, blank=True, editable=False)
-    signed_upload_sha256 = models.CharField(_("signed copy SHA-256"), max_length=64, blank=True)
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-proposed_at", "-id"]
+    class Meta(Agreement.Meta):
         verbose_name = _("settlement offer")
         verbose_name_plural = _("settlement offers")
         constraints = [
