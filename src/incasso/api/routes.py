@@ -19,6 +19,14 @@ from incasso.audit.models import AccessKind
 from incasso.audit.services import access_record
 from incasso.cases.contact import OUTSIDE_WINDOW, OVER_CALL_LIMIT, contact_check
 from incasso.cases.freezes import interest_freeze_end_by_hand, interest_freeze_place
+from incasso.cases.questions import (
+    question_answer,
+    question_ask,
+    question_get_for_user,
+    questions_answered_for_user,
+    questions_for_case,
+    questions_open_for_user,
+)
 from incasso.cases.selectors import case_balance, case_get_for_user, case_list_for_user
 from incasso.cases.statement import case_statement
 from incasso.cases.timeline import contact_log, note_add
@@ -208,6 +216,94 @@ def case_note_add(request: HttpRequest, number: str, payload: s.NoteIn) -> Statu
             "created_at": note.created_at,
         },
     )
+
+
+def _question(q: Any) -> dict[str, Any]:
+    return {
+        "id": q.pk,
+        "case": q.case.number,
+        "client_reference": q.case.client_reference,
+        "topic": q.topic,
+        "question": q.question,
+        "asked_by": q.asked_by.get_username(),
+        "asked_at": q.asked_at,
+        "answer_by": q.answer_by,
+        "status": "answered" if q.answered_at else "withdrawn" if q.withdrawn_at else "open",
+        "answer": q.answer,
+        "answered_by": q.answered_by.get_username() if q.answered_by else None,
+        "answered_at": q.answered_at,
+        "answer_via": q.answer_via,
+        "documents": [d.original_name for d in q.documents.all()],
+    }
+
+
+@api.get(
+    "/questions",
+    tags=["questions"],
+    response=list[s.QuestionOut],
+    summary="Questions to the client: open ones, or answered in the last `days` days",
+)
+def questions_list(request: HttpRequest, status: str = "open", days: int = 30) -> list[dict[str, Any]]:
+    """A client user's token: its own client's questions. `status`: `open` (default) or `answered`."""
+    user = _user(request)
+    if status == "open":
+        rows = questions_open_for_user(user=user)
+    elif status == "answered":
+        since = timezone.now() - dt.timedelta(days=max(1, min(days, 366)))
+        rows = questions_answered_for_user(user=user, since=since)
+    else:
+        raise HttpError(422, "status is 'open' or 'answered'")
+    return [_question(q) for q in rows]
+
+
+@api.get(
+    "/cases/{number}/questions",
+    tags=["questions"],
+    response=list[s.QuestionOut],
+    summary="A case's questions",
+)
+def case_questions(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    case = case_get_for_user(user=_user(request), number=number)
+    return [_question(q) for q in questions_for_case(case=case)]
+
+
+@api.post(
+    "/cases/{number}/questions",
+    tags=["questions"],
+    response={201: s.QuestionOut, 403: s.Error, 422: s.Error},
+    summary="Put a question to the case's client (agency staff)",
+)
+def case_question_ask(request: HttpRequest, number: str, payload: s.QuestionIn) -> Status[dict[str, Any]]:
+    case = case_get_for_user(user=_user(request), number=number)
+    _require_write(request)
+    try:
+        question = question_ask(
+            case=case,
+            question=payload.question,
+            topic=payload.topic,
+            answer_by=payload.answer_by,
+            officer=_user(request),
+        )
+    except DomainError as exc:
+        raise HttpError(422, str(exc.message)) from exc
+    return Status(201, _question(question))
+
+
+@api.post(
+    "/questions/{question_id}/answer",
+    tags=["questions"],
+    response={200: s.QuestionOut, 403: s.Error, 422: s.Error},
+    summary="Answer a question: a user of the case's client, or agency staff with `via`",
+)
+def question_answer_post(request: HttpRequest, question_id: int, payload: s.AnswerIn) -> dict[str, Any]:
+    question = question_get_for_user(user=_user(request), pk=question_id)
+    try:
+        answered = question_answer(
+            question=question, answer=payload.answer, via=payload.via, user=_user(request)
+        )
+    except DomainError as exc:
+        raise HttpError(403 if exc.field == "user" else 422, str(exc.message)) from exc
+    return _question(answered)
 
 
 @api.get(

@@ -251,3 +251,33 @@ class PortfolioReportOut(Schema):
     clients: list[ClientFiguresOut]
     total: FiguresOut
     months: list[MonthOut] = Field(description="The twelve months up to the period's end")
+
+
+class QuestionIn(Schema):
+    question: str = Field(min_length=1, max_length=2000)
+    topic: str = Field("other", description="dispute, goods, details or other")
+    answer_by: dt.date | None = Field(None, description="Answer wanted by; empty: in 5 days (a setting)")
+
+
+class AnswerIn(Schema):
+    answer: str = Field(min_length=1, max_length=4000)
+    via: str = Field(
+        "", max_length=200, description="Agency staff recording the client's answer: how it came in"
+    )
+
+
+class QuestionOut(Schema):
+    id: int
+    case: str
+    client_reference: str
+    topic: str
+    question: str
+    asked_by: str
+    asked_at: dt.datetime
+    answer_by: dt.date
+    status: str = Field(description="open, answered or withdrawn")
+    answer: str
+    answered_by: str | None
+    answered_at: dt.datetime | None
+    answer_via: str
+    documents: list[str] = Field(description="File names of the documents sent with the answer")

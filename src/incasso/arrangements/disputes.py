@@ -18,10 +18,20 @@ from django.utils.translation import gettext as _
 
 from incasso.arrangements.models import Dispute, DisputeReason, DisputeResolution
 from incasso.cases.ledger import ledger_book
-from incasso.cases.models import Bucket, Case, CaseState, Document, EntryKind, EventKind, TaskKind
+from incasso.cases.models import (
+    Bucket,
+    Case,
+    CaseState,
+    ClientQuestion,
+    Document,
+    EntryKind,
+    EventKind,
+    QuestionTopic,
+)
+from incasso.cases.questions import question_ask, questions_withdraw_for
 from incasso.cases.selectors import case_balance
 from incasso.cases.services import case_transition
-from incasso.cases.timeline import event_record, task_create
+from incasso.cases.timeline import event_record
 from incasso.core.access import STAFF_ROLES
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_money, record_text
@@ -90,32 +100,27 @@ def dispute_open(
     return dispute
 
 
-@transaction.atomic
-def dispute_ask_client(*, dispute: Dispute, question: str, officer: Any, today: dt.date | None = None) -> Any:
-    """A task to put the question to the client's contact, and an event. Returns the task."""
+def dispute_ask_client(
+    *, dispute: Dispute, question: str, officer: Any, today: dt.date | None = None
+) -> ClientQuestion:
+    """Put a question about the dispute to the client (`cases.questions.question_ask`): the client
+    answers in Incasso; the officer gets a task to chase it. Withdrawn when the dispute is resolved."""
     _require_staff(officer)
-    if not question.strip():
-        raise DomainError(_("Ask a question"), field="question")
     if dispute.resolved_at is not None:
         raise DomainError(_("This dispute is resolved"), field="dispute")
-    case = dispute.case
-    contact = case.client.contacts.order_by("pk").first()
-    who = f"{contact.name} ({contact.email})" if contact is not None and contact.email else case.client.name
-    task = task_create(
-        case=case,
-        title=f"Betwisting: vraag aan opdrachtgever {who}: {question.strip()}"[:200],
-        due_on=(today or timezone.localdate()) + dt.timedelta(days=5),
-        kind=TaskKind.OTHER,
-        created_by=officer,
+    return question_ask(
+        case=dispute.case,
+        question=question,
+        officer=officer,
+        topic=QuestionTopic.DISPUTE,
+        source=dispute_source(dispute),
+        today=today,
     )
-    event_record(
-        case=case,
-        kind=EventKind.NOTE,
-        summary=f"Betwisting: vraag aan opdrachtgever: {question.strip()}",
-        actor=officer,
-        details={"dispute": dispute.pk, "task": task.pk, "question": question.strip()},
-    )
-    return task
+
+
+def dispute_source(dispute: Dispute) -> str:
+    """The `source` of the questions a dispute raised."""
+    return f"dispute:{dispute.pk}"
 
 
 @transaction.atomic
@@ -183,6 +188,9 @@ def dispute_resolve(
         + (f" ({format_money(amount)})" if needs_amount and amount is not None else ""),
         actor=officer,
         details={"dispute": locked.pk, "resolution": resolution, "amount": str(amount or "")},
+    )
+    questions_withdraw_for(
+        case=case, source=dispute_source(locked), actor=officer, reason="betwisting afgehandeld"
     )
     if resolution == DisputeResolution.WITHDRAWN:
         case_transition(

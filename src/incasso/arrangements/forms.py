@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from incasso.arrangements.affordability import Household
 from incasso.arrangements.models import DisputeReason, DisputeResolution, Frequency, SettlementKind
 from incasso.cases.forms import AmountField
+from incasso.cases.models import DocumentKind, QuestionTopic
 from incasso.core.forms import Form, date_field
 
 if TYPE_CHECKING:
@@ -124,7 +125,7 @@ class OnlineAcceptanceForm(forms.Form):
 
 class DisputeAskForm(forms.Form):
     question = forms.CharField(
-        label=_("Question for the client"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Question for the client"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
@@ -192,3 +193,43 @@ class GoodsReceivedForm(Form):
 
 class WithdrawForm(Form):
     reason = forms.CharField(label=_("Why"), max_length=300)
+
+
+class QuestionAskForm(Form):
+    topic = forms.ChoiceField(label=_("Topic"), choices=QuestionTopic.choices, initial=QuestionTopic.OTHER)
+    question = forms.CharField(
+        label=_("Question for the client"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    answer_by = date_field(_("Answer wanted by"), required=False)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern); each is checked by the service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class QuestionAnswerForm(Form):
+    answer = forms.CharField(label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    attachments = MultipleFileField(label=_("Documents (optional)"), required=False)
+    document_kind = forms.ChoiceField(
+        label=_("Kind of document"), choices=DocumentKind.choices, initial=DocumentKind.CORRESPONDENCE
+    )
+    via = forms.CharField(
+        label=_("Received via"),
+        max_length=200,
+        required=False,
+        help_text=_("Staff recording the client's answer: how it came in, e.g. by telephone with whom."),
+    )

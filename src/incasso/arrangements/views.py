@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 from incasso.arrangements import schedule as sched
 from incasso.arrangements import selectors
 from incasso.arrangements.affordability import affordability
-from incasso.arrangements.disputes import dispute_ask_client, dispute_open, dispute_resolve
+from incasso.arrangements.disputes import dispute_ask_client, dispute_open, dispute_resolve, dispute_source
 from incasso.arrangements.forms import (
     DisputeAskForm,
     DisputeForm,
@@ -41,6 +42,7 @@ from incasso.arrangements.models import (
     InstalmentStatus,
 )
 from incasso.arrangements.promises import promise_record
+from incasso.arrangements.question_views import question_item
 from incasso.arrangements.services import (
     arrangement_accept,
     arrangement_propose,
@@ -51,6 +53,7 @@ from incasso.audit.models import AccessKind
 from incasso.audit.services import access_record
 from incasso.calculations.errors import CalculationError
 from incasso.cases.models import Event
+from incasso.cases.questions import questions_for_case
 from incasso.cases.selectors import case_balance, case_get_for_user
 from incasso.core.access import can_write, staff_required
 from incasso.core.exceptions import DomainError
@@ -338,7 +341,7 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 except DomainError as exc:
                     ask_form.add_error(_field(ask_form, exc), exc.message)
                 else:
-                    messages.success(request, _("Question to the client recorded as a task."))
+                    messages.success(request, _("Question sent to the client."))
                     return redirect("arrangements:dispute_detail", dispute.pk)
         elif action == "resolve":
             resolve_form = DisputeResolveForm(request.POST)
@@ -359,7 +362,10 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("arrangements:dispute_detail", dispute.pk)
         else:
             raise Http404("Unknown action")
-    history = Event.objects.filter(case=case, details__dispute=dispute.pk).order_by("occurred_at", "pk")
+    questions = questions_for_case(case=case, source=dispute_source(dispute))
+    history = Event.objects.filter(
+        Q(details__dispute=dispute.pk) | Q(details__question__in=[q.pk for q in questions]), case=case
+    ).order_by("occurred_at", "pk")
     return render(
         request,
         "arrangements/dispute_detail.html",
@@ -368,6 +374,7 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "documents": dispute.documents.order_by("pk"),
             "history": history,
+            "question_items": [question_item(request, q) for q in questions],
             "balance": case_balance(case=case),
             "ask_form": ask_form,
             "resolve_form": resolve_form,

@@ -290,6 +290,7 @@ class EventKind(models.TextChoices):
     PORTAL = "portal", _("debtor portal")
     PRIVACY = "privacy", _("privacy (GDPR)")
     MANDATE = "mandate", _("direct-debit mandate")
+    CLIENT_QUESTION = "client_question", _("question to the client")
 
 
 class ContactOutcome(models.TextChoices):
@@ -434,6 +435,69 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class QuestionTopic(models.TextChoices):
+    DISPUTE = "dispute", _("dispute")
+    GOODS = "goods", _("return of goods")
+    DETAILS = "details", _("claim or debtor details")
+    OTHER = "other", _("other")
+
+
+class ClientQuestion(models.Model):
+    """A question the agency puts to its client about one case (a dispute, a return of goods, a claim's
+    details), and the client's answer: given in Incasso by a user of the client, or recorded by staff
+    on the client's behalf (then `answer_via` says how it came in). `cases.questions` owns the rules.
+
+    `source` ties the question to what raised it (`dispute:12`); `chase_task` is the asking officer's
+    task to chase an answer, done when the answer comes in."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="client_questions")
+    topic = models.CharField(_("topic"), max_length=10, choices=QuestionTopic.choices)
+    source = models.CharField(_("source"), max_length=40, blank=True)
+    question = models.TextField(_("question"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(_("asked at"))
+    answer_by = models.DateField(_("answer requested by"))
+    chase_task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer_via = models.CharField(
+        _("received via"), max_length=200, blank=True, help_text=_("Only when staff record the answer")
+    )
+    documents = models.ManyToManyField(Document, blank=True, related_name="client_questions")
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    notified_at = models.DateTimeField(_("client notified at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+        verbose_name = _("question to the client")
+        verbose_name_plural = _("questions to the client")
+        indexes = [
+            # What waits for an answer: small, whatever the history.
+            models.Index(
+                fields=["case"],
+                condition=Q(answered_at__isnull=True, withdrawn_at__isnull=True),
+                name="client_question_open_idx",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | Q(withdrawn_at__isnull=True),
+                name="client_question_answered_or_withdrawn",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.question[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None and self.withdrawn_at is None
 
 
 FREEZE_MANUAL = "manual"  # InterestFreeze.source of a freeze an officer made by hand

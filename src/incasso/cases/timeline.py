@@ -316,8 +316,8 @@ def contact_log(
     return event
 
 
-@transaction.atomic
-def document_add(*, case: Case, upload: UploadedFile[Any], kind: str, uploaded_by: Any) -> Document:
+def document_check(upload: UploadedFile[Any]) -> str:
+    """Refuse an empty, too large or unaccepted file (`DomainError`); returns its content type."""
     if upload.size is None or upload.size == 0:
         raise DomainError(_("The file is empty"), field="file")
     if upload.size > MAX_DOCUMENT_BYTES:
@@ -328,6 +328,12 @@ def document_add(*, case: Case, upload: UploadedFile[Any], kind: str, uploaded_b
             _("Files of type %(type)s are not accepted") % {"type": content_type or _("unknown")},
             field="file",
         )
+    return content_type
+
+
+@transaction.atomic
+def document_add(*, case: Case, upload: UploadedFile[Any], kind: str, uploaded_by: Any) -> Document:
+    content_type = document_check(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -337,7 +343,7 @@ def document_add(*, case: Case, upload: UploadedFile[Any], kind: str, uploaded_b
         kind=kind,
         original_name=(upload.name or "document")[:255],
         content_type=content_type,
-        size=upload.size,
+        size=upload.size or 0,
         sha256=digest.hexdigest(),
         uploaded_by=uploaded_by,
     )

@@ -205,6 +205,12 @@ INCASSO_AGENCY = {
     "iban": env_str("INCASSO_AGENCY_IBAN", ""),
 }
 
+# Incasso as its staff and client users reach it (absolute, e.g. https://incasso.incassobureau.nl): the
+# e-mail that tells a client a question waits links to the Questions page. Empty: the e-mail names the menu.
+INCASSO_SITE_URL = env_url("INCASSO_SITE_URL", "")
+# Days a client is given to answer a question (the officer's task to chase the answer falls due then).
+INCASSO_CLIENT_QUESTION_DAYS = max(1, env_int("INCASSO_CLIENT_QUESTION_DAYS", 5))
+
 # Limitation: whether a payment counts as an acknowledgement that interrupts it (art. 3:318 BW; common practice).
 INCASSO_PAYMENT_INTERRUPTS_LIMITATION = env_bool("INCASSO_PAYMENT_INTERRUPTS_LIMITATION", True)
 

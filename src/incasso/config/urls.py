@@ -18,6 +18,7 @@ urlpatterns = [
     path("payments/", include("incasso.payments.urls")),
     path("arrangements/", include("incasso.arrangements.urls")),
     path("legal/", include("incasso.legal.urls")),
+    path("questions/", include("incasso.arrangements.question_urls")),
     path("letters/", include("incasso.letters.urls")),
     path("reports/", include("incasso.reports.urls")),
     path("audit/", include("incasso.audit.urls")),

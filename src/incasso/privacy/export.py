@@ -22,7 +22,17 @@ from django.db import models
 from django.utils import timezone
 
 from incasso.arrangements.models import Arrangement, Dispute, Instalment, PaymentPromise, Settlement
-from incasso.cases.models import Case, Claim, Document, Event, InterestFreeze, LedgerEntry, Note, Task
+from incasso.cases.models import (
+    Case,
+    Claim,
+    ClientQuestion,
+    Document,
+    Event,
+    InterestFreeze,
+    LedgerEntry,
+    Note,
+    Task,
+)
 from incasso.debtors.models import Debtor
 from incasso.legal.models import BailiffUpdate, Handover, LimitationEvent
 from incasso.letters.models import SentLetter
@@ -169,6 +179,7 @@ def debtor_export(debtor: Debtor, *, agency: str, years: int, today: dt.date | N
                 "settlements": _rows(settlements),
                 "payment_promises": _rows(PaymentPromise.objects.filter(case_id=c).order_by("pk")),
                 "disputes": _rows(Dispute.objects.filter(case_id=c).order_by("pk")),
+                "questions_to_client": _rows(ClientQuestion.objects.filter(case_id=c).order_by("pk")),
                 "holds": _rows(Hold.objects.filter(case_id=c).order_by("pk")),
                 "limitation_events": _rows(LimitationEvent.objects.filter(claim__case_id=c).order_by("pk")),
                 "handovers": _rows(Handover.objects.filter(case_id=c).order_by("pk")),

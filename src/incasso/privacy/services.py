@@ -2,7 +2,7 @@
 
 What is erased: the debtor's name, date of birth and KvK number; every address, e-mail address,
 phone number, bank account and channel opt-out; the text of notes, tasks, dispute descriptions,
-promises, arrangement motivations and income figures, settlement offers (goods, how they come back,
+promises, questions to the client and their answers, arrangement motivations and income figures, settlement offers (goods, how they come back,
 motivation, the agreement and signed copy), hold and legal notes; the letters as sent
 (PDF, e-mail/SMS text, letter data, recipient); uploaded documents and hand-over packages (the
 files are deleted from disk once the transaction commits); the counterparty name, IBAN and
@@ -39,6 +39,7 @@ from incasso.cases.debtor_data import debtor_event_record
 from incasso.cases.models import (
     Case,
     Claim,
+    ClientQuestion,
     Document,
     EntryKind,
     Event,
@@ -225,6 +226,12 @@ def _erase_cases(case_ids: list[int], erasure: Erasure) -> None:
     )
     PaymentPromise.objects.filter(in_cases).update(note="")
     Dispute.objects.filter(in_cases).update(description=ERASED, resolution_note="")
+    count(
+        "client_questions",
+        ClientQuestion.objects.filter(in_cases).update(
+            question=ERASED, answer="", answer_via="", withdrawn_reason=""
+        ),
+    )
     Hold.objects.filter(in_cases).update(note="")
     # The access log keeps who looked and when (the staff's trail); what they looked at may name the
     # debtor (a document's file name), so that goes. The log is append-only: the base manager again.

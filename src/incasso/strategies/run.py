@@ -40,6 +40,7 @@ from django.utils.translation import ngettext
 
 from incasso.audit.services import access_log_prune
 from incasso.cases.contact import call_dates_by_debtor
+from incasso.cases.questions import questions_notify_pending
 from incasso.core.bulk import id_in
 from incasso.core.contact import (
     ContactWindow,
@@ -375,13 +376,14 @@ def _step(version_id: int, step_id: int, ctx: RunContext) -> Step:
 
 def daily_follow_ups(summary: RunSummary) -> RunSummary:
     """After a real run (called by the edges: `incasso run daily` and the "Run today" page): monitor
-    the arrangements, evaluate the promises to pay, enqueue the sending of the queued messages, and
-    prune the access log past its retention (counted from the clock, not the run date, so a run for
-    another date neither keeps nor removes more).
+    the arrangements, evaluate the promises to pay, enqueue the sending of the queued messages, announce
+    the questions to clients not announced yet, and prune the access log past its retention (counted
+    from the clock, not the run date, so a run for another date neither keeps nor removes more).
 
     Outside the run's chunk transactions (each hook has its own), and each safe to rerun for the same
     date. A failing hook is logged and reported in the summary; it does not stop the others. The results
-    are added to the summary (keys `arrangements`, `promises`, `settlements`, `messages_task`, `access_log`) and the
+    are added to the summary (keys `arrangements`, `promises`, `settlements`, `messages_task`, `client_questions`,
+    `access_log`) and the
     DailyRun row.
     """
     if summary.dry_run:
@@ -398,6 +400,7 @@ def daily_follow_ups(summary: RunSummary) -> RunSummary:
         ("promises", partial(promises_evaluate, run_date=summary.run_date)),
         ("settlements", partial(settlements_monitor, run_date=summary.run_date)),
         ("messages_task", lambda: str(process_messages.enqueue().id)),
+        ("client_questions", questions_notify_pending),
         ("access_log", lambda: access_log_prune(now=timezone.now()).as_dict()),
     ]
     for key, hook in hooks:

@@ -188,14 +188,18 @@ def test_dispute_holds_the_case_and_a_partial_write_off_lands_to_the_cent(zorg_c
         case=zorg_case, reason="quality", description="Zorg niet geleverd", officer=officer
     )
     assert Hold.objects.get(pk=dispute.hold_id).reason == "dispute"
-    task = dispute_ask_client(dispute=dispute, question="Is de zorg geleverd op 3 maart?", officer=officer)
-    assert "Is de zorg geleverd" in task.title
+    question = dispute_ask_client(
+        dispute=dispute, question="Is de zorg geleverd op 3 maart?", officer=officer
+    )
+    assert "Is de zorg geleverd" in question.chase_task.title and question.is_open
     before = case_balance(case=zorg_case)
     dispute_resolve(dispute=dispute, resolution="partial_write_off", amount=D("123.45"), officer=officer)
     after = case_balance(case=zorg_case)
     assert after.total == before.total - D("123.45")
     assert after.principal == before.principal - D("123.45")
     assert Hold.objects.get(pk=dispute.hold_id).released_at is not None
+    question.refresh_from_db()  # the resolved dispute's open question needs no answer any more
+    assert question.withdrawn_reason == "betwisting afgehandeld" and question.chase_task.done_at is not None
     with pytest.raises(Exception, match="al afgehandeld"):
         dispute_resolve(dispute=dispute, resolution="continue", officer=officer)
 

@@ -217,7 +217,9 @@ def test_ask_the_client_makes_a_task_and_shows_in_the_history(client, officer, d
     r = client.post(url, {"action": "ask", "question": "Klopt factuur ZN-1001?"})
     assert r.status_code == 302
     assert Task.objects.filter(case=dispute.case, title__contains="Klopt factuur").exists()
-    assert "vraag aan opdrachtgever: Klopt factuur ZN-1001?" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "Vraag aan opdrachtgever (betwisting): Klopt factuur ZN-1001?" in page  # the history
+    assert 'id="question-' in page and "Klopt factuur ZN-1001?" in page  # the question, open
 
 
 @pytest.mark.parametrize(

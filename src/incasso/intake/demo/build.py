@@ -43,6 +43,7 @@ from incasso.debtors.services import (
 )
 from incasso.intake.demo.money import _arrangement, _pay, _todays_statement, settlements_demo
 from incasso.intake.demo.people import Builder
+from incasso.intake.demo.questions import questions_demo
 from incasso.intake.demo.specs import (
     CLIENTS,
     CONTACTS,
@@ -421,6 +422,7 @@ def demo_build(*, cases: int = 300, seed: int = 2026, today: dt.date) -> DemoRes
     strategies_seed_defaults(challenger_share=20)
     strategies_assign_unassigned(closed_too=True)
     settlements_demo(builder, officer)
+    questions_demo(builder, officer)
     _letterhead()
     _todays_statement(builder)
     return DemoResult(

@@ -128,6 +128,13 @@ def test_demo_builds_a_consistent_portfolio_once():
     named = re.findall(r"\d{4}-\d{6}", two.remittance_text)
     assert len(named) == 2 and all(number in two.reason for number in named)  # both candidates named
 
+    # questions to the clients: one waits for klant-zorg's answer (a dispute's), one is answered
+    from incasso.cases.models import ClientQuestion
+
+    zorg_questions = ClientQuestion.objects.filter(case__client__code="DEMO-ZORG")
+    assert zorg_questions.filter(answered_at__isnull=True, topic="dispute").exists()
+    assert zorg_questions.filter(answered_by__username="klant-zorg").exists()
+
     before = Case.objects.count(), User.objects.count()
     again = StringIO()
     call_command("demo", cases=20, stdout=again)

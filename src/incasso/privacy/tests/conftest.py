@@ -27,6 +27,8 @@ PERSONAL = {
     "document": "verwijsbrief-kwakernaak.pdf",
     "income": "1873.45",
     "goods": "traplift met serienummer KW-7781",
+    "question": "heeft mevrouw de behandeling op 3 maart gehad",
+    "answer": "ja, behandeld door dr. Oosterbroek",
 }
 
 
@@ -88,6 +90,12 @@ def full_file(zorg_letter_case, officer, tmp_path, settings) -> File:  # noqa: F
         goods_description=PERSONAL["goods"],
         return_instructions=f"ophalen aan de {PERSONAL['street']}",
     )
+    from incasso.cases.questions import question_answer, question_ask
+    from incasso.cases.tests.factories import UserFactory
+
+    question = question_ask(case=case, question=PERSONAL["question"], officer=officer, topic="dispute")
+    client_user = UserFactory(username="privacy-klant", role="client_user", client=case.client)
+    question_answer(question=question, answer=PERSONAL["answer"], user=client_user)
     record = BankStatementImport.objects.create(
         file_name="t.xml", sha256="1" * 64, format="camt.053", imported_at=timezone.now(), entries_read=1
     )
