@@ -347,8 +347,10 @@ def arrangement_accept(
     method: str,
     evidence: dict[str, Any],
     actor: Any = None,
+    actor_label: str = "system",
 ) -> Arrangement:
-    """Record the debtor's acceptance of the stored agreement.
+    """Record the debtor's acceptance of the stored agreement (`actor_label` names who recorded it when
+    no user did: "portaal" for the debtor in the portal).
 
     - method "signed_upload": evidence {"file": bytes} (the signed scan); its SHA-256 is kept.
     - method "online": evidence {"document_sha256": str, "ip": str, "accepted_at": datetime (optional)};
@@ -394,6 +396,7 @@ def arrangement_accept(
         kind=EventKind.DOCUMENT,
         summary=f"Betalingsregeling geaccepteerd ({record_text(AcceptanceMethod(method).label)})",
         actor=actor,
+        actor_label=actor_label,
         details={
             "arrangement": locked.pk,
             "method": method,

@@ -2021,6 +2021,18 @@ NL: dict[str, str | tuple[str, str]] = {
     "waiting for your answer": "wachten op uw antwoord",
     "Record an answer that came in by telephone or e-mail": "Antwoord vastleggen dat telefonisch of per e-mail binnenkwam",
     "client's ref.": "kenmerk opdrachtgever",
+    "There is no payment arrangement to accept on this case": "Er is geen betalingsregeling om te accepteren in dit dossier",
+    "We could not record your acceptance. Please call us.": "We konden uw akkoord niet vastleggen. Bel ons alstublieft.",
+    "The agreement has changed since you opened this page. Reload the page and read it again.": "De overeenkomst is gewijzigd sinds u deze pagina opende. Laad de pagina opnieuw en lees de overeenkomst nog eens.",
+    "I have read the agreement and I agree to it": "Ik heb de overeenkomst gelezen en ik ga ermee akkoord",
+    "Tick the box to say you agree.": "Vink het vakje aan om te laten weten dat u akkoord gaat.",
+    "Thank you. You have agreed to the payment arrangement. Pay every instalment on time.": "Dank u wel. U bent akkoord gegaan met de betalingsregeling. Betaal elke termijn op tijd.",
+    "Agree to the arrangement": "Ga akkoord met de regeling",
+    "Read the agreement. It says what you pay and when, and what happens if you do not pay on time. Do you agree? Then tick the box and press the button. You do not need to sign or send anything.": "Lees de overeenkomst. Daarin staat wat u betaalt en wanneer, en wat er gebeurt als u niet op tijd betaalt. Gaat u akkoord? Vink dan het vakje aan en druk op de knop. U hoeft niets te tekenen of op te sturen.",
+    "Read the agreement (PDF)": "Lees de overeenkomst (pdf)",
+    "I agree": "Ik ga akkoord",
+    "You agreed to this arrangement on %(date)s.": "U bent op %(date)s akkoord gegaan met deze regeling.",
+    "The agreement (PDF)": "De overeenkomst (pdf)",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

@@ -133,3 +133,11 @@ class ContactForm(Form):
         if not data.get("email") and not data.get("phone") and not self.errors:
             self.add_error("email", _("Fill in an e-mail address or a phone number."))
         return data
+
+
+class AcceptForm(Form):
+    document_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    agree = forms.BooleanField(
+        label=_("I have read the agreement and I agree to it"),
+        error_messages={"required": _("Tick the box to say you agree.")},
+    )

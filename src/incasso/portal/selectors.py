@@ -118,6 +118,13 @@ class RunningArrangement:
     status: str
     status_label: str
     instalments: tuple[InstalmentLine, ...]
+    # The stored agreement the debtor may download and accept here ("" when there is none)
+    agreement_sha256: str = ""
+    accepted_at: dt.datetime | None = None
+
+    @property
+    def to_accept(self) -> bool:
+        return bool(self.agreement_sha256) and self.accepted_at is None
 
     @property
     def paid(self) -> Decimal:
@@ -194,7 +201,11 @@ def _running_arrangement(case: Case) -> RunningArrangement | None:
         for i in instalments_with_paid(arrangement=arrangement)
     )
     return RunningArrangement(
-        status=arrangement.status, status_label=arrangement.get_status_display(), instalments=lines
+        status=arrangement.status,
+        status_label=arrangement.get_status_display(),
+        instalments=lines,
+        agreement_sha256=arrangement.agreement_sha256,
+        accepted_at=arrangement.accepted_at,
     )
 
 

@@ -25,7 +25,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incasso.arrangements.models import DisputeReason
+from incasso.arrangements.models import AcceptanceMethod, Arrangement, ArrangementStatus, DisputeReason
+from incasso.arrangements.selectors import arrangement_for_case
+from incasso.arrangements.services import arrangement_accept
 from incasso.cases.models import Case, CaseState, Event, EventKind, Task, TaskKind
 from incasso.cases.timeline import event_record, task_create
 from incasso.core.exceptions import DomainError
@@ -336,4 +338,28 @@ def contact_submit(
         task_title=f"Contactgegevens van debiteur via portaal controleren en vastleggen: {given}",
         due_on=today,
         now=now or timezone.now(),
+    )
+
+
+# --- accepting the payment arrangement online ------------------------------------------------------
+
+
+def arrangement_accept_online(*, case: Case, document_sha256: str, ip: str | None) -> Arrangement:
+    """The debtor accepts the running arrangement's stored agreement in the portal: exactly the document
+    they could download (its SHA-256 travels with the form, so a newer agreement made meanwhile is not
+    accepted by mistake), with the IP address as evidence (erased with the debtor's other data)."""
+    arrangement = arrangement_for_case(case=case)
+    if arrangement is None or arrangement.status != ArrangementStatus.ACTIVE:
+        raise DomainError(_("There is no payment arrangement to accept on this case"))
+    if not ip:
+        raise DomainError(_("We could not record your acceptance. Please call us."))
+    if arrangement.agreement_sha256 and document_sha256 != arrangement.agreement_sha256:
+        raise DomainError(
+            _("The agreement has changed since you opened this page. Reload the page and read it again.")
+        )
+    return arrangement_accept(
+        arrangement=arrangement,
+        method=AcceptanceMethod.ONLINE,
+        evidence={"document_sha256": document_sha256, "ip": ip},
+        actor_label=ACTOR,
     )

@@ -1,4 +1,5 @@
-"""The debtor portal's screens: log in, the overview, and four requests to the officer.
+"""The debtor portal's screens: log in, the overview, four requests to the officer, and accepting the
+payment arrangement online.
 
 Every page but the login takes its case from the session (`portal_required`); no URL carries a case
 number or id. Requests are POSTs with CSRF, checked by a form, written by a service (one task, one
@@ -12,12 +13,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from incasso.arrangements.models import ArrangementStatus
+from incasso.arrangements.selectors import arrangement_for_case
 from incasso.cases.forms import add_domain_error
 from incasso.cases.models import Case, CaseState
 from incasso.core.exceptions import DomainError
@@ -169,3 +172,36 @@ def contact(request: HttpRequest, case: Case) -> HttpResponse:
         submit=lambda data: services.contact_submit(case=case, today=today, **data),
         done=_("Thank you. We will check your new contact details and then use them."),
     )
+
+
+@portal_required
+@require_GET
+def agreement_pdf(request: HttpRequest, case: Case) -> HttpResponse:
+    """The running arrangement's agreement, as stored (the document the debtor accepts here)."""
+    arrangement = arrangement_for_case(case=case)
+    if arrangement is None or arrangement.status != ArrangementStatus.ACTIVE or not arrangement.agreement_pdf:
+        raise Http404("No agreement")
+    response = HttpResponse(bytes(arrangement.agreement_pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="betalingsregeling-{case.number}.pdf"'
+    return response
+
+
+@portal_required
+@require_POST
+def accept(request: HttpRequest, case: Case) -> HttpResponse:
+    form = forms.AcceptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("portal:overview")
+    try:
+        services.arrangement_accept_online(
+            case=case, document_sha256=form.cleaned_data["document_sha256"], ip=_client_ip(request)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Thank you. You have agreed to the payment arrangement. Pay every instalment on time."),
+        )
+    return redirect("portal:overview")

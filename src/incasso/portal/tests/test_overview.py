@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 from django.utils import translation
@@ -10,7 +11,7 @@ from django.utils import translation
 from incasso.arrangements import schedule as sched
 from incasso.arrangements.services import arrangement_propose
 from incasso.calculations.sheet import format_money
-from incasso.cases.models import Case
+from incasso.cases.models import Case, Event
 from incasso.cases.selectors import case_balance
 from incasso.cases.statement import case_statement
 from incasso.portal.tests.conftest import TODAY
@@ -116,3 +117,68 @@ def test_a_running_settlement_offer_is_shown_and_the_code_asks_for_its_amount(de
     pay_to = response.context["overview"].pay_to
     assert pay_to.amount == Decimal("1200.00")
     assert pay_to.reference.replace(" ", "") == debtor_case.payment_reference
+
+
+def _active_arrangement(debtor_case, officer):
+    balance = case_balance(case=debtor_case).total
+    plan = sched.build_schedule(balance=balance, count=3, start_on=TODAY + dt.timedelta(days=5))
+    return arrangement_propose(case=debtor_case, schedule=plan, officer=officer, today=TODAY)
+
+
+def test_the_debtor_reads_and_accepts_the_arrangement_online(debtor, debtor_case, officer):
+    arrangement = _active_arrangement(debtor_case, officer)
+    page = debtor.get("/portaal/dossier/").content.decode()
+    assert "Ga akkoord met de regeling" in page and arrangement.agreement_sha256 in page
+    pdf = debtor.get("/portaal/regeling/overeenkomst.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and bytes(pdf.content) == bytes(arrangement.agreement_pdf)
+    assert hashlib.sha256(pdf.content).hexdigest() == arrangement.agreement_sha256
+    r = debtor.post(
+        "/portaal/regeling/akkoord/",
+        {"document_sha256": arrangement.agreement_sha256, "agree": "on"},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert r.status_code == 302 and r.url == "/portaal/dossier/"
+    arrangement.refresh_from_db()
+    assert arrangement.acceptance_method == "online" and arrangement.accepted_ip == "198.51.100.7"
+    assert arrangement.accepted_document_sha256 == arrangement.agreement_sha256
+    event = Event.objects.get(case=debtor_case, summary__startswith="Betalingsregeling geaccepteerd")
+    assert event.actor_label == "portal" and event.details["ip"] == "198.51.100.7"
+    page = debtor.get("/portaal/dossier/").content.decode()
+    assert "U bent op 10-03-2026 akkoord gegaan met deze regeling." in page
+    assert "Ga akkoord met de regeling" not in page
+    again = debtor.post(
+        "/portaal/regeling/akkoord/",
+        {"document_sha256": arrangement.agreement_sha256, "agree": "on"},
+        follow=True,
+    )
+    assert "al geaccepteerd" in again.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"agree": "on"}, "Dit veld is verplicht"),
+        ({"document_sha256": "0" * 64, "agree": "on"}, "De overeenkomst is gewijzigd"),
+        ({"document_sha256": "x"}, "Vink het vakje aan"),
+    ],
+)
+def test_an_acceptance_without_the_tick_or_of_another_document_is_refused(
+    debtor, debtor_case, officer, data, message
+):
+    arrangement = _active_arrangement(debtor_case, officer)
+    r = debtor.post("/portaal/regeling/akkoord/", data, follow=True)
+    assert message in r.content.decode()
+    arrangement.refresh_from_db()
+    assert arrangement.accepted_at is None and arrangement.accepted_ip is None
+
+
+def test_no_arrangement_no_agreement_to_read_or_accept(debtor, debtor_case):
+    assert debtor.get("/portaal/regeling/overeenkomst.pdf").status_code == 404
+    r = debtor.post("/portaal/regeling/akkoord/", {"document_sha256": "0" * 64, "agree": "on"}, follow=True)
+    assert "Er is geen betalingsregeling om te accepteren" in r.content.decode()
+
+
+def test_the_agreement_is_not_for_anyone_outside_the_portal_session(client, debtor_case, officer):
+    _active_arrangement(debtor_case, officer)
+    r = client.get("/portaal/regeling/overeenkomst.pdf")
+    assert r.status_code == 302 and r.url.startswith("/portaal/")
