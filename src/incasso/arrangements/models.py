@@ -23,6 +23,14 @@ class Frequency(models.TextChoices):
     WEEKLY = "weekly", _("weekly")
 
 
+class AfterBroken(models.TextChoices):
+    """What the client wants once a payment arrangement has broken."""
+
+    RESUME = "resume", _("resume the collection strategy")
+    BAILIFF = "bailiff", _("request a hand-over to the bailiff")
+    LAWYER = "lawyer", _("request a hand-over to the lawyer")
+
+
 class ArrangementPolicy(models.Model):
     """A client's limits for arrangements. No row: the defaults below apply."""
 
@@ -46,6 +54,20 @@ class ArrangementPolicy(models.Model):
     )
     settlement_max_days = models.PositiveIntegerField(_("settlement: longest term (days)"), default=30)
     goods_return_allowed = models.BooleanField(_("takes goods back"), default=True)
+    # A broken arrangement: what follows, and whether a next one needs a supervisor.
+    after_broken = models.CharField(
+        _("after a broken arrangement"),
+        max_length=8,
+        choices=AfterBroken.choices,
+        default=AfterBroken.RESUME,
+        help_text=_(
+            "A hand-over is requested, not made: the officer hands over (with the client's approval "
+            "where its legal policy asks for it)."
+        ),
+    )
+    supervisor_after_broken = models.BooleanField(
+        _("a new arrangement after a broken one needs a supervisor"), default=True
+    )
 
     class Meta:
         verbose_name = _("arrangement policy")

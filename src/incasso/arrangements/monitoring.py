@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from incasso.arrangements.models import (
+    AfterBroken,
     Arrangement,
     ArrangementStatus,
     Instalment,
@@ -27,7 +28,9 @@ from incasso.arrangements.services import arrangement_end, policy_for_client
 from incasso.cases.models import Case, CaseState, EventKind, TaskKind
 from incasso.cases.services import case_transition
 from incasso.cases.timeline import event_record, task_create
-from incasso.core.formatting import format_money
+from incasso.core.formatting import format_money, record_text
+from incasso.legal.models import HandoverTo
+from incasso.legal.services import handover_request_by_terms
 from incasso.letters.models import TemplateCode
 from incasso.letters.queueing import message_queue
 from incasso.strategies.models import Channel
@@ -153,12 +156,16 @@ def _break(case: Case, arrangement: Arrangement, run_date: dt.date) -> None:
         reason=f"arrangement:{arrangement.pk}",
         on=run_date,
     )
-    task_create(
-        case=case,
-        title="Betalingsregeling vervallen: incasso hervat, debiteur benaderen",
-        due_on=run_date,
-        kind=TaskKind.REVIEW,
-    )
+    after = policy_for_client(case.client_id).after_broken
+    if after == AfterBroken.RESUME:
+        title = "Betalingsregeling vervallen: incasso hervat, debiteur benaderen"
+    else:
+        to = HandoverTo.BAILIFF if after == AfterBroken.BAILIFF else HandoverTo.LAWYER
+        handover_request_by_terms(
+            case=case, to=to, why="betalingsregeling vervallen (afspraak met de opdrachtgever)"
+        )
+        title = f"Betalingsregeling vervallen: overdracht aan {record_text(HandoverTo(to).label)} aangevraagd volgens afspraak opdrachtgever; dossier overdragen"
+    task_create(case=case, title=title, due_on=run_date, kind=TaskKind.REVIEW)
 
 
 def monitor_summary_label(counts: dict[str, Any]) -> str:

@@ -23,6 +23,7 @@ from incasso.arrangements.document.render import AgreementData, AgreementRow, re
 from incasso.arrangements.models import (
     OPEN_STATUSES,
     AcceptanceMethod,
+    AfterBroken,
     Arrangement,
     ArrangementAuthority,
     ArrangementPolicy,
@@ -57,6 +58,8 @@ class Policy:
     interest_frozen: bool
     grace_days: int
     misses_to_break: int
+    after_broken: str = AfterBroken.RESUME
+    supervisor_after_broken: bool = True
 
 
 def policy_for_client(client_id: int) -> Policy:
@@ -72,6 +75,8 @@ def policy_for_client(client_id: int) -> Policy:
         interest_frozen=row.interest_frozen,
         grace_days=row.grace_days,
         misses_to_break=row.misses_to_break,
+        after_broken=row.after_broken,
+        supervisor_after_broken=row.supervisor_after_broken,
     )
 
 
@@ -147,6 +152,18 @@ def arrangement_propose(
         raise DomainError("; ".join(problems), field="schedule")
     authority = authority_for(officer)
     alone = authority is None or sched.within_authority(schedule, authority)
+    broke_before = (
+        policy.supervisor_after_broken
+        and Arrangement.objects.filter(case=locked, status=ArrangementStatus.BROKEN).exists()
+    )
+    if broke_before and not motivation.strip():
+        raise DomainError(
+            _(
+                "An arrangement on this case broke before: the client wants a supervisor to decide. Give a motivation"
+            ),
+            field="motivation",
+        )
+    alone = alone and not broke_before
     if not alone and not motivation.strip():
         raise DomainError(
             _("Beyond your authority a supervisor decides: give a motivation"), field="motivation"

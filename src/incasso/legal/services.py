@@ -144,6 +144,17 @@ def _require_staff(actor: Any) -> None:
 def handover_request(*, case: Case, to: str, party: str = "", actor: Any) -> Handover:
     """Ask for a hand-over (idempotent: an open request for the same destination is returned)."""
     _require_staff(actor)
+    return _handover_request(case=case, to=to, party=party, actor=actor)
+
+
+@transaction.atomic
+def handover_request_by_terms(*, case: Case, to: str, why: str) -> Handover:
+    """The client's own terms ask for a hand-over (after a broken arrangement): requested by the system,
+    `why` on the timeline. The officer still hands over, with the client's approval where required."""
+    return _handover_request(case=case, to=to, party="", actor=None, why=why)
+
+
+def _handover_request(*, case: Case, to: str, party: str, actor: Any, why: str = "") -> Handover:
     if to not in HandoverTo.values:
         raise DomainError(_("Hand over to a bailiff or a lawyer, not %(to)r") % {"to": to}, field="to")
     locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -160,9 +171,10 @@ def handover_request(*, case: Case, to: str, party: str = "", actor: Any) -> Han
         case=locked,
         kind=EventKind.NOTE,
         summary=f"Overdracht aan {record_text(HandoverTo(to).label)} aangevraagd"
-        + (f" ({party})" if party else ""),
+        + (f" ({party})" if party else "")
+        + (f": {why}" if why else ""),
         actor=actor,
-        details={"legal": "handover_requested", "handover": row.pk},
+        details={"legal": "handover_requested", "handover": row.pk, **({"why": why} if why else {})},
     )
     return row
 

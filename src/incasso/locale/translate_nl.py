@@ -2033,6 +2033,13 @@ NL: dict[str, str | tuple[str, str]] = {
     "I agree": "Ik ga akkoord",
     "You agreed to this arrangement on %(date)s.": "U bent op %(date)s akkoord gegaan met deze regeling.",
     "The agreement (PDF)": "De overeenkomst (pdf)",
+    "resume the collection strategy": "de incassostrategie hervatten",
+    "request a hand-over to the bailiff": "overdracht aan de deurwaarder aanvragen",
+    "request a hand-over to the lawyer": "overdracht aan de advocaat aanvragen",
+    "after a broken arrangement": "na een vervallen regeling",
+    "A hand-over is requested, not made: the officer hands over (with the client's approval where its legal policy asks for it).": "Een overdracht wordt aangevraagd, niet uitgevoerd: de medewerker draagt over (met akkoord van de opdrachtgever als diens juridisch beleid dat vraagt).",
+    "a new arrangement after a broken one needs a supervisor": "een nieuwe regeling na een vervallen regeling vraagt een leidinggevende",
+    "An arrangement on this case broke before: the client wants a supervisor to decide. Give a motivation": "Een regeling in dit dossier brak eerder: de opdrachtgever wil dat een leidinggevende beslist. Geef een motivering",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

@@ -9,9 +9,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from incasso.arrangements import schedule as sched
 from incasso.arrangements.disputes import dispute_ask_client, dispute_open, dispute_resolve
 from incasso.arrangements.instalments import instalment_record_payment
-from incasso.arrangements.models import ArrangementStatus, InstalmentPayment, InstalmentStatus, PromiseStatus
+from incasso.arrangements.models import (
+    ArrangementPolicy,
+    ArrangementStatus,
+    InstalmentPayment,
+    InstalmentStatus,
+    PromiseStatus,
+)
 from incasso.arrangements.monitoring import arrangements_monitor
 from incasso.arrangements.promises import promise_record, promise_stats, promises_evaluate
 from incasso.arrangements.services import arrangement_propose
@@ -19,6 +26,8 @@ from incasso.arrangements.tests.conftest import TODAY, plan
 from incasso.cases.ledger import ledger_book
 from incasso.cases.models import Event, Task
 from incasso.cases.selectors import case_balance
+from incasso.core.exceptions import DomainError
+from incasso.legal.models import Handover
 from incasso.strategies.models import Hold
 
 D = Decimal
@@ -265,3 +274,54 @@ def test_the_timeline_stays_dutch_when_an_english_officer_acts(zorg_case, office
     summaries = set(Event.objects.filter(case=zorg_case).values_list("summary", flat=True))
     assert "Betwisting geopend: onjuist bedrag" in summaries
     assert any(s.startswith("Status: ") and "gerechtelijk" in s for s in summaries), summaries
+
+
+def test_the_clients_terms_after_a_broken_arrangement_request_the_bailiff(zorg_case, officer, supervisor):
+
+    ArrangementPolicy.objects.create(client=zorg_case.client, after_broken="bailiff", misses_to_break=1)
+    arrangement = arrangement_propose(case=zorg_case, schedule=plan(count=6), officer=officer, today=TODAY)
+    arrangements_monitor(run_date=dt.date(2026, 4, 9))
+    arrangement.refresh_from_db()
+    assert arrangement.status == ArrangementStatus.BROKEN
+    handover = Handover.objects.get(case=zorg_case)
+    assert (handover.to, handover.status, handover.requested_by) == ("bailiff", "requested", None)
+    event = Event.objects.get(case=zorg_case, details__legal="handover_requested")
+    assert event.summary == (
+        "Overdracht aan gerechtsdeurwaarder aangevraagd: betalingsregeling vervallen (afspraak met de opdrachtgever)"
+    )
+    assert Task.objects.filter(
+        case=zorg_case, title__contains="overdracht aan gerechtsdeurwaarder aangevraagd"
+    ).exists()
+    arrangements_monitor(run_date=dt.date(2026, 4, 10))  # a rerun asks nothing twice
+    assert Handover.objects.filter(case=zorg_case).count() == 1
+
+    # A next arrangement on this case waits for a supervisor, even within the officer's authority.
+    balance = case_balance(case=zorg_case).total
+
+    again = sched.build_schedule(balance=balance, count=3, start_on=dt.date(2026, 4, 20))
+    with pytest.raises(DomainError, match="brak eerder"):
+        arrangement_propose(case=zorg_case, schedule=again, officer=officer, today=dt.date(2026, 4, 10))
+    pending = arrangement_propose(
+        case=zorg_case,
+        schedule=again,
+        officer=officer,
+        motivation="Nieuwe baan sinds april; loonstrook gezien",
+        today=dt.date(2026, 4, 10),
+    )
+    assert pending.status == ArrangementStatus.PENDING
+
+
+def test_by_default_a_broken_arrangement_resumes_the_strategy_and_asks_no_hand_over(zorg_case, officer):
+
+    ArrangementPolicy.objects.create(
+        client=zorg_case.client, misses_to_break=1, supervisor_after_broken=False
+    )
+    arrangement_propose(case=zorg_case, schedule=plan(count=6), officer=officer, today=TODAY)
+    arrangements_monitor(run_date=dt.date(2026, 4, 9))
+    assert not Handover.objects.filter(case=zorg_case).exists()
+    assert Task.objects.filter(case=zorg_case, title__contains="incasso hervat").exists()
+
+    balance = case_balance(case=zorg_case).total
+    again = sched.build_schedule(balance=balance, count=3, start_on=dt.date(2026, 4, 20))
+    second = arrangement_propose(case=zorg_case, schedule=again, officer=officer, today=dt.date(2026, 4, 10))
+    assert second.status == ArrangementStatus.ACTIVE  # this client lets the officer decide again
