@@ -104,6 +104,7 @@ def test_a_client_gets_its_limits_legal_policy_and_contract_from_its_page(client
             "settlement_max_discount_percent": "15",
             "settlement_max_days": "21",
             "goods_return_allowed": "on",
+            "after_broken": "lawyer",  # supervisor_after_broken left unticked
         },
         legal_policy={"court_fee_category": "legal_person"},
         payment_contract={"commission_percent": "15", "remittance_iban": "nl91 abna 0417 1643 00"},
@@ -113,6 +114,7 @@ def test_a_client_gets_its_limits_legal_policy_and_contract_from_its_page(client
     policy = ArrangementPolicy.objects.get(client=zorg)
     assert (policy.max_months, policy.min_instalment, policy.grace_days) == (6, Decimal("40.00"), 5)
     assert (policy.settlement_max_discount_percent, policy.settlement_max_days) == (Decimal("15.00"), 21)
+    assert (policy.after_broken, policy.supervisor_after_broken) == ("lawyer", False)
     assert ClientLegalPolicy.objects.get(client=zorg).handover_approval_required is False  # unticked
     contract = ClientContract.objects.get(client=zorg)
     assert (contract.commission_percent, contract.remittance_iban) == (Decimal("15.00"), "NL91ABNA0417164300")
