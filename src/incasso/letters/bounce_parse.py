@@ -228,9 +228,16 @@ def _text(msg: Message) -> str:
         if part.get_content_type() == "text/plain":
             raw = part.get_payload(decode=True)
             if isinstance(raw, bytes):
-                parts.append(raw.decode(part.get_content_charset() or "latin-1", "replace"))
+                parts.append(_decode(raw, part.get_content_charset()))
     text = "\n".join(parts)
     return text.split("----- Original message -----")[0]
+
+
+def _decode(raw: bytes, charset: str | None) -> str:
+    try:
+        return raw.decode(charset or "latin-1", "replace")
+    except LookupError:  # a charset Python does not know ("unknown-8bit")
+        return raw.decode("latin-1")
 
 
 def _own_parts(msg: Message) -> Iterator[Message]:

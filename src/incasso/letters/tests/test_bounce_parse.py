@@ -58,3 +58,12 @@ def test_a_relay_that_rewrote_the_message_id_is_matched_by_our_own_header():
 def test_the_date_of_the_bounce_is_kept_for_ordering():
     bounce = bounce_read((DATA / "postfix_delayed.eml").read_bytes())
     assert bounce.date == dt.datetime(2026, 3, 2, 13, 0, 12, tzinfo=dt.UTC)
+
+
+def test_a_bounce_in_a_charset_python_does_not_know_is_still_read():
+    """Some mail servers label their notice "unknown-8bit"; without a delivery-status part it is read
+    as text all the same."""
+    raw = (DATA / "gmail_legacy_plain.eml").read_text().replace("{{RECIPIENT}}", "jan@example.nl")
+    raw = raw.replace("charset=ISO-8859-1", "charset=unknown-8bit")
+    [result] = bounce_read(raw.encode()).recipients
+    assert (result.address, result.verdict, result.status) == ("jan@example.nl", Verdict.BOUNCED, "5.1.1")

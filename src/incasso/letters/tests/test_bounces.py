@@ -233,3 +233,20 @@ def test_the_panel_shows_the_bounced_message_with_its_reason(client, officer, se
     html = client.get(f"/letters/case/{sent_email.case.number}/").content.decode()
     assert '<span class="bad">mislukt</span> · verzonden 02-03-2026' in html
     assert "onbestelbaar: 5.1.10 RESOLVER.ADR.RecipientNotFound" in html
+
+
+def test_a_bounced_interruption_letter_says_it_did_not_reach_the_debtor(smtp, zorg_letter_case, tmp_path):  # noqa: F811
+    """Sending it by e-mail recorded a written interruption received that day (3:317, 3:37 lid 3
+    BW); the bounce does not undo that, but its event tells the officer to check."""
+    from incasso.letters.tests.conftest import queue_message
+
+    ContactPoint.objects.create(debtor=zorg_letter_case.debtor, kind="email", value=ADDRESS)
+    message = queue_message(zorg_letter_case, channel="email", template_code="limitation_interruption")
+    assert messages_process(now=MONDAY_10).sent == 1
+    message.refresh_from_db()
+    assert run(write(tmp_path, "b.eml", sample("postfix_user_unknown.eml", message)))[0]["bounced"] == 1
+    event = Event.objects.get(case=zorg_letter_case, summary__startswith="E-mail kwam niet aan")
+    assert (
+        "let op: deze stuitingsbrief heeft de schuldenaar niet bereikt, controleer de verjaring"
+        in event.summary
+    )
