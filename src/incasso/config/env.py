@@ -58,3 +58,15 @@ def env_url(name: str, default: str) -> str:
             f"{name} must be an absolute http(s) address such as https://example.nl/portaal/, got {raw!r}"
         )
     return raw
+
+
+def env_secret(name: str, *, min_length: int) -> str:
+    """A shared secret (e.g. the one in a webhook's URL), or empty for none; a short one is refused."""
+    raw = os.environ.get(name, "").strip()
+    if raw and len(raw) < min_length:
+        raise ImproperlyConfigured(f"{name} must be at least {min_length} characters (a long random string)")
+    if any(ch in raw for ch in "/?#% ") or not raw.isascii():
+        raise ImproperlyConfigured(
+            f"{name} must be plain ASCII letters, digits, '-' or '_' (it goes in a URL)"
+        )
+    return raw

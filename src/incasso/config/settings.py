@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from incasso.config.env import env_bool, env_int, env_list, env_str, env_url
+from incasso.config.env import env_bool, env_int, env_list, env_secret, env_str, env_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(env_str("INCASSO_BASE_DIR", str(PACKAGE_DIR.parent.parent)))
@@ -226,6 +226,9 @@ INCASSO_SMS_PROVIDER = env_str("INCASSO_SMS_PROVIDER", "")
 INCASSO_SMS_BASE_URL = env_str("INCASSO_SMS_BASE_URL", "https://rest.messagebird.com")
 INCASSO_SMS_ACCESS_KEY = env_str("INCASSO_SMS_ACCESS_KEY", "")
 INCASSO_SMS_ORIGINATOR = env_str("INCASSO_SMS_ORIGINATOR", "Incasso")
+# The secret in the status-report URL the provider calls (/letters/sms/status/<token>/, README "SMS
+# status reports"); empty: that URL answers 404 and no report is read.
+INCASSO_SMS_WEBHOOK_TOKEN = env_secret("INCASSO_SMS_WEBHOOK_TOKEN", min_length=24)
 
 # SEPA: the agency as creditor for direct debits and as payer of remittances.
 INCASSO_SEPA_CREDITOR_NAME = env_str("INCASSO_SEPA_CREDITOR_NAME", "Incasso B.V.")

@@ -118,10 +118,25 @@ class Delivery(models.Model):
     template = models.ForeignKey(
         LetterTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # What came back after sending: the SMS provider's id for the message (its status reports name
+    # it), the Message-ID the e-mail went out with (a bounce quotes it), and the last delivery report
+    # or bounce applied (its status and when it held), so a repeated or older report changes nothing.
+    provider_message_id = models.CharField(_("provider's message id"), max_length=100, blank=True, default="")
+    email_message_id = models.CharField(_("e-mail Message-ID"), max_length=255, blank=True, default="")
+    report_status = models.CharField(_("last delivery report"), max_length=20, blank=True, default="")
+    report_at = models.DateTimeField(_("last delivery report at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
+        constraints = [
+            # A bounce is matched to its message by this id: one message per id, looked up by index.
+            models.UniqueConstraint(
+                fields=["email_message_id"],
+                condition=~Q(email_message_id=""),
+                name="delivery_email_message_id_unique",
+            )
+        ]
 
 
 class SentLetter(models.Model):

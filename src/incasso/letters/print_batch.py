@@ -28,7 +28,7 @@ from incasso.letters.compose import letter_data_from_json
 from incasso.letters.models import Delivery, SentLetter
 from incasso.letters.rendering import render_letter_pdf
 from incasso.letters.selectors import NoAddress
-from incasso.letters.sending import _fail
+from incasso.letters.sending import message_fail
 from incasso.letters.services import LetterAmountsChanged, letter_archive, letter_compose, letter_send_check
 from incasso.strategies.models import Channel, MessageStatus, OutgoingMessage
 
@@ -86,11 +86,11 @@ def print_batch(*, on: dt.date, out_dir: Path) -> BatchResult:
                         )
                 letter_send_check(case=message.case, data=data, template=template, on=on)
             except NoAddress as exc:
-                _fail(message, delivery, exc.message, now, task=True)
+                message_fail(message, delivery, exc.message, now, task=True)
                 failed += 1
                 continue
             except DomainError as exc:
-                _fail(message, delivery, exc.message, now)
+                message_fail(message, delivery, exc.message, now)
                 failed += 1
                 continue
             pdf = render_letter_pdf(data)

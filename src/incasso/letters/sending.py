@@ -5,7 +5,9 @@ own transaction: the message row is locked, its status checked (a sent message i
 again), the letter rendered and checked against a fresh calculation, sent, and then archived and
 marked sent in that same transaction. Outcomes:
 
-* sent: `SentLetter` archived, message `sent`, a `letter` event on the case timeline.
+* sent: `SentLetter` archived, message `sent`, a `letter` event on the case timeline. An e-mail goes
+  out with a Message-ID of ours (kept on `Delivery`), an SMS's provider id is kept: what comes back
+  later (a bounce, a status report) is matched by them in `delivery_reports`.
 * permanent failure (SMTP 5xx recipient refused; SMS 4xx): message `failed` with the reason; a refused
   e-mail address is marked invalid and a find-contact task is added.
 * transient failure (no connection, SMTP 4xx, SMS 5xx): message stays `queued`; `Delivery.attempts`
@@ -21,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
@@ -36,6 +39,7 @@ from incasso.core.exceptions import DomainError
 from incasso.core.formatting import record_text
 from incasso.debtors.models import ContactPoint
 from incasso.debtors.services import contact_point_mark_invalid
+from incasso.letters.bounce_parse import outgoing_message_id
 from incasso.letters.compose import letter_data_from_json, letter_data_to_json, plain_text
 from incasso.letters.models import Delivery, LetterTemplate, TemplateCode
 from incasso.letters.rendering import LetterData, render_letter_pdf
@@ -113,34 +117,43 @@ def message_send(*, message_id: int, now: dt.datetime) -> str:
             return "skipped"  # Wki (and a narrower window of the settings): the next run sends it
         if message.template_code == TemplateCode.CLIENT_PROGRESS_REPORT:
             # The report is for the client; the contact points here are the debtor's.
-            return _fail(message, delivery, CLIENT_REPORT_BY_POST, now)
+            return message_fail(message, delivery, CLIENT_REPORT_BY_POST, now)
         contact = _contact(message)
         if contact is None:
-            return _fail(message, delivery, "geen geldig " + _contact_label(message.channel), now, task=True)
+            return message_fail(
+                message, delivery, "geen geldig " + _contact_label(message.channel), now, task=True
+            )
         on = timezone.localdate(now)
         try:
             data, template = _prepared(message, delivery, on)
         except NoAddress as exc:
-            return _fail(message, delivery, exc.message, now, task=True)
+            return message_fail(message, delivery, exc.message, now, task=True)
         except DomainError as exc:
-            return _fail(message, delivery, exc.message, now)
+            return message_fail(message, delivery, exc.message, now)
         try:
             if message.channel == Channel.EMAIL:
                 pdf: bytes | None = render_letter_pdf(data)
                 text = plain_text(data, summary=_summary(data))
                 _send_email(
-                    data, text, pdf, to=contact.value, name=f"{message.case.number}-{template.code}.pdf"
+                    data,
+                    text,
+                    pdf,
+                    to=contact.value,
+                    name=f"{message.case.number}-{template.code}.pdf",
+                    message_id=_email_message_id(message, delivery),
                 )
             else:
                 pdf = None
                 text = _sms_text(message, data, template)
-                _send_sms(to=contact.value, text=text, reference=f"{message.case.number}/{message.pk}")
+                delivery.provider_message_id = _send_sms(
+                    to=contact.value, text=text, reference=sms_reference(message)
+                )[:100]
         except _Failure as exc:
             if not exc.permanent:
                 return _retry(message, delivery, exc.reason, now)
             if exc.invalid_contact:
                 contact_point_mark_invalid(contact_point=contact, reason=exc.reason)
-            return _fail(message, delivery, exc.reason, now, task=exc.invalid_contact)
+            return message_fail(message, delivery, exc.reason, now, task=exc.invalid_contact)
         letter_archive(
             message=message,
             data=data,
@@ -154,8 +167,23 @@ def message_send(*, message_id: int, now: dt.datetime) -> str:
         delivery.attempts += 1
         delivery.next_attempt_at = None
         delivery.last_error = ""
-        delivery.save(update_fields=["attempts", "next_attempt_at", "last_error"])
+        delivery.save(update_fields=["attempts", "next_attempt_at", "last_error", "provider_message_id"])
         return "sent"
+
+
+def sms_reference(message: OutgoingMessage) -> str:
+    """What an SMS is sent with and its status reports come back with: '2026-000123/4711'."""
+    return f"{message.case.number}/{message.pk}"
+
+
+def _email_message_id(message: OutgoingMessage, delivery: Delivery) -> str:
+    """The e-mail's Message-ID, made once and kept (a retry goes out with the same one), so that a
+    bounce that quotes it leads back to this message."""
+    if not delivery.email_message_id:
+        domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+        delivery.email_message_id = outgoing_message_id(message.pk, domain)
+        delivery.save(update_fields=["email_message_id"])
+    return delivery.email_message_id
 
 
 def _prepared(message: OutgoingMessage, delivery: Delivery, on: dt.date) -> tuple[LetterData, LetterTemplate]:
@@ -214,13 +242,17 @@ def _summary(data: LetterData) -> str:
     )
 
 
-def _send_email(data: LetterData, text: str, pdf: bytes | None, *, to: str, name: str) -> None:
+def _send_email(
+    data: LetterData, text: str, pdf: bytes | None, *, to: str, name: str, message_id: str
+) -> None:
     email = EmailMessage(
         subject=data.subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
         reply_to=[data.letterhead.email],
+        # The same id twice: a relay that rewrites Message-ID (some do) leaves our own header.
+        headers={"Message-ID": message_id, "X-Incasso-Message": message_id.strip("<>")},
     )
     if pdf is not None:
         email.attach(name, pdf, "application/pdf")
@@ -255,12 +287,13 @@ def _sms_text(message: OutgoingMessage, data: LetterData, template: LetterTempla
     return " ".join(template_render(short, facts.fields, label="sms-tekst").split())
 
 
-def _send_sms(*, to: str, text: str, reference: str) -> None:
+def _send_sms(*, to: str, text: str, reference: str) -> str:
+    """Send; return the provider's id for the message (its status reports name it)."""
     provider = sms_provider()
     if provider is None:
         raise _Failure("er is geen sms-dienst ingesteld (INCASSO_SMS_PROVIDER)", permanent=True)
     try:
-        provider.send(to=to, text=text, reference=reference)
+        return provider.send(to=to, text=text, reference=reference)
     except SmsError as exc:
         raise _Failure(exc.reason, permanent=exc.permanent) from exc
 
@@ -270,15 +303,25 @@ def _retry(message: OutgoingMessage, delivery: Delivery, reason: str, now: dt.da
     delivery.last_error = reason[:500]
     if delivery.attempts >= MAX_ATTEMPTS:
         delivery.save(update_fields=["attempts", "last_error"])
-        return _fail(message, delivery, f"na {delivery.attempts} pogingen: {reason}", now)
+        return message_fail(message, delivery, f"na {delivery.attempts} pogingen: {reason}", now)
     delivery.next_attempt_at = now + BACKOFF * 2 ** (delivery.attempts - 1)
     delivery.save(update_fields=["attempts", "last_error", "next_attempt_at"])
     return "retry"
 
 
-def _fail(
-    message: OutgoingMessage, delivery: Delivery, reason: str, now: dt.datetime, *, task: bool = False
+def message_fail(
+    message: OutgoingMessage,
+    delivery: Delivery,
+    reason: str,
+    now: dt.datetime,
+    *,
+    task: bool = False,
+    summary: str = "",
 ) -> str:
+    """The message failed for good: the reason on its delivery (the case's letters panel shows it), its
+    status failed, a timeline event (`summary`, default "… niet verstuurd …"), and with `task` a
+    find-contact task. Also the end of a sent message that bounced or that the network could not
+    deliver (`letters.delivery_reports`). The caller holds the transaction and the message's lock."""
     delivery.failure_reason = reason[:500]
     delivery.next_attempt_at = None
     delivery.save(update_fields=["failure_reason", "next_attempt_at"])
@@ -286,7 +329,8 @@ def _fail(
     event_record(
         case=message.case,
         kind=EventKind.LETTER,
-        summary=f"{record_text(message.get_channel_display())} niet verstuurd ({message.template_code}): {reason}",
+        summary=summary
+        or f"{record_text(message.get_channel_display())} niet verstuurd ({message.template_code}): {reason}",
         details={"message": message.pk, "reason": reason},
         occurred_at=now,
     )

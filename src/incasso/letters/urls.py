@@ -14,4 +14,5 @@ urlpatterns = [
     path("sent/<str:number>/<int:pk>.pdf", views.sent_letter_pdf, name="sent_pdf"),
     path("case/<str:number>/", views.case_messages_panel, name="case_messages"),
     path("case/<str:number>/send/", views.case_letter_send, name="case_send"),
+    path("sms/status/<str:token>/", views.sms_status_report, name="sms_status_report"),
 ]

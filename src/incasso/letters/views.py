@@ -1,5 +1,6 @@
 """Screens for letters: template editing with a live preview on a real case and B1 language advice
-(`plain_language`, shown, never refused), letterheads, reprints.
+(`plain_language`, shown, never refused), letterheads, reprints; and the SMS provider's status
+reports (`sms_status_report`, no login: a secret in the URL).
 
 Supervisors and administrators edit templates; officers get 403; client users get 404 (they may not
 learn these screens exist). Letterheads: administrators only. Templates and letterheads serve every
@@ -9,18 +10,21 @@ client: staff restricted to some clients get 403. A reprint serves the archived 
 from __future__ import annotations
 
 import base64
+import hmac
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from incasso.audit.models import AccessKind
@@ -29,6 +33,7 @@ from incasso.cases.selectors import case_get_for_user
 from incasso.core.access import can_write, require_agency_wide, require_write
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import choice_label
+from incasso.letters.delivery_reports import sms_report_apply
 from incasso.letters.forms import SendLetterForm
 from incasso.letters.models import Language, Letterhead, LetterTemplate, SentLetter, TemplateCode
 from incasso.letters.plain_language import template_findings
@@ -37,6 +42,7 @@ from incasso.letters.rendering import render_letter_png
 from incasso.letters.sandbox import CLAIM_FIELDS, FIELDS, INSTALMENT_FIELDS
 from incasso.letters.selectors import messages_for_case, template_active, template_list, template_versions
 from incasso.letters.services import letter_compose, template_check, template_save
+from incasso.letters.sms import sms_report_read
 
 View = Callable[..., HttpResponse]
 
@@ -275,3 +281,21 @@ def case_letter_send(request: HttpRequest, number: str) -> HttpResponse:
     else:
         done = _("%(letter)s was already queued today; nothing was added.") % {"letter": label}
     return _messages_panel(request, case, done=done)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def sms_status_report(request: HttpRequest, token: str) -> HttpResponse:
+    """The SMS provider's status report for a message (MessageBird calls it with query or form
+    parameters). No login: the secret in the URL (INCASSO_SMS_WEBHOOK_TOKEN) is the check, and without
+    one configured the URL does not exist. A report that is not ours is answered 200 "ignored" (a
+    provider retries any other answer forever); a malformed one 400, naming the field."""
+    expected = str(getattr(settings, "INCASSO_SMS_WEBHOOK_TOKEN", ""))
+    if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
+        raise Http404
+    try:
+        report = sms_report_read({**request.GET.dict(), **request.POST.dict()})
+    except DomainError as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    outcome = sms_report_apply(report=report, now=timezone.now())
+    return HttpResponse(outcome, content_type="text/plain; charset=utf-8")

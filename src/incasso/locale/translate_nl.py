@@ -17,6 +17,16 @@ import re
 from pathlib import Path
 
 NL: dict[str, str | tuple[str, str]] = {
+    # delivery reports: SMS status reports and e-mail bounces
+    "provider's message id": "bericht-id bij de sms-dienst",
+    "e-mail Message-ID": "Message-ID van de e-mail",
+    "last delivery report": "laatste afleverbericht",
+    "last delivery report at": "laatste afleverbericht van",
+    "This field is required": "Dit veld is verplicht",
+    "Unknown status %(status)r (expected one of %(statuses)s)": "Onbekende status %(status)r (verwacht een van %(statuses)s)",
+    "Not an RFC 3339 date and time with a time zone: %(value)r": "Geen RFC 3339-datum en -tijd met tijdzone: %(value)r",
+    "Not a number: %(value)r": "Geen getal: %(value)r",
+    "sent %(date)s": "verzonden %(date)s",
     # JSON API and its tokens
     "JSON API": "JSON-API",
     "What the token is for, e.g. 'ERP link'.": "Waarvoor de sleutel dient, bijv. 'ERP-koppeling'.",

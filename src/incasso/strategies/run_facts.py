@@ -176,6 +176,8 @@ def chunk_facts(
             OutgoingMessage.objects.filter(
                 id_in("case_id", consumer_costs),
                 template_code=FOURTEEN_DAY_LETTER,
+                # By post only: an e-mail or SMS 14-day letter starts no term, whether it later bounced
+                # (failed) or was reported delivered (letters.delivery_reports sets delivered_on for SMS).
                 channel=Channel.LETTER,
                 status__in=[MessageStatus.SENT, MessageStatus.DELIVERED],
                 sent_on__isnull=False,

@@ -115,3 +115,43 @@ def arrangement_case(time_machine, settings, zorg_letter_case, officer):
     )
     assert arrangement.status == "active"
     return zorg_letter_case
+
+
+def delivery_state():
+    """Everything a delivery report or a bounce may change, to prove a repeat or a refusal changed
+    nothing: the messages, their deliveries, the contact points, the timeline and the tasks."""
+    from incasso.cases.models import Event, Task
+    from incasso.debtors.models import ContactPoint
+    from incasso.letters.models import Delivery
+    from incasso.strategies.models import OutgoingMessage
+
+    return (
+        list(OutgoingMessage.objects.order_by("pk").values_list("status", "delivered_on")),
+        list(Delivery.objects.order_by("pk").values()),
+        list(ContactPoint.objects.order_by("pk").values_list("value", "is_valid", "invalid_reason")),
+        list(Event.objects.order_by("pk").values_list("summary", flat=True)),
+        list(Task.objects.order_by("pk").values_list("title", flat=True)),
+    )
+
+
+@pytest.fixture
+def tasks_refused(db):
+    """The database refuses new tasks (a trigger: the outside world failing, not our code mocked), to
+    break a report or a bounce half-way through. The test's transaction takes the trigger away."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION incasso_test_refuse() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'tasks refused in this test'; END; $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER incasso_test_no_task BEFORE INSERT ON cases_task "
+                "FOR EACH ROW EXECUTE FUNCTION incasso_test_refuse()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER incasso_test_no_task BEFORE INSERT ON cases_task "
+                "BEGIN SELECT RAISE(ABORT, 'tasks refused in this test'); END"
+            )

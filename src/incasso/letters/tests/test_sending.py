@@ -6,6 +6,7 @@ import datetime as dt
 import email
 import io
 import json
+import re
 import socket
 import threading
 from email import policy
@@ -272,3 +273,22 @@ def test_an_english_speaking_debtor_gets_the_email_and_its_pdf_in_english(smtp, 
     pdf_text = " ".join(PdfReader(io.BytesIO(attachment.get_content())).pages[0].extract_text().split())
     assert "Betalingskenmerk" not in pdf_text
     assert SentLetter.objects.get(message=email_message).language == "en"
+
+
+def test_an_email_goes_out_with_a_message_id_we_recognise(smtp, email_message):
+    """A bounce quotes it (`letters.bounces`); the pk in it is the message, the rest random."""
+    assert messages_process(now=MONDAY_10).sent == 1
+    [mail] = smtp.messages
+    message_id = Delivery.objects.get(message=email_message).email_message_id
+    assert mail["Message-ID"] == message_id
+    assert mail["X-Incasso-Message"] == message_id.strip("<>")
+    assert re.fullmatch(rf"<incasso\.{email_message.pk}\.[0-9a-f]{{16}}@localhost>", message_id)
+
+
+def test_an_sms_goes_out_with_its_reference_and_the_providers_id_is_kept(sms_api, sms_message):
+    """Its status reports name both (`letters.delivery_reports`)."""
+    sms_api.answer = (201, {"id": "f8077d803532c0b5937c639b60216938"})
+    assert messages_process(now=MONDAY_10).sent == 1
+    [(_headers, body)] = sms_api.requests
+    assert body["reference"] == f"{sms_message.case.number}/{sms_message.pk}"
+    assert Delivery.objects.get(message=sms_message).provider_message_id == "f8077d803532c0b5937c639b60216938"

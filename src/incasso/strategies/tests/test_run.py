@@ -160,6 +160,30 @@ def test_consumer_gets_costs_only_after_the_term_has_passed(consumer_route):
     assert costs_of(case) == Decimal("40.00")  # WIK minimum on 250.00
 
 
+@pytest.mark.parametrize(
+    "channel, status, costs",
+    [
+        ("letter", MessageStatus.SENT, Decimal("40.00")),  # by post: the term has passed
+        ("email", MessageStatus.DELIVERED, 0),
+        ("sms", MessageStatus.DELIVERED, 0),
+        ("email", MessageStatus.FAILED, 0),  # bounced
+    ],
+)
+def test_a_fourteen_day_letter_by_email_or_sms_starts_no_term_delivered_or_bounced(
+    consumer_route, channel, status, costs
+):
+    """Only the letter by post counts (the 14-day term, art. 6:96 lid 6 BW): a delivery report or a
+    bounce of an e-mail or SMS sent with the same text changes nothing about the costs."""
+    case = make_due_case(version=consumer_route)
+    _to_costs_step(case, consumer_route, letter_sent_on=dt.date(2026, 2, 2))
+    OutgoingMessage.objects.filter(case=case, template_code="fourteen_day_letter").update(
+        channel=channel, status=status, delivered_on=dt.date(2026, 2, 2) if status == "delivered" else None
+    )
+    summary = run_on(MONDAY)
+    assert costs_of(case) == costs
+    assert summary.skipped.get("no_fourteen_day_letter", 0) == (0 if costs else 1)
+
+
 def test_costs_already_charged_are_never_charged_again(consumer_route):
     """Costs charged by hand, at intake or by an earlier strategy: the costs step passes over them."""
     from incasso.cases.ledger import ledger_book
