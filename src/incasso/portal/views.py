@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -45,7 +46,16 @@ def login(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             portal_session_start(request, case)
-            return redirect("portal:overview")
+            response = redirect("portal:overview")
+            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+                # Nobody chose a language on this browser: the one the debtor's letters are written in.
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    case.debtor.language,
+                    samesite="Lax",
+                    secure=request.is_secure(),
+                )
+            return response
     return render(request, "portal/login.html", {"form": form})
 
 

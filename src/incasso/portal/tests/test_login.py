@@ -179,3 +179,16 @@ def test_logging_out_ends_the_session(debtor):
 
 def test_portal_pages_are_not_cached_by_the_browser(debtor):
     assert "no-store" in debtor.get("/portaal/dossier/")["Cache-Control"]
+
+
+def test_an_english_speaking_debtor_gets_the_portal_in_english_unless_the_browser_chose(client, debtor_case):
+    debtor_case.debtor.language = "en"
+    debtor_case.debtor.save(update_fields=["language"])
+    response = client.post("/portaal/", login_data(debtor_case))
+    assert response.cookies["django_language"].value == "en"
+    assert "What you owe today" in client.get("/portaal/dossier/").content.decode()
+    client.post("/portaal/uitloggen/")
+    client.cookies["django_language"] = "nl"  # switched to Dutch on this browser: that choice stays
+    response = client.post("/portaal/", login_data(debtor_case))
+    assert "django_language" not in response.cookies
+    assert "Wat u vandaag moet betalen" in client.get("/portaal/dossier/").content.decode()
