@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from enum import StrEnum
 
 from incasso.calculations.money import ZERO
-from incasso.calculations.sheet import format_date, format_money
+from incasso.calculations.sheet import format_date, format_money, format_percent
 from incasso.core.puretext import gettext as _
 
 CENT = Decimal("0.01")
@@ -66,6 +66,13 @@ class Offer:
         if self.balance <= 0:
             return ZERO
         return (self.forgiven * HUNDRED / self.balance).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def forgiven_percent_up(self) -> Decimal:
+        """Rounded up, for saying a limit is passed: 100.01 of 1,000.00 is 10.01 %, not 10.00 %."""
+        if self.balance <= 0:
+            return ZERO
+        return (self.forgiven * HUNDRED / self.balance).quantize(CENT, rounding=ROUND_UP)
 
     def lets_go_more_than(self, percent: Decimal) -> bool:
         """Exactly, not on the rounded percentage: 100.01 of 1,000.00 is more than 10 %."""
@@ -113,11 +120,11 @@ def offer_problems(offer: Offer, *, today: dt.date, limits: SettlementLimits) ->
         )
     if offer.lets_go_more_than(limits.max_discount_percent):
         problems.append(
-            _("%(amount)s (%(percent)s %%) would be written off; the client allows at most %(max)s %%")
+            _("%(amount)s (%(percent)s) would be written off; the client allows at most %(max)s")
             % {
                 "amount": format_money(offer.forgiven),
-                "percent": offer.forgiven_percent,
-                "max": limits.max_discount_percent,
+                "percent": format_percent(offer.forgiven_percent_up),
+                "max": format_percent(limits.max_discount_percent),
             }
         )
     return problems
@@ -128,6 +135,6 @@ def authority_exceeded(offer: Offer, *, max_discount_percent: Decimal | None) ->
     if max_discount_percent is None or not offer.lets_go_more_than(max_discount_percent):
         return []
     return [
-        _("%(percent)s %% written off (officer: up to %(max)s %%)")
-        % {"percent": offer.forgiven_percent, "max": max_discount_percent}
+        _("%(percent)s written off (officer: up to %(max)s)")
+        % {"percent": format_percent(offer.forgiven_percent_up), "max": format_percent(max_discount_percent)}
     ]

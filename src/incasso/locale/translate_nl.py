@@ -1787,9 +1787,9 @@ NL: dict[str, str | tuple[str, str]] = {
     "For a debtor in debt counselling (schuldhulpverlening), in insolvency or WSNP, or who has died: no letter, e-mail, SMS, call task or cost goes out while the hold runs.": "Voor een debiteur in de schuldhulpverlening, in insolventie of WSNP, of die is overleden: zolang de aanhouding loopt, gaat er geen brief, e-mail, sms, beltaak of kosten uit.",
     "Place hold": "Aanhouden",
     # settlement offers: finale kwijting and the return of goods
-    "%(amount)s (%(percent)s %%) would be written off; the client allows at most %(max)s %%": "%(amount)s (%(percent)s %%) zou worden afgeboekt; de opdrachtgever staat hoogstens %(max)s %% toe",
+    "%(amount)s (%(percent)s) would be written off; the client allows at most %(max)s": "%(amount)s (%(percent)s) zou worden afgeboekt; de opdrachtgever staat hoogstens %(max)s toe",
     "%(amount)s to go": "nog %(amount)s te gaan",
-    "%(percent)s %% written off (officer: up to %(max)s %%)": "%(percent)s %% afgeboekt (medewerker: tot %(max)s %%)",
+    "%(percent)s written off (officer: up to %(max)s)": "%(percent)s afgeboekt (medewerker: tot %(max)s)",
     "A closed case takes no settlement": "Een gesloten dossier krijgt geen schikking",
     "A settlement asks less than the balance (%(balance)s); for the whole balance no settlement is needed": "Een schikking vraagt minder dan het saldo (%(balance)s); voor het hele saldo is geen schikking nodig",
     "A signature is not needed for a lump sum: paying the amount in time accepts the offer.": "Bij finale kwijting is een handtekening niet nodig: wie het bedrag op tijd betaalt, neemt het voorstel aan.",

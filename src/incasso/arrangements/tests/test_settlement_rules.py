@@ -78,7 +78,7 @@ def test_every_problem_is_named():
 def test_authority():
     assert authority_exceeded(offer("900.00"), max_discount_percent=D("10")) == []
     assert authority_exceeded(offer("899.99"), max_discount_percent=D("10")) == [
-        "10.00 % written off (officer: up to 10 %)"
+        "10,01% written off (officer: up to 10%)"  # rounded up: it is more than 10 %
     ]
     assert authority_exceeded(offer("1.00"), max_discount_percent=None) == []
 
