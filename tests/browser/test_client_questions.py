@@ -24,6 +24,7 @@ def test_the_officer_asks_and_the_client_answers_with_a_document(
     page.click("#questions details.question-ask button[type=submit]")
     page.wait_for_selector("#questions article.question:has-text('ZN-2025-118')")
     assert "antwoord uiterlijk" in page.locator("#questions article.question").inner_text()
+    page.wait_for_selector("#timeline li:has-text('Vraag aan opdrachtgever (betwisting)')")  # reloaded itself
     page.locator("#questions").screenshot(path=str(screenshot_dir / "questions_case_panel.png"))
     question = ClientQuestion.objects.get(case=case)
 

@@ -36,6 +36,7 @@ from incasso.cases.questions import (
 from incasso.cases.selectors import case_get_for_user
 from incasso.core.access import can_write, scope_to_clients, staff_required
 from incasso.core.exceptions import DomainError
+from incasso.core.htmx import timeline_changed
 from incasso.legal.models import Handover, HandoverStatus
 
 ANSWERED_DAYS = 30  # the Questions page shows the answers of the last month
@@ -140,7 +141,8 @@ def ask(request: HttpRequest, number: str) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             if request.headers.get("HX-Request"):  # the panel shows it: no message for the next page
-                return _panel(request, case, QuestionAskForm(initial={"answer_by": _default_answer_by()}))
+                fresh = QuestionAskForm(initial={"answer_by": _default_answer_by()})
+                return timeline_changed(_panel(request, case, fresh))
             messages.success(request, _("Question sent to the client."))
             return redirect("cases:detail", number=case.number)
     if request.headers.get("HX-Request"):
@@ -153,7 +155,8 @@ def _reply(request: HttpRequest, question: ClientQuestion, *, done: str = "", **
     """After an answer or a withdrawal: htmx gets the question re-rendered (with the form and its errors
     when it failed); a plain post a message and a redirect back to `next` (only to this site)."""
     if request.headers.get("HX-Request"):
-        return render(request, "questions/_question.html", question_item(request, question, **forms))
+        response = render(request, "questions/_question.html", question_item(request, question, **forms))
+        return timeline_changed(response) if done else response
     if done:
         messages.success(request, done)
     else:

@@ -141,7 +141,15 @@ class CaseFile:
     interest_freezes: QuerySet[InterestFreeze]
 
 
-def case_file_for_user(*, user: Any, number: str, events_limit: int = 100) -> CaseFile:
+TIMELINE_LIMIT = 100  # the case screen shows the latest events
+
+
+def case_timeline(*, case: Case, limit: int = TIMELINE_LIMIT) -> QuerySet[Event]:
+    """The case's latest events, newest first."""
+    return case.events.all()[:limit]
+
+
+def case_file_for_user(*, user: Any, number: str, events_limit: int = TIMELINE_LIMIT) -> CaseFile:
     """The case screen's data in a fixed number of queries; 404 outside the user's scope."""
     case = case_get_for_user(user=user, number=number)
     debtor = case.debtor
@@ -150,7 +158,7 @@ def case_file_for_user(*, user: Any, number: str, events_limit: int = 100) -> Ca
         balance=case_balance(case=case),
         current_address=debtor_current_address(debtor=debtor),
         claims=case.claims.all(),
-        events=case.events.all()[:events_limit],
+        events=case_timeline(case=case, limit=events_limit),
         notes=case.notes.select_related("author"),
         tasks=case.tasks.select_related("assignee", "done_by"),
         documents=case.documents.select_related("uploaded_by"),

@@ -26,4 +26,5 @@ urlpatterns = [
     path("<str:number>/state/", views.case_transition, name="transition"),
     path("<str:number>/calculation/", views.case_calculation, name="calculation"),
     path("<str:number>/owed-today/", views.case_owed_today, name="owed_today"),
+    path("<str:number>/timeline/", views.case_timeline, name="timeline"),
 ]

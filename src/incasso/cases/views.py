@@ -492,3 +492,13 @@ def case_owed_today(request: HttpRequest, number: str) -> HttpResponse:
     except CalculationError as exc:
         return HttpResponse(f'<span class="warning">{escape(str(exc))}</span>')
     return render(request, "cases/_owed_today.html", {"case": case, "statement": statement, "today": today})
+
+
+@login_required
+@require_GET
+def case_timeline(request: HttpRequest, number: str) -> HttpResponse:
+    """The case screen's timeline alone: it reloads itself when a panel's action wrote to it
+    (`core.htmx.timeline_changed`)."""
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    context = {"case": case, "file": {"events": selectors.case_timeline(case=case)}}
+    return render(request, f"{DETAIL_TEMPLATE}#timeline", context)

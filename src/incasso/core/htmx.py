@@ -22,3 +22,13 @@ def reload_page(request: HttpRequest, url: str) -> HttpResponse:
         response["HX-Refresh"] = "true"
         return response
     return redirect(url)
+
+
+TIMELINE_CHANGED = "incasso:timeline"
+
+
+def timeline_changed(response: HttpResponse) -> HttpResponse:
+    """A panel's action wrote to the case's timeline: the case screen's timeline reloads itself
+    (it listens for this event, `cases:timeline`)."""
+    response["HX-Trigger"] = TIMELINE_CHANGED
+    return response

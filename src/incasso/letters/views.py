@@ -33,6 +33,7 @@ from incasso.cases.selectors import case_get_for_user
 from incasso.core.access import can_write, require_agency_wide, require_write
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import choice_label
+from incasso.core.htmx import timeline_changed
 from incasso.letters.delivery_reports import sms_report_apply
 from incasso.letters.forms import SendLetterForm
 from incasso.letters.models import Language, Letterhead, LetterTemplate, SentLetter, TemplateCode
@@ -280,7 +281,7 @@ def case_letter_send(request: HttpRequest, number: str) -> HttpResponse:
         done = _("%(letter)s queued: it goes out with the next post or e-mail/SMS round.") % {"letter": label}
     else:
         done = _("%(letter)s was already queued today; nothing was added.") % {"letter": label}
-    return _messages_panel(request, case, done=done)
+    return timeline_changed(_messages_panel(request, case, done=done))
 
 
 @csrf_exempt
