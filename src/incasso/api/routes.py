@@ -15,6 +15,9 @@ from ninja.responses import Status
 
 from incasso.api import schemas as s
 from incasso.api.auth import TokenAuth
+from incasso.arrangements.promises import promise_record
+from incasso.arrangements.selectors import instalments_with_paid
+from incasso.arrangements.settlements import settlement_terms
 from incasso.audit.models import AccessKind
 from incasso.audit.services import access_record
 from incasso.cases.contact import OUTSIDE_WINDOW, OVER_CALL_LIMIT, contact_check
@@ -304,6 +307,86 @@ def question_answer_post(request: HttpRequest, question_id: int, payload: s.Answ
     except DomainError as exc:
         raise HttpError(403 if exc.field == "user" else 422, str(exc.message)) from exc
     return _question(answered)
+
+
+@api.get(
+    "/cases/{number}/solutions",
+    tags=["solutions"],
+    response=s.SolutionsOut,
+    summary="The case's payment arrangements, promises to pay, disputes and settlement offers",
+)
+def case_solutions(request: HttpRequest, number: str) -> dict[str, Any]:
+    """Newest first; an arrangement with its instalments and what was paid on each."""
+    case = case_get_for_user(user=_user(request), number=number)
+    access_record(user=_user(request), case=case, kind=AccessKind.API_SOLUTIONS)
+    arrangements = [
+        {
+            "id": a.pk,
+            "status": a.status,
+            "frequency": a.frequency,
+            "balance": a.balance,
+            "interest_frozen": a.interest_frozen,
+            "proposed_at": a.proposed_at,
+            "accepted_at": a.accepted_at,
+            "acceptance_method": a.acceptance_method,
+            "ended_on": a.ended_on,
+            "instalments": [
+                {
+                    "number": i.number,
+                    "due_on": i.due_on,
+                    "amount": i.amount,
+                    "paid": Decimal(i.paid).quantize(CENT),
+                    "status": i.status,
+                    "payment_reference": i.payment_reference,
+                }
+                for i in instalments_with_paid(arrangement=a)
+            ],
+        }
+        for a in case.arrangements.order_by("-proposed_at", "-pk")
+    ]
+    settlements = []
+    for offer in case.settlements.order_by("-proposed_at", "-pk"):
+        terms = settlement_terms(offer)
+        settlements.append(
+            {
+                "id": offer.pk,
+                "kind": offer.kind,
+                "status": offer.status,
+                "amount": offer.amount,
+                "deadline": offer.deadline,
+                "balance": offer.balance,
+                "let_go": terms.forgiven,
+                "settles_in_full": offer.settles_in_full,
+                "proposed_at": offer.proposed_at,
+                "ended_on": offer.ended_on,
+            }
+        )
+    return {
+        "arrangements": arrangements,
+        "promises": list(case.payment_promises.order_by("-made_on", "-pk").values()),
+        "disputes": list(case.disputes.order_by("-opened_at", "-pk").values()),
+        "settlements": settlements,
+    }
+
+
+@api.post(
+    "/cases/{number}/promises",
+    tags=["solutions"],
+    response={201: s.PromiseOut, 403: s.Error, 422: s.Error},
+    summary="Record a promise to pay (agency staff), e.g. from a dialler after the call",
+)
+def case_promise_add(request: HttpRequest, number: str, payload: s.PromiseIn) -> Status[Any]:
+    """The same as the case screen: the case is held until the day after the promised date; the daily
+    run then decides kept or broken."""
+    case = case_get_for_user(user=_user(request), number=number)
+    _require_write(request)
+    try:
+        promise = promise_record(
+            case=case, amount=payload.amount, due_on=payload.due_on, note=payload.note, officer=_user(request)
+        )
+    except DomainError as exc:
+        raise HttpError(422, str(exc.message)) from exc
+    return Status(201, promise)  # PromiseOut reads the row's own fields
 
 
 @api.get(

@@ -281,3 +281,74 @@ class QuestionOut(Schema):
     answered_at: dt.datetime | None
     answer_via: str
     documents: list[str] = Field(description="File names of the documents sent with the answer")
+
+
+class InstalmentOut(Schema):
+    number: int
+    due_on: dt.date
+    amount: Decimal
+    paid: Decimal
+    status: str = Field(description="open, paid, missed")
+    payment_reference: str = Field(description="This instalment's own betalingskenmerk")
+
+
+class ArrangementOut(Schema):
+    id: int
+    status: str = Field(description="pending (waiting for a supervisor), active, rejected, broken, completed")
+    frequency: str
+    balance: Decimal = Field(description="The balance the arrangement covers")
+    interest_frozen: bool
+    proposed_at: dt.datetime
+    accepted_at: dt.datetime | None = Field(description="When the debtor accepted the agreement")
+    acceptance_method: str = Field(description="online, signed_upload, or empty")
+    ended_on: dt.date | None
+    instalments: list[InstalmentOut]
+
+
+class PromiseOut(Schema):
+    id: int
+    amount: Decimal
+    due_on: dt.date
+    made_on: dt.date
+    status: str = Field(description="open, kept, broken")
+    evaluated_on: dt.date | None
+
+
+class DisputeOut(Schema):
+    id: int
+    reason: str
+    description: str
+    opened_at: dt.datetime
+    resolution: str = Field(
+        description="Empty while open: continue, partial_write_off, credit_note, withdrawn"
+    )
+    resolution_amount: Decimal | None
+    resolved_at: dt.datetime | None
+
+
+class SettlementOut(Schema):
+    id: int
+    kind: str = Field(description="lump_sum (finale kwijting) or goods_return")
+    status: str
+    amount: Decimal = Field(description="To pay in one go, or the agreed value of the goods")
+    deadline: dt.date
+    balance: Decimal = Field(description="The balance on the day of the offer")
+    let_go: Decimal = Field(description="What the creditor writes off if the offer is kept")
+    settles_in_full: bool
+    proposed_at: dt.datetime
+    ended_on: dt.date | None
+
+
+class SolutionsOut(Schema):
+    arrangements: list[ArrangementOut]
+    promises: list[PromiseOut]
+    disputes: list[DisputeOut]
+    settlements: list[SettlementOut]
+
+
+class PromiseIn(Schema):
+    amount: Decimal = Field(
+        gt=0, max_digits=12, decimal_places=2, description='A decimal string, e.g. "150.00"'
+    )
+    due_on: dt.date = Field(description="Today or later; no automated step until the day after")
+    note: str = Field("", max_length=300)

@@ -42,6 +42,7 @@ class AccessKind(models.TextChoices):
     API_CASE = "api_case", _("API: case")
     API_STATEMENT = "api_statement", _("API: statement")
     API_TIMELINE = "api_timeline", _("API: timeline")
+    API_SOLUTIONS = "api_solutions", _("API: arrangements, promises, disputes, settlements")
 
 
 def channel_for(kind: str) -> Channel:

@@ -2050,6 +2050,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "A hand-over is requested, not made: the officer hands over (with the client's approval where its legal policy asks for it).": "Een overdracht wordt aangevraagd, niet uitgevoerd: de medewerker draagt over (met akkoord van de opdrachtgever als diens juridisch beleid dat vraagt).",
     "a new arrangement after a broken one needs a supervisor": "een nieuwe regeling na een vervallen regeling vraagt een leidinggevende",
     "An arrangement on this case broke before: the client wants a supervisor to decide. Give a motivation": "Een regeling in dit dossier brak eerder: de opdrachtgever wil dat een leidinggevende beslist. Geef een motivering",
+    "API: arrangements, promises, disputes, settlements": "API: regelingen, betaalbeloftes, betwistingen, schikkingen",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"
