@@ -21,6 +21,7 @@ from incasso.arrangements.services import (
     arrangement_approve,
     arrangement_reject,
     authority_for,
+    supervisor_after_broken,
 )
 from incasso.core.access import staff_required
 from incasso.core.exceptions import DomainError
@@ -59,6 +60,8 @@ def _describe_proposal(item: Arrangement) -> None:
         if authority is not None and instalments
         else []
     )
+    if supervisor_after_broken(case=item.case):
+        item.beyond.append(_("an earlier arrangement on this case broke: the client wants a supervisor"))  # type: ignore[attr-defined]
 
 
 @staff_required

@@ -121,6 +121,15 @@ def _schedule_summary(schedule: sched.Schedule) -> dict[str, Any]:
 
 
 @transaction.atomic
+def supervisor_after_broken(*, case: Case, policy: Policy | None = None) -> bool:
+    """The client's terms want a supervisor for a new arrangement: one on this case broke before."""
+    policy = policy or policy_for_client(case.client_id)
+    return (
+        policy.supervisor_after_broken
+        and Arrangement.objects.filter(case=case, status=ArrangementStatus.BROKEN).exists()
+    )
+
+
 def arrangement_propose(
     *,
     case: Case,
@@ -152,10 +161,7 @@ def arrangement_propose(
         raise DomainError("; ".join(problems), field="schedule")
     authority = authority_for(officer)
     alone = authority is None or sched.within_authority(schedule, authority)
-    broke_before = (
-        policy.supervisor_after_broken
-        and Arrangement.objects.filter(case=locked, status=ArrangementStatus.BROKEN).exists()
-    )
+    broke_before = supervisor_after_broken(case=locked, policy=policy)
     if broke_before and not motivation.strip():
         raise DomainError(
             _(

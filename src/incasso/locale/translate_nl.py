@@ -2051,6 +2051,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "a new arrangement after a broken one needs a supervisor": "een nieuwe regeling na een vervallen regeling vraagt een leidinggevende",
     "An arrangement on this case broke before: the client wants a supervisor to decide. Give a motivation": "Een regeling in dit dossier brak eerder: de opdrachtgever wil dat een leidinggevende beslist. Geef een motivering",
     "API: arrangements, promises, disputes, settlements": "API: regelingen, betaalbeloftes, betwistingen, schikkingen",
+    "an earlier arrangement on this case broke: the client wants a supervisor": "een eerdere regeling in dit dossier is vervallen: de opdrachtgever wil een leidinggevende",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

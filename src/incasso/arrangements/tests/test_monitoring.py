@@ -276,7 +276,9 @@ def test_the_timeline_stays_dutch_when_an_english_officer_acts(zorg_case, office
     assert any(s.startswith("Status: ") and "gerechtelijk" in s for s in summaries), summaries
 
 
-def test_the_clients_terms_after_a_broken_arrangement_request_the_bailiff(zorg_case, officer, supervisor):
+def test_the_clients_terms_after_a_broken_arrangement_request_the_bailiff(
+    client, zorg_case, officer, supervisor
+):
 
     ArrangementPolicy.objects.create(client=zorg_case.client, after_broken="bailiff", misses_to_break=1)
     arrangement = arrangement_propose(case=zorg_case, schedule=plan(count=6), officer=officer, today=TODAY)
@@ -309,6 +311,9 @@ def test_the_clients_terms_after_a_broken_arrangement_request_the_bailiff(zorg_c
         today=dt.date(2026, 4, 10),
     )
     assert pending.status == ArrangementStatus.PENDING
+    client.force_login(supervisor)  # the supervisor sees why it waits
+    page = client.get("/arrangements/approvals/").content.decode()
+    assert "een eerdere regeling in dit dossier is vervallen: de opdrachtgever wil een leidinggevende" in page
 
 
 def test_by_default_a_broken_arrangement_resumes_the_strategy_and_asks_no_hand_over(zorg_case, officer):
