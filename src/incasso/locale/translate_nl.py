@@ -2052,6 +2052,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "An arrangement on this case broke before: the client wants a supervisor to decide. Give a motivation": "Een regeling in dit dossier brak eerder: de opdrachtgever wil dat een leidinggevende beslist. Geef een motivering",
     "API: arrangements, promises, disputes, settlements": "API: regelingen, betaalbeloftes, betwistingen, schikkingen",
     "an earlier arrangement on this case broke: the client wants a supervisor": "een eerdere regeling in dit dossier is vervallen: de opdrachtgever wil een leidinggevende",
+    "Ask the bank to cancel debit %(e2e)s of %(amount)s on %(date)s (file %(file)s): mandate %(id)s was revoked": "Vraag de bank om intrekking van incasso %(e2e)s van %(amount)s op %(date)s (bestand %(file)s): machtiging %(id)s is ingetrokken",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

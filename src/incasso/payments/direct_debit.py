@@ -32,10 +32,10 @@ from django.utils.translation import gettext as _
 from sepaxml import SepaDD
 
 from incasso.calculations.money import to_cents
-from incasso.cases.models import Case, CaseState, EventKind
-from incasso.cases.timeline import event_record
+from incasso.cases.models import Case, CaseState, EventKind, TaskKind
+from incasso.cases.timeline import event_record, task_create
 from incasso.core.exceptions import DomainError
-from incasso.core.formatting import format_date, record_text
+from incasso.core.formatting import format_date, format_money, record_text
 from incasso.payments.models import DirectDebitCollection, DirectDebitLine, Mandate, SequenceType
 from incasso.payments.sepa import (
     DIRECT_DEBIT_SCHEMAS,
@@ -172,7 +172,8 @@ def mandate_record(
 def mandate_revoke(*, mandate: Mandate, reason: str, actor: Any) -> Mandate:
     """End a mandate by hand (the debtor withdrew it, a new account, the arrangement ended): it is
     not collected on again. Refused (DomainError): no reason, a reason over 100 characters, a mandate
-    that has ended already. One event on the case's timeline."""
+    that has ended already. One event on the case's timeline, and for every debit of it already in a
+    file for a collection date still to come a task to ask the bank to cancel it."""
     reason = " ".join(reason.split())
     if not reason:
         raise DomainError(_("Say why the mandate is revoked"), field="reason")
@@ -192,6 +193,13 @@ def mandate_revoke(*, mandate: Mandate, reason: str, actor: Any) -> Mandate:
         locked.active = False
         locked.deactivated_reason = reason
         locked.save(update_fields=["active", "deactivated_reason"])
+        # A debit already in a pain.008 file for a collection date still to come goes out anyway
+        # unless the bank is asked to cancel it: a task per debit, due today.
+        pending = list(
+            DirectDebitLine.objects.filter(
+                mandate=locked, returned=False, collection__run_date__gte=timezone.localdate()
+            ).select_related("collection")
+        )
         event_record(
             case=case,
             kind=EventKind.MANDATE,
@@ -200,8 +208,32 @@ def mandate_revoke(*, mandate: Mandate, reason: str, actor: Any) -> Mandate:
                 % {"id": locked.mandate_id, "reason": reason}
             ),
             actor=actor,
-            details={"mandate": locked.mandate_id, "action": "revoked"},
+            details={
+                "mandate": locked.mandate_id,
+                "action": "revoked",
+                "submitted_debits": [line.end_to_end_id for line in pending],
+            },
         )
+        for line in pending:
+            task_create(
+                case=case,
+                title=record_text(
+                    _(
+                        "Ask the bank to cancel debit %(e2e)s of %(amount)s on %(date)s (file %(file)s): "
+                        "mandate %(id)s was revoked"
+                    )
+                    % {
+                        "e2e": line.end_to_end_id,
+                        "amount": format_money(line.amount),
+                        "date": format_date(line.collection.run_date),
+                        "file": line.collection.message_id or line.collection.pk,
+                        "id": locked.mandate_id,
+                    }
+                )[:200],
+                due_on=timezone.localdate(),
+                kind=TaskKind.OTHER,
+                created_by=actor,
+            )
     return locked
 
 

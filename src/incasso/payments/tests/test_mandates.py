@@ -135,6 +135,39 @@ def test_a_revoked_mandate_is_not_collected(zorg_case, officer):
     assert run.collection is None and "is not active" in run.skipped[0]
 
 
+def test_revoking_a_mandate_whose_debit_is_already_in_a_file_asks_for_the_banks_cancellation(
+    zorg_case, officer
+):
+    from incasso.cases.models import Task
+
+    mandate = record(zorg_case, officer)
+    collect_on = TODAY + dt.timedelta(days=5)
+    run = direct_debit_file(
+        run_date=collect_on, items=[DebitItem(mandate, Decimal("50.00"), collect_on, "9000000000000017")]
+    )
+    assert run.collection is not None
+    [line] = run.collection.lines.all()
+    mandate_revoke(mandate=mandate, reason="debiteur trekt machtiging in", actor=officer)
+    [task] = Task.objects.filter(case=zorg_case, title__contains="intrekking")
+    assert line.end_to_end_id in task.title and "€ 50,00" in task.title and "20-06-2026" in task.title
+    assert task.due_on == TODAY
+    event = Event.objects.get(case=zorg_case, kind=EventKind.MANDATE, details__action="revoked")
+    assert event.details["submitted_debits"] == [line.end_to_end_id]
+
+
+def test_a_debit_already_collected_asks_for_nothing(zorg_case, officer):
+    from incasso.cases.models import Task
+
+    mandate = record(zorg_case, officer)
+    run = direct_debit_file(
+        run_date=TODAY - dt.timedelta(days=1),
+        items=[DebitItem(mandate, Decimal("50.00"), TODAY - dt.timedelta(days=1), "9000000000000017")],
+    )
+    before = Task.objects.filter(case=zorg_case).count()
+    mandate_revoke(mandate=mandate, reason="nieuwe rekening", actor=officer)
+    assert run.collection is not None and Task.objects.filter(case=zorg_case).count() == before
+
+
 # --- the panel on the case screen ------------------------------------------------------------------
 
 
