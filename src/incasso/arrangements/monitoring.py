@@ -12,7 +12,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Sum
 
 from incasso.arrangements.models import (
@@ -24,7 +23,7 @@ from incasso.arrangements.models import (
     InstalmentStatus,
 )
 from incasso.arrangements.monitor_rules import InstalmentFact, decide
-from incasso.arrangements.services import arrangement_end, policy_for_client
+from incasso.arrangements.services import arrangement_end, each_running, policy_for_client
 from incasso.cases.models import Case, CaseState, EventKind, TaskKind
 from incasso.cases.services import case_transition
 from incasso.cases.timeline import event_record, task_create
@@ -41,23 +40,15 @@ ZERO = Decimal("0.00")
 def arrangements_monitor(*, run_date: dt.date) -> dict[str, int]:
     """Returns counts: looked_at, missed, reminders, broken, completed."""
     counts = {"looked_at": 0, "missed": 0, "reminders": 0, "broken": 0, "completed": 0}
-    ids = list(
-        Arrangement.objects.filter(status=ArrangementStatus.ACTIVE)
-        .order_by("case_id")
-        .values_list("pk", flat=True)
+    each_running(
+        Arrangement,
+        ArrangementStatus.ACTIVE,
+        lambda case, arrangement: _monitor_one(case, arrangement, run_date, counts),
     )
-    for pk in ids:
-        with transaction.atomic():
-            _monitor_one(pk, run_date, counts)
     return counts
 
 
-def _monitor_one(pk: int, run_date: dt.date, counts: dict[str, int]) -> None:
-    case_id = Arrangement.objects.values_list("case_id", flat=True).get(pk=pk)
-    case = Case.objects.select_for_update().get(pk=case_id)
-    arrangement = Arrangement.objects.select_for_update(of=("self",)).select_related("hold").get(pk=pk)
-    if arrangement.status != ArrangementStatus.ACTIVE:
-        return
+def _monitor_one(case: Case, arrangement: Arrangement, run_date: dt.date, counts: dict[str, int]) -> None:
     counts["looked_at"] += 1
     policy = policy_for_client(case.client_id)
     rows = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,7 @@ from incasso.arrangements.models import (
     OPEN_STATUSES,
     AcceptanceMethod,
     AfterBroken,
+    Agreement,
     Arrangement,
     ArrangementAuthority,
     ArrangementPolicy,
@@ -78,6 +80,26 @@ def policy_for_client(client_id: int) -> Policy:
         after_broken=row.after_broken,
         supervisor_after_broken=row.supervisor_after_broken,
     )
+
+
+def each_running[A: Agreement](model: type[A], status: str, step: Callable[[Case, A], None]) -> None:
+    """The daily monitors' walk over running agreements (arrangements, settlement offers): each in its
+    own short transaction, its case locked before the row (the order every writer keeps); a row that
+    left `status` since the list was read is skipped. Safe to rerun."""
+    manager = model._default_manager
+    ids = list(manager.filter(status=status).order_by("case_id").values_list("pk", flat=True))
+    for pk in ids:
+        with transaction.atomic():
+            case_id = manager.values_list("case_id", flat=True).get(pk=pk)
+            case = Case.objects.select_for_update().get(pk=case_id)
+            row = (
+                manager.select_for_update(of=("self",))
+                .select_related("hold")
+                .filter(pk=pk, status=status)
+                .first()
+            )
+            if row is not None:
+                step(case, row)
 
 
 def authority_for(user: Any) -> sched.Authority | None:
@@ -363,6 +385,16 @@ def arrangement_reject(*, arrangement: Arrangement, supervisor: Any, note: str =
     return locked
 
 
+def signed_copy_keep(agreement: Agreement, content: Any, *, at: dt.datetime) -> None:
+    """Keep the signed agreement the debtor sent back on `agreement` (an arrangement or a settlement
+    offer), with its SHA-256, accepted at `at`; the caller saves. An empty upload is refused."""
+    if not isinstance(content, bytes) or not content:
+        raise DomainError(_("Upload the signed agreement"), field="file")
+    agreement.signed_upload = content
+    agreement.signed_upload_sha256 = hashlib.sha256(content).hexdigest()
+    agreement.accepted_at = at
+
+
 @transaction.atomic
 def arrangement_accept(
     *,
@@ -387,12 +419,7 @@ def arrangement_accept(
         raise DomainError(_("This agreement has already been accepted"), field="status")
     now = timezone.now()
     if method == AcceptanceMethod.SIGNED_UPLOAD:
-        content = evidence.get("file")
-        if not isinstance(content, bytes) or not content:
-            raise DomainError(_("Upload the signed agreement"), field="file")
-        locked.signed_upload = content
-        locked.signed_upload_sha256 = hashlib.sha256(content).hexdigest()
-        locked.accepted_at = now
+        signed_copy_keep(locked, evidence.get("file"), at=now)
     elif method == AcceptanceMethod.ONLINE:
         if evidence.get("document_sha256") != locked.agreement_sha256:
             raise DomainError(_("The accepted document is not the stored agreement"), field="document_sha256")

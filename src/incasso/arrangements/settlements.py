@@ -36,7 +36,7 @@ from incasso.arrangements.models import (
     SettlementKind,
     SettlementStatus,
 )
-from incasso.arrangements.services import agreement_parties, policy_for_client
+from incasso.arrangements.services import agreement_parties, each_running, policy_for_client, signed_copy_keep
 from incasso.calculations.money import from_cents
 from incasso.cases.ledger import ledger_book
 from incasso.cases.models import Bucket, Case, CaseState, Claim, EntryKind, EventKind, LedgerEntry, TaskKind
@@ -340,13 +340,9 @@ def settlement_accept_signed(*, settlement: Settlement, content: bytes, actor: A
         statuses=(SettlementStatus.ACTIVE, SettlementStatus.COMPLETED),
         message=_("Only a running or kept offer takes a signed copy"),
     )
-    if not isinstance(content, bytes) or not content:
-        raise DomainError(_("Upload the signed agreement"), field="file")
     if locked.signed_upload_sha256:
         raise DomainError(_("This agreement has already been accepted"), field="file")
-    locked.signed_upload = content
-    locked.signed_upload_sha256 = hashlib.sha256(content).hexdigest()
-    locked.accepted_at = timezone.now()
+    signed_copy_keep(locked, content, at=timezone.now())
     locked.save(update_fields=["signed_upload", "signed_upload_sha256", "accepted_at"])
     event_record(
         case=case,
@@ -554,23 +550,15 @@ def settlements_monitor(*, run_date: dt.date) -> dict[str, int]:
     """The daily look at running offers, one short transaction each; safe to rerun for the same date.
     Returns counts: looked_at, completed, lapsed, ended (the case was closed otherwise)."""
     counts = {"looked_at": 0, "completed": 0, "lapsed": 0, "ended": 0}
-    ids = list(
-        Settlement.objects.filter(status=SettlementStatus.ACTIVE)
-        .order_by("case_id")
-        .values_list("pk", flat=True)
+    each_running(
+        Settlement,
+        SettlementStatus.ACTIVE,
+        lambda case, settlement: _monitor_one(case, settlement, run_date, counts),
     )
-    for pk in ids:
-        with transaction.atomic():
-            _monitor_one(pk, run_date, counts)
     return counts
 
 
-def _monitor_one(pk: int, run_date: dt.date, counts: dict[str, int]) -> None:
-    case_id = Settlement.objects.values_list("case_id", flat=True).get(pk=pk)
-    case = Case.objects.select_for_update().get(pk=case_id)
-    settlement = Settlement.objects.select_for_update(of=("self",)).select_related("hold").get(pk=pk)
-    if settlement.status != SettlementStatus.ACTIVE:
-        return
+def _monitor_one(case: Case, settlement: Settlement, run_date: dt.date, counts: dict[str, int]) -> None:
     counts["looked_at"] += 1
     last_day = settlement.deadline + dt.timedelta(days=policy_for_client(case.client_id).grace_days)
     if settlement.kind == SettlementKind.LUMP_SUM:

@@ -444,6 +444,10 @@ class QuestionTopic(models.TextChoices):
     OTHER = "other", _("other")
 
 
+# A question waiting for the client's answer: neither answered nor withdrawn (the open index's condition).
+QUESTION_OPEN = Q(answered_at__isnull=True, withdrawn_at__isnull=True)
+
+
 class ClientQuestion(models.Model):
     """A question the agency puts to its client about one case (a dispute, a return of goods, a claim's
     details), and the client's answer: given in Incasso by a user of the client, or recorded by staff
@@ -481,7 +485,7 @@ class ClientQuestion(models.Model):
             # What waits for an answer: small, whatever the history.
             models.Index(
                 fields=["case"],
-                condition=Q(answered_at__isnull=True, withdrawn_at__isnull=True),
+                condition=QUESTION_OPEN,
                 name="client_question_open_idx",
             )
         ]

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incasso.cases.models import (
+    QUESTION_OPEN,
     Case,
     CaseState,
     ClientQuestion,
@@ -219,9 +220,7 @@ def question_withdraw(*, question: ClientQuestion, actor: Any, reason: str) -> C
 
 def questions_withdraw_for(*, case: Case, source: str, actor: Any, reason: str) -> int:
     """Withdraw the open questions `source` raised (a resolved dispute's); returns how many."""
-    open_ones = ClientQuestion.objects.filter(
-        case=case, source=source, answered_at__isnull=True, withdrawn_at__isnull=True
-    )
+    open_ones = ClientQuestion.objects.filter(QUESTION_OPEN, case=case, source=source)
     count = 0
     for question in open_ones:
         question_withdraw(question=question, actor=actor, reason=reason)
@@ -277,9 +276,7 @@ def questions_notify_pending() -> dict[str, int]:
     """The daily run's follow-up: e-mail what was not announced yet (no mail server at the time, or a
     contact's address added since). Safe to rerun: each question is announced once."""
     ids = list(
-        ClientQuestion.objects.filter(
-            answered_at__isnull=True, withdrawn_at__isnull=True, notified_at__isnull=True
-        ).values_list("pk", flat=True)
+        ClientQuestion.objects.filter(QUESTION_OPEN, notified_at__isnull=True).values_list("pk", flat=True)
     )
     notified = 0
     for question_id in ids:
@@ -311,7 +308,7 @@ def questions_open_for_user(*, user: Any) -> list[ClientQuestion]:
     """What waits for an answer, the earliest answer date first."""
     return list(
         _questions_for_user(user)
-        .filter(answered_at__isnull=True, withdrawn_at__isnull=True)
+        .filter(QUESTION_OPEN)
         .prefetch_related("documents")
         .order_by("answer_by", "asked_at", "pk")
     )
@@ -328,7 +325,7 @@ def questions_answered_for_user(*, user: Any, since: dt.datetime) -> list[Client
 
 
 def questions_open_count(*, user: Any) -> int:
-    return int(_questions_for_user(user).filter(answered_at__isnull=True, withdrawn_at__isnull=True).count())
+    return int(_questions_for_user(user).filter(QUESTION_OPEN).count())
 
 
 def questions_for_case(*, case: Case, source: str | None = None) -> list[ClientQuestion]:

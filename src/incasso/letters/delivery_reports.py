@@ -38,7 +38,7 @@ from incasso.core.formatting import format_date, record_text
 from incasso.debtors.models import ContactKind, ContactPoint
 from incasso.debtors.services import contact_point_mark_invalid
 from incasso.letters.models import Delivery, SentLetter, TemplateCode
-from incasso.letters.sending import message_fail, sms_reference
+from incasso.letters.sending import contact_kind, contact_label, message_fail, sms_reference
 from incasso.letters.sms import STATUS_RANK, SmsMeaning, SmsReport, msisdn
 from incasso.strategies.models import Channel, MessageStatus, OutgoingMessage
 
@@ -172,12 +172,11 @@ def fail_and_invalidate(
     point = _contact_point(message, sent.recipient)
     if point is not None:
         contact_point_mark_invalid(contact_point=point, reason=reason)
-    kind_of_point = ContactKind.EMAIL if message.channel == Channel.EMAIL else ContactKind.PHONE
     none_left = not ContactPoint.objects.filter(
-        debtor_id=message.debtor_id, kind=kind_of_point, is_valid=True
+        debtor_id=message.debtor_id, kind=contact_kind(message.channel), is_valid=True
     ).exists()
     kind = "E-mail" if message.channel == Channel.EMAIL else "Sms"
-    noun = "e-mailadres" if message.channel == Channel.EMAIL else "telefoonnummer"
+    noun = contact_label(message.channel)
     what = (
         f"{noun} {sent.recipient} ongeldig gemaakt"
         if point is not None

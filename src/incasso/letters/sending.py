@@ -37,7 +37,7 @@ from incasso.cases.timeline import event_record, task_create
 from incasso.core.contact import configured_contact_window, outside_contact_window
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import record_text
-from incasso.debtors.models import ContactPoint
+from incasso.debtors.models import ContactKind, ContactPoint
 from incasso.debtors.services import contact_point_mark_invalid
 from incasso.letters.bounce_parse import outgoing_message_id
 from incasso.letters.compose import letter_data_from_json, letter_data_to_json, plain_text
@@ -121,7 +121,7 @@ def message_send(*, message_id: int, now: dt.datetime) -> str:
         contact = _contact(message)
         if contact is None:
             return message_fail(
-                message, delivery, "geen geldig " + _contact_label(message.channel), now, task=True
+                message, delivery, "geen geldig " + contact_label(message.channel), now, task=True
             )
         on = timezone.localdate(now)
         try:
@@ -211,17 +211,24 @@ def _prepared(message: OutgoingMessage, delivery: Delivery, on: dt.date) -> tupl
     return data, template
 
 
+def contact_kind(channel: str) -> str:
+    """The kind of contact point an e-mail or SMS goes to."""
+    return ContactKind.EMAIL if channel == Channel.EMAIL else ContactKind.PHONE
+
+
+def contact_label(channel: str) -> str:
+    """That contact point in the timeline's Dutch."""
+    return "e-mailadres" if channel == Channel.EMAIL else "telefoonnummer"
+
+
 def _contact(message: OutgoingMessage) -> ContactPoint | None:
-    kind = "email" if message.channel == Channel.EMAIL else "phone"
     return (
-        ContactPoint.objects.filter(debtor_id=message.debtor_id, kind=kind, is_valid=True)
+        ContactPoint.objects.filter(
+            debtor_id=message.debtor_id, kind=contact_kind(message.channel), is_valid=True
+        )
         .order_by("-id")
         .first()
     )
-
-
-def _contact_label(channel: str) -> str:
-    return "e-mailadres" if channel == Channel.EMAIL else "telefoonnummer"
 
 
 def _summary(data: LetterData) -> str:

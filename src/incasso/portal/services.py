@@ -353,13 +353,16 @@ def arrangement_accept_online(*, case: Case, document_sha256: str, ip: str | Non
         raise DomainError(_("There is no payment arrangement to accept on this case"))
     if not ip:
         raise DomainError(_("We could not record your acceptance. Please call us."))
-    if arrangement.agreement_sha256 and document_sha256 != arrangement.agreement_sha256:
-        raise DomainError(
-            _("The agreement has changed since you opened this page. Reload the page and read it again.")
+    try:
+        return arrangement_accept(
+            arrangement=arrangement,
+            method=AcceptanceMethod.ONLINE,
+            evidence={"document_sha256": document_sha256, "ip": ip},
+            actor_label=ACTOR,
         )
-    return arrangement_accept(
-        arrangement=arrangement,
-        method=AcceptanceMethod.ONLINE,
-        evidence={"document_sha256": document_sha256, "ip": ip},
-        actor_label=ACTOR,
-    )
+    except DomainError as exc:
+        if exc.field != "document_sha256":
+            raise
+        raise DomainError(  # the service's check, in words for the debtor
+            _("The agreement has changed since you opened this page. Reload the page and read it again.")
+        ) from exc
