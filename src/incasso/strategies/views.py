@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -425,8 +425,8 @@ def debtor_opt_out(request: HttpRequest, number: str) -> HttpResponse:
             opted_out=request.POST.get("opted_out") == "1",
             actor=request.user,
         )
-    except DomainError as exc:
-        return HttpResponseBadRequest(exc.message)
+    except DomainError as exc:  # named at the top of the page it reloads, as for a hold
+        messages.error(request, exc.message)
     # the panel, the call panel's hints and the timeline all change
     return reload_page(request, f"{reverse('cases:detail', args=[case.number])}#debtor")
 
