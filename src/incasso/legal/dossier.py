@@ -155,7 +155,9 @@ def case_dossier(*, case: Case, as_of: dt.date) -> Dossier:
         payments=payments,
         limitation_events=tuple(
             (e.claim.invoice_number, e.get_kind_display(), e.occurred_on)
-            for e in LimitationEvent.objects.filter(claim__case=case).select_related("claim")
+            for e in LimitationEvent.objects.filter(claim__case=case, voided_on__isnull=True).select_related(
+                "claim"
+            )
         ),
         timeline=tuple(
             (format_date(e.occurred_at), record_text(e.actor_display), e.summary)

@@ -39,12 +39,28 @@ class LimitationEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The stuitingsbrief it was recorded for, when it was one of our letters: if that letter comes
+    # back or bounces, it never reached the debtor and interrupted nothing (3:37 lid 3 BW). The row is
+    # then kept, voided, with the reason: the file shows what was tried.
+    message = models.ForeignKey(
+        "strategies.OutgoingMessage", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    voided_on = models.DateField(_("voided on"), null=True, blank=True)
+    void_reason = models.CharField(_("why it does not count"), max_length=300, blank=True, default="")
 
     class Meta:
         ordering = ["occurred_on", "id"]
         verbose_name = _("limitation event")
         verbose_name_plural = _("limitation events")
         indexes = [models.Index(fields=["claim", "occurred_on"])]
+        constraints = [
+            # voided with a reason, or neither: the limitation basis names the reason of a voided one
+            models.CheckConstraint(
+                condition=Q(voided_on__isnull=True, void_reason="")
+                | (Q(voided_on__isnull=False) & ~Q(void_reason="")),
+                name="limitation_event_void_has_reason",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.occurred_on}"

@@ -85,6 +85,7 @@ class EventFact:
 
     kind: str  # a LimitationEventKind value
     received_on: dt.date
+    void_reason: str = ""  # set: recorded, but it does not count (a stuitingsbrief that never arrived)
 
 
 @dataclass(frozen=True)
@@ -111,12 +112,15 @@ def limitation_from_facts(
     kind = CLASS_TO_KIND.get(limitation_class, ClaimKind.OTHER)
     facts = sorted(events, key=lambda e: e.received_on)
     skipped: list[str] = []
-    judgments = [e for e in facts if e.kind == LimitationEventKind.JUDGMENT]
+    judgments = [e for e in facts if e.kind == LimitationEventKind.JUDGMENT and not e.void_reason]
     trigger = due_date
     if judgments:
         kind, trigger = ClaimKind.JUDGMENT, judgments[-1].received_on
     interruptions: list[Interruption] = []
     for e in facts:
+        if e.void_reason:
+            skipped.append(f"niet gestuit {_d(e.received_on)}: {e.void_reason}")
+            continue
         if e.kind == LimitationEventKind.JUDGMENT:
             continue
         if e.kind == LimitationEventKind.PAYMENT and not payments_count:
@@ -168,10 +172,10 @@ def _payment_facts(claim_ids: Sequence[int]) -> dict[int, list[EventFact]]:
 def _limitations(claims: Sequence[Claim]) -> dict[int, ClaimLimitation]:
     ids = [c.pk for c in claims]
     events: dict[int, list[EventFact]] = defaultdict(list)
-    for claim_id, kind, on in LimitationEvent.objects.filter(claim_id__in=ids).values_list(
-        "claim_id", "kind", "occurred_on"
+    for claim_id, kind, on, void_reason in LimitationEvent.objects.filter(claim_id__in=ids).values_list(
+        "claim_id", "kind", "occurred_on", "void_reason"
     ):
-        events[claim_id].append(EventFact(kind, on))
+        events[claim_id].append(EventFact(kind, on, void_reason))
     for claim_id, facts in _payment_facts(ids).items():
         events[claim_id] += facts
     counts = payment_interrupts_limitation()

@@ -69,8 +69,10 @@ def limitation_record(
     sent_on: dt.date | None = None,
     proof: Document | None = None,
     note: str = "",
+    message: Any = None,
 ) -> LimitationEvent:
-    """Record a fact that interrupts (or, for a judgment, restarts) the claim's limitation term."""
+    """Record a fact that interrupts (or, for a judgment, restarts) the claim's limitation term;
+    `message` is our letter that made it (a stuitingsbrief), so a return or bounce can void it."""
     if kind not in LimitationEventKind.values:
         raise DomainError(_("Unknown limitation event %(kind)r") % {"kind": kind}, field="kind")
     if sent_on and sent_on > occurred_on:
@@ -86,6 +88,7 @@ def limitation_record(
         proof=proof,
         note=note,
         by=_user(actor),
+        message=message,
     )
     event_record(
         case=claim.case,
@@ -104,12 +107,19 @@ def limitation_record(
 
 @transaction.atomic
 def limitation_interrupt(
-    *, case: Case, sent_on: dt.date, received_on: dt.date, actor: Any = None, proof: Document | None = None
+    *,
+    case: Case,
+    sent_on: dt.date,
+    received_on: dt.date,
+    actor: Any = None,
+    proof: Document | None = None,
+    message: Any = None,
 ) -> list[LimitationEvent]:
     """A written interruption (stuitingsbrief, 3:317) for every open claim of the case.
 
-    Hook: call this when the letters app sends template `limitation_interruption`, with the send date
-    and the (expected or proven) date of receipt; `proof` is the archived letter or delivery proof."""
+    Hook: call this when the letters app sends template `limitation_interruption`, with the send date,
+    the (expected or proven) date of receipt and the message; `proof` is the archived letter or
+    delivery proof."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.state == CaseState.CLOSED:
         raise DomainError(_("A closed case needs no interruption"), field="state")
@@ -123,9 +133,45 @@ def limitation_interrupt(
             proof=proof,
             actor=actor,
             note="stuitingsbrief",
+            message=message,
         )
         for c in open_claims
     ]
+
+
+@transaction.atomic
+def limitation_interruption_void(*, message: Any, on: dt.date, reason: str) -> list[LimitationEvent]:
+    """Our stuitingsbrief `message` never reached the debtor (returned by the post, bounced): a
+    statement that does not reach its addressee has no effect (3:37 lid 3 BW), so the interruptions
+    recorded when it was sent are voided. They are kept, with the date and the reason, and the limitation
+    basis names them as not counted. Returns the rows voided now (none the second time)."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why the interruption does not count"), field="reason")
+    Case.objects.select_for_update().filter(pk=message.case_id).first()
+    rows = list(
+        LimitationEvent.objects.select_for_update()
+        .filter(message=message, voided_on__isnull=True)
+        .select_related("claim")
+        .order_by("pk")
+    )
+    for row in rows:
+        row.voided_on = on
+        row.void_reason = reason[:300]
+        row.save(update_fields=["voided_on", "void_reason"])
+        event_record(
+            case=row.claim.case,
+            kind=EventKind.NOTE,
+            summary=f"Verjaring {row.claim.invoice_number}: stuiting van {format_date(row.occurred_on)} "
+            f"telt niet: {reason}"[:300],
+            details={
+                "legal": "limitation",
+                "claim": row.claim_id,
+                "voided": row.pk,
+                "message": message.pk,
+            },
+        )
+    return rows
 
 
 def _claim_open(claim: Claim) -> bool:

@@ -3,7 +3,9 @@ applies it (`email_bounce_apply`) in its own transaction; `incasso mail bounces`
 
 What each bounce means is decided in `bounce_parse` (`Verdict`); what it does to the message, the
 address and the case is as for an SMS status report (`delivery_reports`): bounced → failed, address
-invalid, find-contact task; failed → failed, address kept; delayed → an event. The bounce is matched
+invalid, find-contact task; failed → failed, address kept; delayed → an event. Bounced or failed,
+the e-mail did not arrive: what the law makes of that is `not_received`'s (a stuitingsbrief's
+interruption is voided). The bounce is matched
 to our e-mail by the Message-ID we gave it, found anywhere in the bounce; a bounce without one, by
 the failed address and the last e-mail sent there in the `BOUNCE_MATCH_DAYS` before the bounce.
 """
@@ -17,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 from incasso.letters.bounce_parse import Bounce, NotAnEmail, Verdict, bounce_read
 from incasso.letters.delivery_reports import (
@@ -30,7 +33,8 @@ from incasso.letters.delivery_reports import (
     template_text,
 )
 from incasso.letters.mail_sources import MailInput
-from incasso.letters.models import Delivery, SentLetter, TemplateCode
+from incasso.letters.models import Delivery, SentLetter
+from incasso.letters.not_received import not_received
 from incasso.letters.sending import message_fail
 from incasso.strategies.models import Channel, MessageStatus, OutgoingMessage
 
@@ -66,20 +70,21 @@ def email_bounce_apply(*, bounce: Bounce, now: dt.datetime) -> BounceResult:
         return BounceResult(UNCHANGED, result.verdict)
     report_keep(delivery, result.verdict, at)
     template = template_text(message.template_code)
-    warning = _interruption_warning(message)
     if result.verdict == Verdict.BOUNCED:
+        law = not_received(message=message, on=timezone.localdate(now), reason="e-mail onbestelbaar")
         invalid = fail_and_invalidate(
-            message, delivery, sent, reason=f"onbestelbaar: {result.reason}", now=now, extra=warning
+            message, delivery, sent, reason=f"onbestelbaar: {result.reason}", now=now, extra=law
         )
         return BounceResult(APPLIED, result.verdict, invalid)
     elif result.verdict == Verdict.FAILED:
+        law = not_received(message=message, on=timezone.localdate(now), reason="e-mail niet aangekomen")
         message_fail(
             message,
             delivery,
             f"niet aangekomen: {result.reason}",
             now,
             summary=f"E-mail niet aangekomen: {template} ({sent.recipient}); het e-mailadres blijft "
-            f"geldig{warning} — {result.reason}",
+            f"geldig{law} — {result.reason}",
         )
     else:
         not_delivered(
@@ -190,11 +195,3 @@ def _bounced_message(bounce: Bounce, now: dt.datetime) -> tuple[OutgoingMessage,
         return None
     message = OutgoingMessage.objects.select_for_update().select_related("case").get(pk=sent.message_id)
     return message, sent
-
-
-def _interruption_warning(message: OutgoingMessage) -> str:
-    if message.template_code != TemplateCode.LIMITATION_INTERRUPTION:
-        return ""
-    # Sending it recorded a written interruption (3:317 BW) received the same day; a declaration
-    # that never reached the debtor has no effect (3:37 lid 3 BW). The officer decides.
-    return "; let op: deze stuitingsbrief heeft de schuldenaar niet bereikt, controleer de verjaring"

@@ -20,7 +20,8 @@ later in time (`Delivery.report_at`); and a delivered or failed message stays so
 twice, or an old one arriving late, changes nothing the second time.
 
 The 14-day letter counts for the collection costs only when sent by post (`strategies.run_facts`):
-nothing here, bounced or delivered, touches that term.
+nothing here, bounced or delivered, touches that term. A message that failed after it was sent also
+goes through `not_received`: a stuitingsbrief that did not arrive interrupted nothing.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from incasso.core.formatting import format_date, record_text
 from incasso.debtors.models import ContactKind, ContactPoint
 from incasso.debtors.services import contact_point_mark_invalid
 from incasso.letters.models import Delivery, SentLetter, TemplateCode
+from incasso.letters.not_received import not_received
 from incasso.letters.sending import contact_kind, contact_label, message_fail, sms_reference
 from incasso.letters.sms import STATUS_RANK, SmsMeaning, SmsReport, msisdn
 from incasso.strategies.models import Channel, MessageStatus, OutgoingMessage
@@ -105,8 +107,14 @@ def sms_report_apply(*, report: SmsReport, now: dt.datetime) -> str:
             occurred_at=report.at,
         )
     elif meaning == SmsMeaning.NUMBER_NOT_IN_USE:
+        law = not_received(message=message, on=timezone.localdate(now), reason="sms-nummer niet in gebruik")
         fail_and_invalidate(
-            message, delivery, sent, reason=f"nummer niet in gebruik: {report.reason_text}", now=now
+            message,
+            delivery,
+            sent,
+            reason=f"nummer niet in gebruik: {report.reason_text}",
+            now=now,
+            extra=law,
         )
     elif meaning == SmsMeaning.NOT_DELIVERED:
         not_delivered(

@@ -1,16 +1,21 @@
-"""Forms of the letters screens that are not a template's own (the case screen's "send a letter")."""
+"""Forms of the letters screens that are not a template's own (the case screen's "send a letter",
+and a letter that came back)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from incasso.core.formatting import choice_label
-from incasso.letters.models import LetterTemplate, TemplateCode
+from incasso.core.formatting import choice_label, format_date
+from incasso.core.forms import Form, date_field
+from incasso.letters.models import LetterTemplate, ReturnReason, TemplateCode
 from incasso.letters.queueing import CHANNELS, DEBTOR_TEMPLATES
-from incasso.strategies.models import Channel
+from incasso.strategies.models import Channel, OutgoingMessage
 
 
 class SendLetterForm(forms.Form):
@@ -41,3 +46,25 @@ class SendLetterForm(forms.Form):
         if template is not None and data.get("channel") == Channel.SMS and not template.short_text.strip():
             self.add_error("channel", _("This letter has no SMS text: send it by post or e-mail."))
         return data
+
+
+class LetterReturnForm(Form):
+    """A letter the post brought back: which one (the case's letters by post that went out and were
+    not returned yet), why, when, and a note."""
+
+    message = forms.TypedChoiceField(label=_("Letter"), coerce=int)
+    reason = forms.ChoiceField(label=_("Why it came back"), choices=[("", "—"), *ReturnReason.choices])
+    returned_on = date_field(_("Came back on"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, letters: Sequence[OutgoingMessage], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice = self.fields["message"]
+        assert isinstance(choice, forms.TypedChoiceField)
+        choice.choices = [
+            (m.pk, f"{capfirst(choice_label(TemplateCode, m.template_code))} · {format_date(m.sent_on)}")
+            for m in letters
+            if m.sent_on is not None
+        ]
+        if not self.is_bound:
+            self.initial.setdefault("returned_on", timezone.localdate())

@@ -31,6 +31,21 @@ class TemplateCode(models.TextChoices):
     CLIENT_PROGRESS_REPORT = "client_progress_report", _("client progress report")
 
 
+class ReturnReason(models.TextChoices):
+    """Why the post brought a letter back (the reasons on PostNL's return sticker). Refused and not
+    collected are the addressee's own doing: the letter counts as received (3:37 lid 3 BW)."""
+
+    MOVED = "moved", _("moved")
+    UNKNOWN = "unknown", _("addressee unknown at this address")
+    INCOMPLETE = "incomplete", _("address incomplete or wrong")
+    DECEASED = "deceased", _("addressee deceased")
+    REFUSED = "refused", _("refused by the addressee")
+    NOT_COLLECTED = "not_collected", _("not collected at the post office")
+
+
+RECEIVED_ALL_THE_SAME = frozenset({ReturnReason.REFUSED, ReturnReason.NOT_COLLECTED})
+
+
 class Language(models.TextChoices):
     DUTCH = "nl", _("Dutch")
     ENGLISH = "en", _("English")
@@ -125,6 +140,12 @@ class Delivery(models.Model):
     email_message_id = models.CharField(_("e-mail Message-ID"), max_length=255, blank=True, default="")
     report_status = models.CharField(_("last delivery report"), max_length=20, blank=True, default="")
     report_at = models.DateTimeField(_("last delivery report at"), null=True, blank=True)
+    # A letter the post brought back (`letters.returns`): when it came back and why.
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    return_reason = models.CharField(
+        _("why returned"), max_length=16, choices=ReturnReason.choices, blank=True, default=""
+    )
+    return_note = models.CharField(_("note on the return"), max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = _("delivery")

@@ -24,6 +24,7 @@ import datetime as dt
 import smtplib
 from dataclasses import dataclass, field
 from email.utils import parseaddr
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
@@ -324,6 +325,7 @@ def message_fail(
     *,
     task: bool = False,
     summary: str = "",
+    actor: Any = None,
 ) -> str:
     """The message failed for good: the reason on its delivery (the case's letters panel shows it), its
     status failed, a timeline event (`summary`, default "… niet verstuurd …"), and with `task` a
@@ -340,6 +342,7 @@ def message_fail(
         or f"{record_text(message.get_channel_display())} niet verstuurd ({message.template_code}): {reason}",
         details={"message": message.pk, "reason": reason},
         occurred_at=now,
+        actor=actor,
     )
     if task:
         contact_find_task(case=message.case, channel=message.channel, on=timezone.localdate(now))

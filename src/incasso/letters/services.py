@@ -285,7 +285,7 @@ def _record_interruption(*, message: Any, sent_on: dt.date) -> None:
 
     received_on = add_postal_days(sent_on, 2) if message.channel == "letter" else sent_on
     if message.case.state != "closed":
-        limitation_interrupt(case=message.case, sent_on=sent_on, received_on=received_on)
+        limitation_interrupt(case=message.case, sent_on=sent_on, received_on=received_on, message=message)
 
 
 def _channel_label(channel: str) -> str:

@@ -14,5 +14,7 @@ urlpatterns = [
     path("sent/<str:number>/<int:pk>.pdf", views.sent_letter_pdf, name="sent_pdf"),
     path("case/<str:number>/", views.case_messages_panel, name="case_messages"),
     path("case/<str:number>/send/", views.case_letter_send, name="case_send"),
+    path("case/<str:number>/returned/", views.case_letter_return, name="case_return"),
+    path("returned/", views.returned_post, name="returned_post"),
     path("sms/status/<str:token>/", views.sms_status_report, name="sms_status_report"),
 ]

@@ -17,29 +17,40 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from incasso.audit.models import AccessKind
 from incasso.audit.services import access_record
 from incasso.cases.selectors import case_get_for_user
-from incasso.core.access import can_write, require_agency_wide, require_write
+from incasso.core.access import (
+    can_write,
+    require_agency_wide,
+    require_write,
+    scope_to_clients,
+    staff_required,
+)
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import choice_label
-from incasso.core.htmx import timeline_changed
+from incasso.core.forms import Form
+from incasso.core.htmx import reload_page, timeline_changed
 from incasso.letters.delivery_reports import sms_report_apply
-from incasso.letters.forms import SendLetterForm
-from incasso.letters.models import Language, Letterhead, LetterTemplate, SentLetter, TemplateCode
+from incasso.letters.forms import LetterReturnForm, SendLetterForm
+from incasso.letters.models import Delivery, Language, Letterhead, LetterTemplate, SentLetter, TemplateCode
 from incasso.letters.plain_language import template_findings
 from incasso.letters.queueing import letter_preview, manual_key, message_queue
 from incasso.letters.rendering import render_letter_png
+from incasso.letters.returns import LetterReturn, letter_return_record, returnable_letters
 from incasso.letters.sandbox import CLAIM_FIELDS, FIELDS, INSTALMENT_FIELDS
 from incasso.letters.selectors import messages_for_case, template_active, template_list, template_versions
 from incasso.letters.services import letter_compose, template_check, template_save
@@ -221,16 +232,25 @@ def sent_letter_pdf(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 
 
 def _messages_panel(
-    request: HttpRequest, case: Any, form: SendLetterForm | None = None, status: int = 200, **extra: Any
+    request: HttpRequest,
+    case: Any,
+    form: SendLetterForm | None = None,
+    status: int = 200,
+    return_form: LetterReturnForm | None = None,
+    **extra: Any,
 ) -> HttpResponse:
     writable = can_write(request.user)
     if writable and form is None:
         form = SendLetterForm(language=case.debtor.language)
+    if writable and return_form is None:
+        letters = returnable_letters(case=case)
+        return_form = LetterReturnForm(letters=letters) if letters else None
     context = {
         "case": case,
         "messages": messages_for_case(case=case),
         "can_write": writable,
         "send_form": form,
+        "return_form": return_form,
     }
     return render(request, "letters/_case_messages.html", {**context, **extra}, status=status)
 
@@ -282,6 +302,99 @@ def case_letter_send(request: HttpRequest, number: str) -> HttpResponse:
     else:
         done = _("%(letter)s was already queued today; nothing was added.") % {"letter": label}
     return timeline_changed(_messages_panel(request, case, done=done))
+
+
+def _return_record(request: HttpRequest, case: Any, form: LetterReturnForm) -> bool:
+    """Record the return the valid `form` names; a refusal goes onto the form. Whether it was recorded."""
+    data = form.cleaned_data
+    try:
+        done = letter_return_record(
+            case=case,
+            message_id=data["message"],
+            reason=data["reason"],
+            returned_on=data["returned_on"],
+            note=data["note"],
+            actor=request.user,
+        )
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return False
+    messages.success(request, _return_done(case, done))
+    return True
+
+
+def _return_done(case: Any, done: LetterReturn) -> str:
+    letter = capfirst(choice_label(TemplateCode, done.message.template_code))
+    if done.counts_as_received:
+        return _("%(letter)s of case %(number)s recorded as returned; it counts as received.") % {
+            "letter": letter,
+            "number": case.number,
+        }
+    return _(
+        "%(letter)s of case %(number)s recorded as returned; the timeline and the tasks say what follows."
+    ) % {"letter": letter, "number": case.number}
+
+
+@staff_required
+@require_POST
+def case_letter_return(request: HttpRequest, number: str) -> HttpResponse:
+    """A letter of the case came back by post (the letters panel): recorded, then the case screen
+    reloads (the letter, the address, the tasks and the timeline may all change). A refusal shows
+    the panel with the form and its errors, and writes nothing."""
+    case = case_get_for_user(user=request.user, number=number)
+    form = LetterReturnForm(request.POST, letters=returnable_letters(case=case))
+    if form.is_valid() and _return_record(request, case, form):
+        return reload_page(request, f"{reverse('cases:detail', args=[case.number])}#messages")
+    return _messages_panel(request, case, return_form=form, status=422, return_open=True)
+
+
+class CaseNumberForm(Form):
+    case = forms.CharField(label=gettext_lazy("Our reference (case number)"), max_length=30)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def returned_post(request: HttpRequest) -> HttpResponse:
+    """Returned post, envelope after envelope: the case number printed on the letter finds the case,
+    the officer picks the letter (by its date), the reason on the post's sticker and the date; saved,
+    the page is ready for the next envelope. The returns recorded lately are listed below."""
+    lookup = CaseNumberForm(request.GET or None)
+    case, form = None, None
+    if lookup.is_valid():
+        number = lookup.cleaned_data["case"].strip()
+        try:
+            case = case_get_for_user(user=request.user, number=number)
+        except Http404:
+            lookup.add_error("case", _("No case %(number)s among your cases") % {"number": number})
+    if case is not None:
+        letters = returnable_letters(case=case)
+        form = LetterReturnForm(request.POST if request.method == "POST" else None, letters=letters)
+        if not letters:
+            lookup.add_error(
+                "case",
+                _("Case %(number)s has no letter by post that could have come back")
+                % {"number": case.number},
+            )
+            form = None
+        elif request.method == "POST" and form.is_valid() and _return_record(request, case, form):
+            return redirect(f"{reverse('letters:returned_post')}#case")
+        else:
+            form.fields["reason"].widget.attrs["autofocus"] = True  # the envelope's sticker comes next
+    recent = (
+        scope_to_clients(
+            Delivery.objects.filter(returned_on__isnull=False),
+            user=request.user,
+            field="message__case__client_id",
+        )
+        .select_related("message__case__debtor")
+        .order_by("-returned_on", "-pk")[:25]
+    )
+    return render(
+        request,
+        "letters/returned_post.html",
+        {"lookup": lookup, "case": case, "form": form, "recent": recent},
+        status=422 if form is not None and form.errors else 200,
+    )
 
 
 @csrf_exempt

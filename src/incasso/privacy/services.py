@@ -192,7 +192,7 @@ def _erase_cases(case_ids: list[int], erasure: Erasure) -> None:
         SentLetter.objects.filter(in_cases).update(pdf=None, data={}, text="", recipient=ERASED, pages=0),
     )
     Delivery.objects.filter(message__case_id__in=case_ids).update(
-        prepared_data=None, last_error="", failure_reason=""
+        prepared_data=None, last_error="", failure_reason="", return_note=""
     )
     count(
         "bank_transactions",

@@ -43,6 +43,7 @@ from incasso.debtors.services import (
 )
 from incasso.intake.demo.money import _arrangement, _pay, _todays_statement, settlements_demo
 from incasso.intake.demo.people import Builder
+from incasso.intake.demo.post import returned_post_demo
 from incasso.intake.demo.questions import questions_demo
 from incasso.intake.demo.specs import (
     CLIENTS,
@@ -424,6 +425,7 @@ def demo_build(*, cases: int = 300, seed: int = 2026, today: dt.date) -> DemoRes
     settlements_demo(builder, officer)
     questions_demo(builder, officer)
     _letterhead()
+    returned_post_demo(today=today, officer=officer)
     _todays_statement(builder)
     return DemoResult(
         created=True, clients=len(clients), cases=cases, states=dict(states), logins=tuple(logins)

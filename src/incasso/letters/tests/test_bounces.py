@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from incasso.cases.models import Event, Task, TaskKind
 from incasso.debtors.models import ContactPoint
@@ -235,18 +236,43 @@ def test_the_panel_shows_the_bounced_message_with_its_reason(client, officer, se
     assert "onbestelbaar: 5.1.10 RESOLVER.ADR.RecipientNotFound" in html
 
 
-def test_a_bounced_interruption_letter_says_it_did_not_reach_the_debtor(smtp, zorg_letter_case, tmp_path):  # noqa: F811
-    """Sending it by e-mail recorded a written interruption received that day (3:317, 3:37 lid 3
-    BW); the bounce does not undo that, but its event tells the officer to check."""
+@pytest.mark.parametrize("fixture", ["postfix_user_unknown.eml", "hotmail_mailbox_full.eml"])
+def test_a_stuitingsbrief_that_bounced_interrupted_nothing(smtp, zorg_letter_case, tmp_path, fixture):  # noqa: F811
+    """Sending it by e-mail recorded a written interruption received that day (3:317); a statement
+    that never reached the debtor has no effect (3:37 lid 3 BW): the bounce voids the interruption
+    (kept, with the reason), the limitation basis names it as not counted, the officer gets a task to
+    send it again. A full mailbox keeps the address, but the letter did not arrive either."""
+    from incasso.legal.models import LimitationEvent
+    from incasso.legal.selectors import claim_limitation
     from incasso.letters.tests.conftest import queue_message
 
     ContactPoint.objects.create(debtor=zorg_letter_case.debtor, kind="email", value=ADDRESS)
     message = queue_message(zorg_letter_case, channel="email", template_code="limitation_interruption")
     assert messages_process(now=MONDAY_10).sent == 1
     message.refresh_from_db()
-    assert run(write(tmp_path, "b.eml", sample("postfix_user_unknown.eml", message)))[0]["bounced"] == 1
-    event = Event.objects.get(case=zorg_letter_case, summary__startswith="E-mail kwam niet aan")
+    claim = zorg_letter_case.claims.get()
+    recorded = LimitationEvent.objects.get(claim=claim, message=message)
+    assert recorded.voided_on is None and "gestuit 02-03-2026" in claim_limitation(claim)[1]
+    summary = run(write(tmp_path, "b.eml", sample(fixture, message)))[0]
+    assert summary["bounced"] == 1  # failed: the address invalid (unknown user) or kept (mailbox full)
+    recorded.refresh_from_db()
+    assert recorded.voided_on == timezone.localdate()
+    assert recorded.void_reason.startswith("stuitingsbrief kwam niet aan (e-mail")
+    last_day, basis = claim_limitation(claim)
+    assert "gestuit 02-03-2026" not in basis.replace("niet gestuit", "")
+    assert "niet gestuit 02-03-2026: stuitingsbrief kwam niet aan" in basis
+    event = (
+        Event.objects.get(case=zorg_letter_case, summary__startswith="E-mail kwam niet aan")
+        if (fixture == "postfix_user_unknown.eml")
+        else Event.objects.get(case=zorg_letter_case, summary__startswith="E-mail niet aangekomen")
+    )
+    assert "de stuiting telt niet (3:37 lid 3 BW)" in event.summary
+    task = Task.objects.get(case=zorg_letter_case, kind=TaskKind.REVIEW, title__startswith="Stuitingsbrief")
+    assert f"verjaring vroegst na {last_day:%d-%m-%Y}" in task.title
+    # the same bounce again changes nothing: no second void, no second task
+    run(write(tmp_path, "again.eml", sample(fixture, message)))
+    assert Task.objects.filter(case=zorg_letter_case, title__startswith="Stuitingsbrief").count() == 1
     assert (
-        "let op: deze stuitingsbrief heeft de schuldenaar niet bereikt, controleer de verjaring"
-        in event.summary
+        Event.objects.filter(case=zorg_letter_case, summary__contains="telt niet: stuitingsbrief").count()
+        == 1
     )

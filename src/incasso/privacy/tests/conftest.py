@@ -29,6 +29,7 @@ PERSONAL = {
     "goods": "traplift met serienummer KW-7781",
     "question": "heeft mevrouw de behandeling op 3 maart gehad",
     "answer": "ja, behandeld door dr. Oosterbroek",
+    "return_note": "buurvrouw zegt: verhuisd naar haar dochter in Zwolle",
 }
 
 
@@ -66,8 +67,21 @@ def full_file(zorg_letter_case, officer, tmp_path, settings) -> File:  # noqa: F
     ContactPoint.objects.create(debtor=debtor, kind="phone", value=PERSONAL["phone"])
     BankAccount.objects.create(debtor=debtor, iban=PERSONAL["iban"], holder_name=PERSONAL["payer"])
 
-    queue_message(case, channel="letter", template_code="reminder")
+    reminder = queue_message(case, channel="letter", template_code="reminder")
     print_batch(on=LETTER_DAY, out_dir=tmp_path / "print")
+    from incasso.letters.returns import letter_return_record
+
+    letter_return_record(
+        case=case,
+        message_id=reminder.pk,
+        reason="moved",
+        returned_on=LETTER_DAY + dt.timedelta(days=3),
+        actor=officer,
+        note=PERSONAL["return_note"],
+    )
+    address.refresh_from_db()
+    address.is_valid = True  # the debtor's new address, say: the rest of the file needs one
+    address.save()
     note_add(case=case, author=officer, text=f"Debiteur {PERSONAL['note']}")
     contact_log(case=case, kind="call", outcome="reached", note=PERSONAL["call"], actor=officer)
     document = document_add(
