@@ -39,6 +39,8 @@ from incasso.core.exceptions import DomainError
 from incasso.intake.claims import RowError
 from incasso.intake.services import ImportReport, claims_import_table
 from incasso.intake.tables import Table
+from incasso.letters.returns import letter_return_record
+from incasso.letters.selectors import messages_for_case
 from incasso.reports.selectors import BUCKETS, Figures, portfolio_report, report_clients
 
 api = NinjaAPI(
@@ -387,6 +389,74 @@ def case_promise_add(request: HttpRequest, number: str, payload: s.PromiseIn) ->
     except DomainError as exc:
         raise HttpError(422, str(exc.message)) from exc
     return Status(201, promise)  # PromiseOut reads the row's own fields
+
+
+def _letter(message: Any) -> dict[str, Any]:
+    delivery = getattr(message, "delivery", None)
+    return {
+        "id": message.pk,
+        "template": message.template_code,
+        "channel": message.channel,
+        "status": message.status,
+        "queued_on": message.queued_on,
+        "sent_on": message.sent_on,
+        "delivered_on": message.delivered_on,
+        "failure_reason": delivery.failure_reason if delivery else "",
+        "returned_on": delivery.returned_on if delivery else None,
+        "return_reason": delivery.return_reason if delivery else "",
+    }
+
+
+@api.get(
+    "/cases/{number}/letters",
+    tags=["letters"],
+    response=list[s.LetterOut],
+    summary="The case's letters, e-mails and SMS with their status, newest first",
+)
+def case_letters(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    """What the case screen's letters panel shows: queued, sent, delivered (an SMS report), failed
+    (refused at send time, bounced, returned by the post) with the reason."""
+    case = case_get_for_user(user=_user(request), number=number)
+    access_record(user=_user(request), case=case, kind=AccessKind.API_LETTERS)
+    return [_letter(m) for m in messages_for_case(case=case)]
+
+
+@api.post(
+    "/cases/{number}/letters/{letter_id}/return",
+    tags=["letters"],
+    response={201: s.LetterReturnOut, 403: s.Error, 404: s.Error, 422: s.Error},
+    summary="Record a letter by post that came back (agency staff; a mail house's return data)",
+)
+def case_letter_return(
+    request: HttpRequest, number: str, letter_id: int, payload: s.LetterReturnIn
+) -> Status[dict[str, Any]]:
+    """The same as the case screen's "a letter came back": refused or not collected counts as
+    received; otherwise the letter failed, its address is marked invalid (not for a deceased
+    addressee), a 14-day letter or stuitingsbrief no longer counts, and the officer gets the tasks
+    that follow. A letter is returned once; a refusal (422) names the problem and writes nothing."""
+    case = case_get_for_user(user=_user(request), number=number)
+    _require_write(request)
+    try:
+        done = letter_return_record(
+            case=case,
+            message_id=letter_id,
+            reason=payload.reason,
+            returned_on=payload.returned_on,
+            note=payload.note,
+            actor=_user(request),
+        )
+    except DomainError as exc:
+        raise HttpError(422, str(exc.message)) from exc
+    message = messages_for_case(case=case).get(pk=done.message.pk)
+    return Status(
+        201,
+        {
+            "letter": _letter(message),
+            "counts_as_received": done.counts_as_received,
+            "address_invalidated": done.address_invalidated,
+            "summary": done.summary,
+        },
+    )
 
 
 @api.get(

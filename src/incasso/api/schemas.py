@@ -352,3 +352,35 @@ class PromiseIn(Schema):
     )
     due_on: dt.date = Field(description="Today or later; no automated step until the day after")
     note: str = Field("", max_length=300)
+
+
+class LetterOut(Schema):
+    id: int
+    template: str = Field(description="The kind of letter: reminder, fourteen_day_letter, summons, …")
+    channel: str = Field(description="letter (by post), email or sms")
+    status: str = Field(description="queued, sent, delivered, failed, cancelled")
+    queued_on: dt.date
+    sent_on: dt.date | None
+    delivered_on: dt.date | None = Field(description="Proven delivery (an SMS delivery report)")
+    failure_reason: str = Field(description="Why it failed, bounced or came back; empty otherwise")
+    returned_on: dt.date | None = Field(description="A letter by post that came back: the day it did")
+    return_reason: str = Field(
+        description="moved, unknown, incomplete, deceased, refused, not_collected or empty"
+    )
+
+
+class LetterReturnIn(Schema):
+    reason: Literal["moved", "unknown", "incomplete", "deceased", "refused", "not_collected"] = Field(
+        description="The reason on the post's return sticker; refused and not_collected count as received"
+    )
+    returned_on: dt.date = Field(
+        description="The day it came back: not before it was sent, not in the future"
+    )
+    note: str = Field("", max_length=300)
+
+
+class LetterReturnOut(Schema):
+    letter: LetterOut
+    counts_as_received: bool = Field(description="Refused or not collected: it took effect (3:37 lid 3 BW)")
+    address_invalidated: bool = Field(description="The address it went to is now marked invalid")
+    summary: str = Field(description="What the case's timeline says happened")

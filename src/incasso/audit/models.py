@@ -43,6 +43,7 @@ class AccessKind(models.TextChoices):
     API_STATEMENT = "api_statement", _("API: statement")
     API_TIMELINE = "api_timeline", _("API: timeline")
     API_SOLUTIONS = "api_solutions", _("API: arrangements, promises, disputes, settlements")
+    API_LETTERS = "api_letters", _("API: letters and messages")
 
 
 def channel_for(kind: str) -> Channel:

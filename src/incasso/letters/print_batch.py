@@ -1,4 +1,6 @@
-"""The daily print batch for a mail house: one merged PDF in postcode order and a manifest CSV.
+"""The daily print batch for a mail house: one merged PDF in postcode order and a manifest CSV (one
+row per letter; its `letter_id` is what the mail house reports a returned letter by, through
+`POST /api/v1/cases/<case>/letters/<letter_id>/return`).
 
 `print_batch(on=..., out_dir=...)` renders every queued letter (channel `letter`), then in one
 transaction archives each (`SentLetter`) and marks it sent. The files are written from the archive,
@@ -124,7 +126,17 @@ def _write_files(*, on: dt.date, out_dir: Path, failed: int) -> BatchResult:
     manifest = io.StringIO()
     out = csv.writer(manifest)
     out.writerow(
-        ["sequence", "case_number", "addressee", "postcode", "city", "first_page", "pages", "sha256"]
+        [
+            "sequence",
+            "case_number",
+            "addressee",
+            "postcode",
+            "city",
+            "first_page",
+            "pages",
+            "sha256",
+            "letter_id",
+        ]
     )
     page = 1
     for sequence, (_key, number, sent, addressee) in enumerate(rows, start=1):
@@ -145,6 +157,7 @@ def _write_files(*, on: dt.date, out_dir: Path, failed: int) -> BatchResult:
                 page,
                 sent.pages,
                 sent.sha256,
+                sent.message_id,  # what a mail house reports a returned letter by (the API's letter id)
             ]
         )
         page += sent.pages

@@ -2094,6 +2094,7 @@ NL: dict[str, str | tuple[str, str]] = {
     "counts as received": "telt als ontvangen",
     "No returned letters recorded yet.": "Nog geen retourpost vastgelegd.",
     "Does not count (since %(date)s): %(reason)s": "Telt niet (sinds %(date)s): %(reason)s",
+    "API: letters and messages": "API: brieven en berichten",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"
