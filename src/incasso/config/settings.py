@@ -229,6 +229,9 @@ INCASSO_SMS_ORIGINATOR = env_str("INCASSO_SMS_ORIGINATOR", "Incasso")
 # The secret in the status-report URL the provider calls (/letters/sms/status/<token>/, README "SMS
 # status reports"); empty: that URL answers 404 and no report is read.
 INCASSO_SMS_WEBHOOK_TOKEN = env_secret("INCASSO_SMS_WEBHOOK_TOKEN", min_length=24)
+# MessageBird's signing key (dashboard, Developers → API settings): set, every status report must carry
+# a valid MessageBird-Signature-JWT for the URL it called and its body, or it is refused with 403.
+INCASSO_SMS_SIGNING_KEY = env_str("INCASSO_SMS_SIGNING_KEY", "")
 
 # SEPA: the agency as creditor for direct debits and as payer of remittances.
 INCASSO_SEPA_CREDITOR_NAME = env_str("INCASSO_SEPA_CREDITOR_NAME", "Incasso B.V.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -55,8 +56,11 @@ from incasso.letters.sandbox import CLAIM_FIELDS, FIELDS, INSTALMENT_FIELDS
 from incasso.letters.selectors import messages_for_case, template_active, template_list, template_versions
 from incasso.letters.services import letter_compose, template_check, template_save
 from incasso.letters.sms import sms_report_read
+from incasso.letters.sms_signature import HEADER as SIGNATURE_HEADER
+from incasso.letters.sms_signature import SignatureInvalid, signature_verify
 
 View = Callable[..., HttpResponse]
+log = logging.getLogger(__name__)
 
 
 def _roles(*roles: str) -> Callable[[View], View]:
@@ -403,10 +407,23 @@ def sms_status_report(request: HttpRequest, token: str) -> HttpResponse:
     """The SMS provider's status report for a message (MessageBird calls it with query or form
     parameters). No login: the secret in the URL (INCASSO_SMS_WEBHOOK_TOKEN) is the check, and without
     one configured the URL does not exist. A report that is not ours is answered 200 "ignored" (a
-    provider retries any other answer forever); a malformed one 400, naming the field."""
+    provider retries any other answer forever); a malformed one 400, naming the field. With a signing
+    key configured (INCASSO_SMS_SIGNING_KEY), a report without MessageBird's valid signature for this
+    URL and body is refused with 403 and read no further (`sms_signature`)."""
     expected = str(getattr(settings, "INCASSO_SMS_WEBHOOK_TOKEN", ""))
     if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
         raise Http404
+    signing_key = str(getattr(settings, "INCASSO_SMS_SIGNING_KEY", ""))
+    if signing_key:
+        site = str(getattr(settings, "INCASSO_SITE_URL", "")).rstrip("/")
+        called = f"{site}{request.get_full_path()}" if site else request.build_absolute_uri()
+        try:
+            signature_verify(
+                request.headers.get(SIGNATURE_HEADER, ""), key=signing_key, url=called, body=request.body
+            )
+        except SignatureInvalid as exc:
+            log.warning("SMS status report refused: %s (%s)", exc, called.split("?")[0])
+            return HttpResponseForbidden("invalid signature", content_type="text/plain; charset=utf-8")
     try:
         report = sms_report_read({**request.GET.dict(), **request.POST.dict()})
     except DomainError as exc:

@@ -233,3 +233,68 @@ def test_the_panel_shows_a_delivered_sms_as_delivered(client, officer, sent_sms)
     html = client.get(f"/letters/case/{sent_sms.case.number}/").content.decode()
     assert '<span class="ok">afgeleverd</span> · 03-03-2026' in html
     assert "verzonden 02-03-2026" in html
+
+
+# MessageBird's signature (INCASSO_SMS_SIGNING_KEY) ----------------------------------------------
+
+SIGNING_KEY = "c0ffee5e11e7d1e1b2d94f0a7d3e8b1a6f2c4e9d8b7a6c5d4e3f2a1b0c9d8e7f"
+
+
+def signed(url: str, body: bytes = b"", *, key: str = SIGNING_KEY, at: dt.datetime | None = None) -> str:
+    """The MessageBird-Signature-JWT MessageBird sends with a call to `url` with `body`."""
+    import hashlib
+    import uuid
+
+    import jwt
+    from django.utils import timezone
+
+    now = int((at or timezone.now()).timestamp())
+    claims = {
+        "iss": "MessageBird",
+        "nbf": now,
+        "exp": now + 60,
+        "jti": str(uuid.uuid4()),
+        "url_hash": hashlib.sha256(url.encode()).hexdigest(),
+    }
+    if body:
+        claims["payload_hash"] = hashlib.sha256(body).hexdigest()
+    return jwt.encode(claims, key.encode(), algorithm="HS256")
+
+
+def test_with_a_signing_key_a_signed_report_is_applied_and_an_unsigned_one_refused(
+    client, sent_sms, settings
+):
+    from urllib.parse import urlencode
+
+    settings.INCASSO_SMS_SIGNING_KEY = SIGNING_KEY
+    path = f"{URL}?{urlencode(params(sent_sms))}"
+    before = delivery_state()
+    assert client.get(path).status_code == 403  # no signature
+    other = f"{URL}?{urlencode(params(sent_sms, status='delivery_failed', statusErrorCode='1'))}"
+    forged = client.get(other, headers={"MessageBird-Signature-JWT": signed(f"http://testserver{path}")})
+    assert forged.status_code == 403  # a signature for another call
+    stale = signed(f"http://testserver{path}", at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert client.get(path, headers={"MessageBird-Signature-JWT": stale}).status_code == 403  # expired
+    wrong_key = signed(f"http://testserver{path}", key="f" * 64)
+    assert client.get(path, headers={"MessageBird-Signature-JWT": wrong_key}).status_code == 403
+    assert delivery_state() == before
+    response = client.get(path, headers={"MessageBird-Signature-JWT": signed(f"http://testserver{path}")})
+    assert response.status_code == 200 and response.content == b"applied"
+    sent_sms.refresh_from_db()
+    assert sent_sms.status == MessageStatus.DELIVERED
+
+
+def test_a_signed_form_post_binds_its_body_and_the_site_url_names_the_host(client, sent_sms, settings):
+    from urllib.parse import urlencode
+
+    settings.INCASSO_SMS_SIGNING_KEY = SIGNING_KEY
+    settings.INCASSO_SITE_URL = "https://incasso.example.nl"  # behind a proxy: the URL MessageBird called
+    body = urlencode(params(sent_sms)).encode()
+    token = signed(f"https://incasso.example.nl{URL}", body)
+    form = "application/x-www-form-urlencoded"
+    tampered = body.replace(b"delivered", b"expired")
+    before = delivery_state()
+    refused = client.post(URL, tampered, content_type=form, headers={"MessageBird-Signature-JWT": token})
+    assert refused.status_code == 403 and delivery_state() == before
+    response = client.post(URL, body, content_type=form, headers={"MessageBird-Signature-JWT": token})
+    assert response.status_code == 200 and response.content == b"applied"
