@@ -141,6 +141,12 @@ class Agreement(models.Model):
     signed_upload = models.BinaryField(_("signed copy"), null=True, blank=True, editable=False)
     signed_upload_sha256 = models.CharField(_("signed copy SHA-256"), max_length=64, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    # Acceptance evidence besides the signed copy: online (the debtor in the portal), or the method named.
+    acceptance_method = models.CharField(
+        _("accepted by"), max_length=14, choices=AcceptanceMethod.choices, blank=True
+    )
+    accepted_document_sha256 = models.CharField(_("accepted document SHA-256"), max_length=64, blank=True)
+    accepted_ip = models.GenericIPAddressField(_("accepted from IP"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -155,12 +161,6 @@ class Arrangement(Agreement):
     down_payment = money_field(verbose_name=_("down payment"), default=0)
     interest_frozen = models.BooleanField(_("interest frozen"))
     affordability = models.JSONField(_("affordability basis"), default=dict, blank=True)
-    # Acceptance evidence besides the signed copy (Agreement): online, or the method named.
-    acceptance_method = models.CharField(
-        _("accepted by"), max_length=14, choices=AcceptanceMethod.choices, blank=True
-    )
-    accepted_document_sha256 = models.CharField(_("accepted document SHA-256"), max_length=64, blank=True)
-    accepted_ip = models.GenericIPAddressField(_("accepted from IP"), null=True, blank=True)
 
     class Meta(Agreement.Meta):
         verbose_name = _("arrangement")

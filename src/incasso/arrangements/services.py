@@ -405,23 +405,38 @@ def arrangement_accept(
     actor_label: str = "system",
 ) -> Arrangement:
     """Record the debtor's acceptance of the stored agreement (`actor_label` names who recorded it when
-    no user did: "portaal" for the debtor in the portal).
-
-    - method "signed_upload": evidence {"file": bytes} (the signed scan); its SHA-256 is kept.
-    - method "online": evidence {"document_sha256": str, "ip": str, "accepted_at": datetime (optional)};
-      the hash must be the stored agreement's, so the debtor accepted exactly this document.
-    """
+    no user did: "portaal" for the debtor in the portal); the methods and their evidence are
+    `acceptance_record`'s."""
     Case.objects.select_for_update().filter(pk=arrangement.case_id).first()
     locked = Arrangement.objects.select_for_update().get(pk=arrangement.pk)
     if locked.status != ArrangementStatus.ACTIVE or not locked.agreement_sha256:
         raise DomainError(_("Only an active arrangement with an agreement can be accepted"), field="status")
     if locked.accepted_at is not None:
         raise DomainError(_("This agreement has already been accepted"), field="status")
+    acceptance_record(locked, method=method, evidence=evidence)
+    event_record(
+        case=locked.case,
+        kind=EventKind.DOCUMENT,
+        summary=f"Betalingsregeling geaccepteerd ({record_text(AcceptanceMethod(method).label)})",
+        actor=actor,
+        actor_label=actor_label,
+        details={"arrangement": locked.pk, **acceptance_details(locked)},
+    )
+    return locked
+
+
+def acceptance_record(locked: Agreement, *, method: str, evidence: dict[str, Any]) -> None:
+    """Keep the debtor's acceptance of `locked`'s stored agreement (an arrangement or a settlement
+    offer, locked by the caller, who checked it may be accepted) and save it:
+
+    - method "signed_upload": evidence {"file": bytes} (the signed scan); its SHA-256 is kept.
+    - method "online": evidence {"document_sha256": str, "ip": str, "accepted_at": datetime (optional)};
+      the hash must be the stored agreement's, so the debtor accepted exactly this document."""
     now = timezone.now()
     if method == AcceptanceMethod.SIGNED_UPLOAD:
         signed_copy_keep(locked, evidence.get("file"), at=now)
     elif method == AcceptanceMethod.ONLINE:
-        if evidence.get("document_sha256") != locked.agreement_sha256:
+        if not locked.agreement_sha256 or evidence.get("document_sha256") != locked.agreement_sha256:
             raise DomainError(_("The accepted document is not the stored agreement"), field="document_sha256")
         if not evidence.get("ip"):
             raise DomainError(_("Online acceptance needs the IP address"), field="ip")
@@ -441,21 +456,16 @@ def arrangement_accept(
             "accepted_document_sha256",
         ]
     )
-    event_record(
-        case=locked.case,
-        kind=EventKind.DOCUMENT,
-        summary=f"Betalingsregeling geaccepteerd ({record_text(AcceptanceMethod(method).label)})",
-        actor=actor,
-        actor_label=actor_label,
-        details={
-            "arrangement": locked.pk,
-            "method": method,
-            "document_sha256": locked.agreement_sha256,
-            "upload_sha256": locked.signed_upload_sha256,
-            "ip": locked.accepted_ip or "",
-        },
-    )
-    return locked
+
+
+def acceptance_details(agreement: Agreement) -> dict[str, Any]:
+    """What the timeline keeps of an acceptance."""
+    return {
+        "method": agreement.acceptance_method,
+        "document_sha256": agreement.agreement_sha256,
+        "upload_sha256": agreement.signed_upload_sha256,
+        "ip": agreement.accepted_ip or "",
+    }
 
 
 def arrangement_end(

@@ -30,13 +30,20 @@ from incasso.arrangements import settlement_rules as rules
 from incasso.arrangements.document.render import SettlementData, render_settlement_pdf
 from incasso.arrangements.models import (
     OPEN_STATUSES,
+    AcceptanceMethod,
     Arrangement,
     ArrangementPolicy,
     Settlement,
     SettlementKind,
     SettlementStatus,
 )
-from incasso.arrangements.services import agreement_parties, each_running, policy_for_client, signed_copy_keep
+from incasso.arrangements.services import (
+    acceptance_details,
+    acceptance_record,
+    agreement_parties,
+    each_running,
+    policy_for_client,
+)
 from incasso.calculations.money import from_cents
 from incasso.cases.ledger import ledger_book
 from incasso.cases.models import Bucket, Case, CaseState, Claim, EntryKind, EventKind, LedgerEntry, TaskKind
@@ -340,16 +347,39 @@ def settlement_accept_signed(*, settlement: Settlement, content: bytes, actor: A
         statuses=(SettlementStatus.ACTIVE, SettlementStatus.COMPLETED),
         message=_("Only a running or kept offer takes a signed copy"),
     )
-    if locked.signed_upload_sha256:
+    if locked.accepted_at is not None:
         raise DomainError(_("This agreement has already been accepted"), field="file")
-    signed_copy_keep(locked, content, at=timezone.now())
-    locked.save(update_fields=["signed_upload", "signed_upload_sha256", "accepted_at"])
+    acceptance_record(locked, method=AcceptanceMethod.SIGNED_UPLOAD, evidence={"file": content})
     event_record(
         case=case,
         kind=EventKind.DOCUMENT,
         summary=f"{_label(locked)}: getekende overeenkomst ontvangen",
         actor=actor,
-        details={"settlement": locked.pk, "upload_sha256": locked.signed_upload_sha256},
+        details={"settlement": locked.pk, **acceptance_details(locked)},
+    )
+    return locked
+
+
+@transaction.atomic
+def settlement_accept_online(
+    *, settlement: Settlement, document_sha256: str, ip: str, actor_label: str
+) -> Settlement:
+    """The debtor accepts the running offer's stored agreement online (the portal): exactly that
+    document (its SHA-256 must be the stored one's), at this moment, from this IP address."""
+    case, locked = _lock(
+        settlement, statuses=(SettlementStatus.ACTIVE,), message=_("Only a running offer can be accepted")
+    )
+    if locked.accepted_at is not None:
+        raise DomainError(_("This agreement has already been accepted"), field="status")
+    acceptance_record(
+        locked, method=AcceptanceMethod.ONLINE, evidence={"document_sha256": document_sha256, "ip": ip}
+    )
+    event_record(
+        case=case,
+        kind=EventKind.DOCUMENT,
+        summary=f"{_label(locked)}: akkoord online gegeven",
+        actor_label=actor_label,
+        details={"settlement": locked.pk, **acceptance_details(locked)},
     )
     return locked
 

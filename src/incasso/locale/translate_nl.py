@@ -2095,6 +2095,13 @@ NL: dict[str, str | tuple[str, str]] = {
     "No returned letters recorded yet.": "Nog geen retourpost vastgelegd.",
     "Does not count (since %(date)s): %(reason)s": "Telt niet (sinds %(date)s): %(reason)s",
     "API: letters and messages": "API: brieven en berichten",
+    # accepting a settlement offer online in the portal
+    "Only a running offer can be accepted": "Alleen een lopend voorstel kan worden geaccepteerd",
+    "There is no offer to accept on this case": "Er is geen voorstel om te accepteren in dit dossier",
+    "Thank you. You have agreed to the offer. Keep to the date in it.": "Dank u. U bent akkoord gegaan met het voorstel. Houd u aan de datum die erin staat.",
+    "Agree to the offer": "Ga akkoord met het voorstel",
+    "Read the agreement. It says what you do and by when, and what happens if you do not. Do you agree? Then tick the box and press the button. You do not need to sign or send anything.": "Lees de overeenkomst. Daarin staat wat u doet en wanneer, en wat er gebeurt als u dat niet doet. Gaat u akkoord? Vink dan het vakje aan en druk op de knop. U hoeft niets te ondertekenen of op te sturen.",
+    "You agreed to this offer on %(date)s.": "U bent op %(date)s akkoord gegaan met dit voorstel.",
 }
 
 PO = Path(__file__).parent / "nl" / "LC_MESSAGES" / "django.po"

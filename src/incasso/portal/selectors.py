@@ -153,6 +153,12 @@ class RunningSettlement:
     forgiven: Decimal
     goods: str
     settles_in_full: bool
+    agreement_sha256: str = ""  # the stored agreement the debtor may accept online
+    accepted_at: dt.datetime | None = None
+
+    @property
+    def to_accept(self) -> bool:
+        return bool(self.agreement_sha256) and self.accepted_at is None
 
 
 @dataclass(frozen=True)
@@ -209,8 +215,13 @@ def _running_arrangement(case: Case) -> RunningArrangement | None:
     )
 
 
+def running_settlement_for_case(case: Case) -> Settlement | None:
+    """The case's running settlement offer (one at most runs), or None."""
+    return Settlement.objects.filter(case=case, status=SettlementStatus.ACTIVE).first()
+
+
 def _running_settlement(case: Case) -> RunningSettlement | None:
-    settlement = Settlement.objects.filter(case=case, status=SettlementStatus.ACTIVE).first()
+    settlement = running_settlement_for_case(case)
     if settlement is None:
         return None
     paid, _last = settlement_paid(settlement)
@@ -223,6 +234,8 @@ def _running_settlement(case: Case) -> RunningSettlement | None:
         forgiven=settlement_terms(settlement).forgiven,
         goods=settlement.goods_description,
         settles_in_full=settlement.settles_in_full,
+        agreement_sha256=settlement.agreement_sha256 if settlement.agreement_pdf else "",
+        accepted_at=settlement.accepted_at,
     )
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +26,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incasso.arrangements.models import AcceptanceMethod, Arrangement, ArrangementStatus, DisputeReason
+from incasso.arrangements import settlements
+from incasso.arrangements.models import (
+    AcceptanceMethod,
+    Arrangement,
+    ArrangementStatus,
+    DisputeReason,
+    Settlement,
+)
 from incasso.arrangements.selectors import arrangement_for_case
 from incasso.arrangements.services import arrangement_accept
 from incasso.cases.models import Case, CaseState, Event, EventKind, Task, TaskKind
@@ -35,7 +43,12 @@ from incasso.core.formatting import format_date, format_money, record_text
 from incasso.portal import throttle
 from incasso.portal.models import AttemptOutcome, PortalLoginAttempt
 from incasso.portal.proposal import proposal_schedule
-from incasso.portal.selectors import case_for_portal_login, case_owed_today, normalize_case_number
+from incasso.portal.selectors import (
+    case_for_portal_login,
+    case_owed_today,
+    normalize_case_number,
+    running_settlement_for_case,
+)
 from incasso.strategies.holds import hold_place
 from incasso.strategies.models import Hold, HoldReason
 
@@ -353,16 +366,40 @@ def arrangement_accept_online(*, case: Case, document_sha256: str, ip: str | Non
         raise DomainError(_("There is no payment arrangement to accept on this case"))
     if not ip:
         raise DomainError(_("We could not record your acceptance. Please call us."))
-    try:
+    with _stale_agreement_in_words():
         return arrangement_accept(
             arrangement=arrangement,
             method=AcceptanceMethod.ONLINE,
             evidence={"document_sha256": document_sha256, "ip": ip},
             actor_label=ACTOR,
         )
+
+
+# --- accepting a settlement offer online -------------------------------------------------------------
+
+
+def settlement_accept_online(*, case: Case, document_sha256: str, ip: str | None) -> Settlement:
+    """The debtor accepts the running settlement offer's stored agreement in the portal, as for the
+    arrangement: exactly the document they could download, with the IP address as evidence."""
+    settlement = running_settlement_for_case(case)
+    if settlement is None:
+        raise DomainError(_("There is no offer to accept on this case"))
+    if not ip:
+        raise DomainError(_("We could not record your acceptance. Please call us."))
+    with _stale_agreement_in_words():
+        return settlements.settlement_accept_online(
+            settlement=settlement, document_sha256=document_sha256, ip=ip, actor_label=ACTOR
+        )
+
+
+@contextmanager
+def _stale_agreement_in_words() -> Iterator[None]:
+    """The service's check that the accepted document is the stored one, in words for the debtor."""
+    try:
+        yield
     except DomainError as exc:
         if exc.field != "document_sha256":
             raise
-        raise DomainError(  # the service's check, in words for the debtor
+        raise DomainError(
             _("The agreement has changed since you opened this page. Reload the page and read it again.")
         ) from exc

@@ -197,21 +197,50 @@ def agreement_pdf(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @portal_required
-@require_POST
-def accept(request: HttpRequest, case: Case) -> HttpResponse:
+@require_GET
+def settlement_pdf(request: HttpRequest, case: Case) -> HttpResponse:
+    """The running settlement offer's agreement, as stored (the document the debtor accepts here)."""
+    settlement = selectors.running_settlement_for_case(case)
+    if settlement is None or not settlement.agreement_pdf:
+        raise Http404("No agreement")
+    response = HttpResponse(bytes(settlement.agreement_pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="schikking-{case.number}.pdf"'
+    return response
+
+
+def _accept(request: HttpRequest, case: Case, accept: Callable[..., object], done: str) -> HttpResponse:
+    """Agreeing online (an arrangement or a settlement offer): the tick and the document's hash, then
+    back to the overview with the outcome."""
     form = forms.AcceptForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("portal:overview")
     try:
-        services.arrangement_accept_online(
-            case=case, document_sha256=form.cleaned_data["document_sha256"], ip=_client_ip(request)
-        )
+        accept(case=case, document_sha256=form.cleaned_data["document_sha256"], ip=_client_ip(request))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request,
-            _("Thank you. You have agreed to the payment arrangement. Pay every instalment on time."),
-        )
+        messages.success(request, done)
     return redirect("portal:overview")
+
+
+@portal_required
+@require_POST
+def settlement_accept(request: HttpRequest, case: Case) -> HttpResponse:
+    return _accept(
+        request,
+        case,
+        services.settlement_accept_online,
+        _("Thank you. You have agreed to the offer. Keep to the date in it."),
+    )
+
+
+@portal_required
+@require_POST
+def accept(request: HttpRequest, case: Case) -> HttpResponse:
+    return _accept(
+        request,
+        case,
+        services.arrangement_accept_online,
+        _("Thank you. You have agreed to the payment arrangement. Pay every instalment on time."),
+    )

@@ -223,6 +223,7 @@ def _erase_cases(case_ids: list[int], erasure: Erasure) -> None:
         end_note="",
         agreement_pdf=None,
         signed_upload=None,
+        accepted_ip=None,
     )
     PaymentPromise.objects.filter(in_cases).update(note="")
     Dispute.objects.filter(in_cases).update(description=ERASED, resolution_note="")

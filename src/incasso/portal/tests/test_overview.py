@@ -182,3 +182,80 @@ def test_the_agreement_is_not_for_anyone_outside_the_portal_session(client, debt
     _active_arrangement(debtor_case, officer)
     r = client.get("/portaal/regeling/overeenkomst.pdf")
     assert r.status_code == 302 and r.url.startswith("/portaal/")
+
+
+def _running_offer(debtor_case, officer, kind="goods_return"):
+    from decimal import Decimal
+
+    from incasso.arrangements.settlements import settlement_propose
+
+    return settlement_propose(
+        case=debtor_case,
+        kind=kind,
+        amount=Decimal("300.00") if kind == "goods_return" else Decimal("1200.00"),
+        deadline=TODAY + dt.timedelta(days=14),
+        officer=officer,
+        settles_in_full=False,
+        goods_description="Wasmachine Miele W1" if kind == "goods_return" else "",
+        return_instructions="Ophalen op afspraak" if kind == "goods_return" else "",
+        today=TODAY,
+    )
+
+
+def test_the_debtor_reads_and_accepts_a_settlement_offer_online(debtor, debtor_case, officer, client):
+    """A goods return needs the debtor's agreement: the portal takes it as for an arrangement, on
+    exactly the stored document; the staff page then shows how and when."""
+    offer = _running_offer(debtor_case, officer)
+    assert offer.status == "active"
+    page = debtor.get("/portaal/dossier/").content.decode()
+    assert 'id="settlement-accept"' in page and offer.agreement_sha256 in page
+    pdf = debtor.get("/portaal/schikking/overeenkomst.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert hashlib.sha256(pdf.content).hexdigest() == offer.agreement_sha256
+    stale = debtor.post(
+        "/portaal/schikking/akkoord/", {"document_sha256": "0" * 64, "agree": "on"}, follow=True
+    )
+    assert "De overeenkomst is gewijzigd" in stale.content.decode()
+    offer.refresh_from_db()
+    assert offer.accepted_at is None and offer.accepted_ip is None
+    r = debtor.post(
+        "/portaal/schikking/akkoord/",
+        {"document_sha256": offer.agreement_sha256, "agree": "on"},
+        REMOTE_ADDR="198.51.100.9",
+    )
+    assert r.status_code == 302 and r.url == "/portaal/dossier/"
+    offer.refresh_from_db()
+    assert (offer.acceptance_method, offer.accepted_ip) == ("online", "198.51.100.9")
+    assert offer.accepted_document_sha256 == offer.agreement_sha256
+    event = Event.objects.get(case=debtor_case, summary__endswith="akkoord online gegeven")
+    assert event.actor_label == "portal" and event.details["ip"] == "198.51.100.9"
+    page = debtor.get("/portaal/dossier/").content.decode()
+    assert "U bent op 10-03-2026 akkoord gegaan met dit voorstel." in page
+    assert 'id="settlement-accept"' not in page
+    again = debtor.post(
+        "/portaal/schikking/akkoord/", {"document_sha256": offer.agreement_sha256, "agree": "on"}, follow=True
+    )
+    assert "al geaccepteerd" in again.content.decode()
+    client.force_login(officer)
+    staff = client.get(f"/arrangements/settlements/{offer.pk}/").content.decode()
+    assert "198.51.100.9" in staff and "online geaccepteerd" in staff
+
+
+def test_a_signed_copy_after_an_online_acceptance_is_refused(debtor, debtor_case, officer):
+    from incasso.arrangements.settlements import settlement_accept_online, settlement_accept_signed
+    from incasso.core.exceptions import DomainError
+
+    offer = _running_offer(debtor_case, officer)
+    settlement_accept_online(
+        settlement=offer, document_sha256=offer.agreement_sha256, ip="198.51.100.9", actor_label="portal"
+    )
+    with pytest.raises(DomainError, match="al geaccepteerd"):
+        settlement_accept_signed(settlement=offer, content=b"%PDF-1.4 scan", actor=officer)
+    offer.refresh_from_db()
+    assert offer.signed_upload is None and offer.acceptance_method == "online"
+
+
+def test_no_running_offer_nothing_to_read_or_accept(debtor, debtor_case, officer):
+    assert debtor.get("/portaal/schikking/overeenkomst.pdf").status_code == 404
+    r = debtor.post("/portaal/schikking/akkoord/", {"document_sha256": "0" * 64, "agree": "on"}, follow=True)
+    assert "Er is geen voorstel om te accepteren" in r.content.decode()

@@ -30,6 +30,7 @@ PERSONAL = {
     "question": "heeft mevrouw de behandeling op 3 maart gehad",
     "answer": "ja, behandeld door dr. Oosterbroek",
     "return_note": "buurvrouw zegt: verhuisd naar haar dochter in Zwolle",
+    "ip": "203.0.113.77",  # the portal acceptance of the settlement offer
 }
 
 
@@ -94,7 +95,7 @@ def full_file(zorg_letter_case, officer, tmp_path, settings) -> File:  # noqa: F
     dispute_open(case=case, reason="not_received", description=PERSONAL["dispute"], officer=officer)
     from incasso.arrangements.settlements import settlement_propose
 
-    settlement_propose(
+    offer = settlement_propose(
         case=case,
         kind="goods_return",
         amount=Decimal("100.00"),
@@ -103,6 +104,11 @@ def full_file(zorg_letter_case, officer, tmp_path, settings) -> File:  # noqa: F
         settles_in_full=False,
         goods_description=PERSONAL["goods"],
         return_instructions=f"ophalen aan de {PERSONAL['street']}",
+    )
+    from incasso.arrangements.settlements import settlement_accept_online
+
+    settlement_accept_online(
+        settlement=offer, document_sha256=offer.agreement_sha256, ip=PERSONAL["ip"], actor_label="portal"
     )
     from incasso.cases.questions import question_answer, question_ask
     from incasso.cases.tests.factories import UserFactory
