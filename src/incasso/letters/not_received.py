@@ -1,7 +1,8 @@
 """What follows in law when a message we sent never reached the debtor: a letter the post brought
 back (`returns`), an e-mail that bounced or was refused (`bounces`), an SMS to a number not in use
 (`delivery_reports`). The caller holds the transaction and the message's lock, and has already failed
-the message (or is about to); this adds what the law makes of it, and says so for the timeline.
+the message (or is about to); this adds what the law makes of it, and says so for the timeline. A
+closed case gets no task (nothing is left to collect), but a voided interruption stays voided.
 
 * A stuitingsbrief interrupted nothing: a statement has no effect until it reaches its addressee
   (3:37 lid 3 BW, rules-nl.md §4). The interruptions recorded when it was sent are voided
@@ -20,7 +21,7 @@ import datetime as dt
 
 from django.db.models import Q
 
-from incasso.cases.models import Case, EntryKind, LedgerEntry, TaskKind
+from incasso.cases.models import Case, CaseState, EntryKind, LedgerEntry, TaskKind
 from incasso.cases.timeline import task_create
 from incasso.core.formatting import format_date
 from incasso.letters.models import TemplateCode
@@ -46,6 +47,8 @@ def _interruption_void(message: OutgoingMessage, on: dt.date, reason: str) -> st
     )
     if not voided:
         return "; de stuitingsbrief had geen vordering gestuit"
+    if message.case.state == CaseState.CLOSED:  # nothing left to collect: no task
+        return "; de stuiting telt niet (3:37 lid 3 BW)"
     earliest = min((lim.last_day for _claim, lim in case_limitations(case=message.case)), default=None)
     by = f"; verjaring vroegst na {format_date(earliest)}" if earliest else ""
     task_create(
@@ -75,6 +78,8 @@ def _fourteen_day_letter_lost(message: OutgoingMessage, on: dt.date, reason: str
     )
     if still_counting:  # an earlier or later one went to another address and counts
         return "; een andere 14-dagenbrief telt nog"
+    if case.state == CaseState.CLOSED:  # nothing left to collect: no task
+        return "; de 14-dagentermijn is niet gaan lopen"
     charged = (
         LedgerEntry.objects.filter(
             case=case, kind=EntryKind.COSTS_CHARGED, amount__gt=0, value_on__gte=sent_on

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incasso.cases.debtor_data import debtor_address_mark_invalid
-from incasso.cases.models import Case, EventKind, TaskKind
+from incasso.cases.models import Case, CaseState, EventKind, TaskKind
 from incasso.cases.timeline import event_record, task_create
 from incasso.core.exceptions import DomainError
 from incasso.core.formatting import format_date, record_text
@@ -168,11 +168,13 @@ def letter_return_record(
         delivery,
         f"retour {format_date(returned_on)}: {label}",
         now,
-        task=reason != ReturnReason.DECEASED and debtor_current_address(debtor=locked.debtor) is None,
+        task=reason != ReturnReason.DECEASED
+        and locked.state != CaseState.CLOSED
+        and debtor_current_address(debtor=locked.debtor) is None,
         summary=summary[:300],
         actor=actor,
     )
-    if reason == ReturnReason.DECEASED:
+    if reason == ReturnReason.DECEASED and locked.state != CaseState.CLOSED:
         task_create(
             case=locked,
             title="Post retour, debiteur overleden: controleer dit (BRP) en zet het dossier zo nodig "

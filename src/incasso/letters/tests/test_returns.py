@@ -323,3 +323,18 @@ def test_the_returned_post_page_finds_the_case_by_its_number_and_lists_what_was_
     client.force_login(restricted)
     assert "Geen dossier" in client.get(url, {"case": zorg_letter_case.number}).content.decode()
     assert f">{zorg_letter_case.number}</a>" not in client.get(url).content.decode()
+
+
+def test_a_closed_case_records_the_return_without_tasks(zorg_letter_case, officer, tmp_path):
+    """Paid meanwhile: the return is still recorded (the address, the limitation file), but nothing is
+    left to collect, so no task."""
+    from incasso.cases.services import case_transition
+
+    case = zorg_letter_case
+    message = by_post(case, "fourteen_day_letter", tmp_path)
+    case_transition(case=case, to="closed", actor=officer, closing_reason="uncollectable", on=LETTER_DAY)
+    tasks = Task.objects.filter(case=case).count()
+    record(case, message, "moved", officer)
+    message.refresh_from_db()
+    assert message.status == MessageStatus.FAILED and not case.debtor.addresses.get().is_valid
+    assert Task.objects.filter(case=case).count() == tasks
