@@ -25,7 +25,7 @@ from incasso.cases.models import Case, CaseState, EntryKind, LedgerEntry, TaskKi
 from incasso.cases.timeline import task_create
 from incasso.core.formatting import format_date
 from incasso.letters.models import TemplateCode
-from incasso.strategies.models import Channel, MessageStatus, OutgoingMessage
+from incasso.strategies.models import FOURTEEN_DAY_LETTER_COUNTS, Channel, OutgoingMessage
 
 
 def not_received(*, message: OutgoingMessage, on: dt.date, reason: str) -> str:
@@ -66,15 +66,7 @@ def _fourteen_day_letter_lost(message: OutgoingMessage, on: dt.date, reason: str
     if sent_on is None:  # never went out: nothing started
         return ""
     still_counting = (
-        OutgoingMessage.objects.filter(
-            case=case,
-            template_code=TemplateCode.FOURTEEN_DAY_LETTER,
-            channel=Channel.LETTER,
-            status__in=[MessageStatus.SENT, MessageStatus.DELIVERED],
-            sent_on__isnull=False,
-        )
-        .exclude(pk=message.pk)
-        .exists()
+        OutgoingMessage.objects.filter(FOURTEEN_DAY_LETTER_COUNTS, case=case).exclude(pk=message.pk).exists()
     )
     if still_counting:  # an earlier or later one went to another address and counts
         return "; een andere 14-dagenbrief telt nog"

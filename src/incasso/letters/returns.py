@@ -39,7 +39,7 @@ from incasso.letters.delivery_reports import template_text
 from incasso.letters.models import RECEIVED_ALL_THE_SAME, Delivery, ReturnReason, SentLetter
 from incasso.letters.not_received import not_received
 from incasso.letters.sending import message_fail
-from incasso.strategies.models import Channel, MessageStatus, OutgoingMessage
+from incasso.strategies.models import WENT_OUT, Channel, MessageStatus, OutgoingMessage
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,7 @@ def returnable_letters(*, case: Case) -> list[OutgoingMessage]:
     """The case's letters by post that went out and have not been recorded as returned, newest first."""
     return list(
         OutgoingMessage.objects.filter(
-            case=case,
-            channel=Channel.LETTER,
-            status__in=[MessageStatus.SENT, MessageStatus.DELIVERED],
-            sent_on__isnull=False,
-            delivery__returned_on__isnull=True,
+            WENT_OUT, case=case, channel=Channel.LETTER, delivery__returned_on__isnull=True
         ).order_by("-sent_on", "-id")
     )
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incasso.cases.models import CaseState, DebtorRole, TaskKind
 from incasso.core.fields import money_field
+from incasso.strategies.rules import FOURTEEN_DAY_LETTER
 
 
 class Strategy(models.Model):
@@ -366,6 +367,14 @@ class MessageStatus(models.TextChoices):
     DELIVERED = "delivered", _("delivered")
     FAILED = "failed", _("failed")
     CANCELLED = "cancelled", _("cancelled")
+
+
+# A message that went out: sent (or reported delivered). One that bounced or came back by post is failed.
+WENT_OUT = Q(status__in=[MessageStatus.SENT, MessageStatus.DELIVERED], sent_on__isnull=False)
+# The 14-day letter that starts the term for the collection costs (art. 6:96 lid 6 BW): by post only, and it
+# went out. An e-mail or SMS one starts no term, whether it later bounced or was reported delivered; one the
+# post brought back (moved, unknown) failed and starts none either (letters.returns).
+FOURTEEN_DAY_LETTER_COUNTS = Q(template_code=FOURTEEN_DAY_LETTER, channel=Channel.LETTER) & WENT_OUT
 
 
 class OutgoingMessage(models.Model):

@@ -21,6 +21,7 @@ from incasso.core.contact import ContactWindow
 from incasso.debtors.models import Address, ContactPoint
 from incasso.strategies.matching import Candidate
 from incasso.strategies.models import (
+    FOURTEEN_DAY_LETTER_COUNTS,
     Channel,
     ChannelOptOut,
     DailyRun,
@@ -31,7 +32,6 @@ from incasso.strategies.models import (
     StepAction,
     StepExecution,
 )
-from incasso.strategies.rules import FOURTEEN_DAY_LETTER
 
 CENT = Decimal("0.01")
 
@@ -173,15 +173,7 @@ def chunk_facts(
     consumer_costs = [c.pk for c in costs if c.debtor_role == "consumer"]
     if consumer_costs:  # the latest sent 14-day letter per case (ordered so the last one written wins)
         for case_id, sent_on, delivered_on in (
-            OutgoingMessage.objects.filter(
-                id_in("case_id", consumer_costs),
-                template_code=FOURTEEN_DAY_LETTER,
-                # By post only: an e-mail or SMS 14-day letter starts no term, whether it later bounced
-                # (failed) or was reported delivered (letters.delivery_reports sets delivered_on for SMS).
-                channel=Channel.LETTER,
-                status__in=[MessageStatus.SENT, MessageStatus.DELIVERED],
-                sent_on__isnull=False,
-            )
+            OutgoingMessage.objects.filter(FOURTEEN_DAY_LETTER_COUNTS, id_in("case_id", consumer_costs))
             .order_by("case_id", "sent_on", "id")
             .values_list("case_id", "sent_on", "delivered_on")
         ):
